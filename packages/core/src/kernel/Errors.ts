@@ -1,0 +1,149 @@
+/**
+ * The tagged errors every commonweal service speaks.
+ *
+ * Each error has a stable `_tag` (what transports map to a status code), a machine-readable
+ * payload, and a human `message` in English and Chinese, because centre staff and residents
+ * read them. They are `Schema.TaggedError`s so that they cross the wire unchanged: the HTTP
+ * client decodes the very same classes.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { NotFound } from "@commonweal/core"
+ *
+ * const missing = Effect.fail(NotFound.of("Resident", "0193…"))
+ * ```
+ *
+ * @module
+ */
+import { Schema } from "effect"
+
+/** The record does not exist, or it exists in another community (which is the same to the caller). */
+export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", {
+  entity: Schema.String,
+  id: Schema.String,
+  message: Schema.String
+}) {
+  /** Builds the error with a bilingual message. */
+  static of(entity: string, id: string): NotFound {
+    return new NotFound({ entity, id, message: `${entity} ${id} not found / 未找到该记录` })
+  }
+}
+
+/** The actor is known but lacks the authority for this action. */
+export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
+  action: Schema.String,
+  message: Schema.String
+}) {
+  /** Builds the error with a bilingual message naming the refused action. */
+  static of(action: string, reason?: string): Forbidden {
+    return new Forbidden({
+      action,
+      message: `Not allowed to ${action}${reason ? `: ${reason}` : ""} / 无权执行此操作`
+    })
+  }
+}
+
+/** One problem found in an input, with the path of the field it concerns. */
+export const InputIssue = Schema.Struct({
+  field: Schema.String,
+  message: Schema.String
+})
+/** One problem found in an input. */
+export type InputIssue = typeof InputIssue.Type
+
+/** The input was malformed or broke a rule. Nothing was written. `field` names the first offending field. */
+export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInput", {
+  field: Schema.String,
+  message: Schema.String,
+  issues: Schema.Array(InputIssue)
+}) {
+  /** One issue on one field. */
+  static of(field: string, message: string): InvalidInput {
+    return new InvalidInput({ field, message, issues: [{ field, message }] })
+  }
+  /** Several issues at once; the first names the error's `field`. */
+  static many(issues: ReadonlyArray<InputIssue>): InvalidInput {
+    const first = issues[0] ?? { field: "", message: "invalid input / 输入无效" }
+    return new InvalidInput({
+      field: first.field,
+      message: issues.map((i) => `${i.field}: ${i.message}`).join("; "),
+      issues: [...issues]
+    })
+  }
+}
+
+/** Why a write conflicted. */
+export const ConflictReason = Schema.Literal("stale_version", "duplicate")
+/** Why a write conflicted. */
+export type ConflictReason = typeof ConflictReason.Type
+
+/**
+ * A concurrent write won (`stale_version`: reload and retry with the new version), or the
+ * record already exists (`duplicate`).
+ */
+export class Conflict extends Schema.TaggedError<Conflict>()("Conflict", {
+  entity: Schema.String,
+  id: Schema.String,
+  reason: ConflictReason,
+  message: Schema.String
+}) {
+  /** The expected version was not the stored one. */
+  static stale(entity: string, id: string): Conflict {
+    return new Conflict({
+      entity,
+      id,
+      reason: "stale_version",
+      message: `${entity} ${id} was changed by someone else; reload and try again / 记录已被他人修改，请刷新后重试`
+    })
+  }
+  /** The record (or a unique key of it) exists already. */
+  static duplicate(entity: string, id: string): Conflict {
+    return new Conflict({
+      entity,
+      id,
+      reason: "duplicate",
+      message: `${entity} ${id} already exists / 记录已存在`
+    })
+  }
+}
+
+/** The command is not allowed in the record's current state (e.g. updating an erased resident). */
+export class InvalidTransition extends Schema.TaggedError<InvalidTransition>()("InvalidTransition", {
+  entity: Schema.String,
+  from: Schema.String,
+  action: Schema.String,
+  message: Schema.String
+}) {
+  /** Builds the error with a bilingual message. */
+  static of(entity: string, from: string, action: string): InvalidTransition {
+    return new InvalidTransition({
+      entity,
+      from,
+      action,
+      message: `Cannot ${action} a ${entity} that is ${from} / 当前状态（${from}）不允许此操作`
+    })
+  }
+}
+
+/** A debit would take an account below its limit. Used by the ledger. */
+export class InsufficientFunds extends Schema.TaggedError<InsufficientFunds>()("InsufficientFunds", {
+  account: Schema.String,
+  message: Schema.String
+}) {}
+
+/** A capacity (places in an activity, parts in a batch) would be exceeded. */
+export class CapacityExceeded extends Schema.TaggedError<CapacityExceeded>()("CapacityExceeded", {
+  resource: Schema.String,
+  message: Schema.String
+}) {}
+
+/** Every domain error a command may fail with. */
+export type DomainError =
+  | NotFound
+  | Forbidden
+  | InvalidInput
+  | Conflict
+  | InvalidTransition
+  | InsufficientFunds
+  | CapacityExceeded

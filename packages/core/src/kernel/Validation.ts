@@ -1,0 +1,28 @@
+/**
+ * Turning schema failures into `InvalidInput`.
+ *
+ * Services validate every input they are given, even when it is already typed, because a
+ * TypeScript type does not stop `"abc"` from being passed as a phone number. A failure names
+ * the offending field by its path (`languages.0.language`).
+ *
+ * @module
+ */
+import { Effect, ParseResult, Schema } from "effect"
+import { InvalidInput } from "./Errors.js"
+
+/** Converts a `ParseError` into an `InvalidInput` with one issue per failing path. */
+export const toInvalidInput = (error: ParseResult.ParseError): InvalidInput =>
+  InvalidInput.many(
+    ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
+      field: issue.path.map(String).join(".") || "input",
+      message: issue.message
+    }))
+  )
+
+/** Checks a typed value against the schema's type side (refinements included). */
+export const validateInput = <A, I, R>(schema: Schema.Schema<A, I, R>) => (value: A): Effect.Effect<A, InvalidInput, R> =>
+  Schema.validate(schema)(value).pipe(Effect.mapError(toInvalidInput))
+
+/** Decodes an unknown value (e.g. a parsed JSON body) with the schema. */
+export const decodeInput = <A, I, R>(schema: Schema.Schema<A, I, R>) => (value: unknown): Effect.Effect<A, InvalidInput, R> =>
+  Schema.decodeUnknown(schema)(value).pipe(Effect.mapError(toInvalidInput))

@@ -1,0 +1,361 @@
+/**
+ * The resident: schemas of the registry a social worker keeps.
+ *
+ * A resident belongs to one community and one grid (网格), may share a household, carries
+ * tags (随迁老人, child, volunteer …), a home province and city (for fellow-townsperson matching,
+ * 老乡团), the languages and dialects they speak, skills, weekly availability, a location and a
+ * contact phone. Children have guardian links. Consent records say what the resident (or a
+ * guardian) agreed to; health data needs its own consent (PIPL sensitive personal information).
+ *
+ * @module
+ */
+import { Schema } from "effect"
+import { GridCode } from "../kernel/Community.js"
+import { CommunityId, HouseholdId, ResidentId } from "../kernel/Ids.js"
+
+/** What a resident is to the community. Several may apply. */
+export const ResidentTag = Schema.Literal(
+  "migrant_elderly", // 随迁老人 / 老漂族
+  "child", // 儿童
+  "caregiver", // 照护者
+  "parent", // 家长
+  "retiree", // 退休人员
+  "volunteer", // 志愿者
+  "community_talent", // 社区能人
+  "fellow_townsperson", // 老乡团成员
+  "student_volunteer", // 大学生志愿者
+  "medical_staff", // 医护人员
+  "workshop_member", // 馨工坊成员
+  "staff", // 社工 / 工作人员
+  "grid_worker" // 网格员
+)
+/** What a resident is to the community. */
+export type ResidentTag = typeof ResidentTag.Type
+
+/** Chinese labels of the tags, for user-facing text. */
+export const residentTagLabels: Readonly<Record<ResidentTag, string>> = {
+  migrant_elderly: "随迁老人",
+  child: "儿童",
+  caregiver: "照护者",
+  parent: "家长",
+  retiree: "退休人员",
+  volunteer: "志愿者",
+  community_talent: "社区能人",
+  fellow_townsperson: "老乡团成员",
+  student_volunteer: "大学生志愿者",
+  medical_staff: "医护人员",
+  workshop_member: "馨工坊成员",
+  staff: "社区工作人员",
+  grid_worker: "网格员"
+}
+
+/**
+ * Languages, as ISO 639-3 codes: Mandarin and the Chinese language groups whose dialects the
+ * migrant elderly speak, plus a few others. A dialect (南昌话, 宁波话 …) is named in
+ * {@link LanguageSkill.dialect}.
+ */
+export const languageNames = {
+  cmn: "普通话 Mandarin",
+  wuu: "吴语 Wu (Shanghainese, Ningbo …)",
+  gan: "赣语 Gan (Jiangxi)",
+  hak: "客家话 Hakka",
+  yue: "粤语 Cantonese",
+  nan: "闽南语 Southern Min",
+  cdo: "闽东语 Eastern Min",
+  hsn: "湘语 Xiang (Hunan)",
+  cjy: "晋语 Jin (Shanxi)",
+  czh: "徽语 Huizhou",
+  cpx: "莆仙话 Pu-Xian",
+  zha: "壮语 Zhuang",
+  bo: "藏语 Tibetan",
+  ug: "维吾尔语 Uyghur",
+  mn: "蒙古语 Mongolian",
+  eng: "英语 English",
+  csl: "中国手语 Chinese Sign Language"
+} as const
+
+/** A language code from {@link languageNames}. */
+export const LanguageCode = Schema.Literal(
+  ...(Object.keys(languageNames) as [keyof typeof languageNames, ...Array<keyof typeof languageNames>])
+).annotations({
+  message: () => `must be one of ${Object.keys(languageNames).join(", ")} / 语言代码无效`
+})
+/** A language code. */
+export type LanguageCode = typeof LanguageCode.Type
+
+/** How well someone speaks a language. */
+export const Proficiency = Schema.Literal("native", "fluent", "conversational", "basic")
+/** How well someone speaks a language. */
+export type Proficiency = typeof Proficiency.Type
+
+/** A language (and optionally a dialect of it) a resident speaks. */
+export const LanguageSkill = Schema.Struct({
+  language: LanguageCode,
+  /** The dialect, as people name it: 南昌话, 宁波话, 赣州客家话. */
+  dialect: Schema.optional(Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(40))),
+  proficiency: Proficiency
+})
+/** A language (and optionally a dialect of it) a resident speaks. */
+export type LanguageSkill = typeof LanguageSkill.Type
+
+/** The provinces of China (incl. municipalities, autonomous regions, SARs and Taiwan), by pinyin key. */
+export const provinceNames = {
+  beijing: "北京", tianjin: "天津", hebei: "河北", shanxi: "山西", neimenggu: "内蒙古",
+  liaoning: "辽宁", jilin: "吉林", heilongjiang: "黑龙江", shanghai: "上海", jiangsu: "江苏",
+  zhejiang: "浙江", anhui: "安徽", fujian: "福建", jiangxi: "江西", shandong: "山东",
+  henan: "河南", hubei: "湖北", hunan: "湖南", guangdong: "广东", guangxi: "广西",
+  hainan: "海南", chongqing: "重庆", sichuan: "四川", guizhou: "贵州", yunnan: "云南",
+  xizang: "西藏", shaanxi: "陕西", gansu: "甘肃", qinghai: "青海", ningxia: "宁夏",
+  xinjiang: "新疆", hongkong: "香港", macau: "澳门", taiwan: "台湾"
+} as const
+
+/** A province key from {@link provinceNames}, e.g. `jiangxi`. */
+export const Province = Schema.Literal(
+  ...(Object.keys(provinceNames) as [keyof typeof provinceNames, ...Array<keyof typeof provinceNames>])
+).annotations({ message: () => "must be a province key such as jiangxi / 省份无效" })
+/** A province key. */
+export type Province = typeof Province.Type
+
+/** Where a resident comes from: the basis of fellow-townsperson (老乡) matching. */
+export const HomePlace = Schema.Struct({
+  province: Province,
+  /** City or county, as people say it: 赣州, 上饶. */
+  city: Schema.optional(Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(40)))
+})
+/** Where a resident comes from. */
+export type HomePlace = typeof HomePlace.Type
+
+/** A skill, as a short lower-case slug: `translation`, `health_check`, `calligraphy`. */
+export const Skill = Schema.String.pipe(
+  Schema.pattern(/^[a-z][a-z0-9_-]{1,39}$/, {
+    message: () => "must be a lower-case slug such as health_check / 技能标识须为小写字母、数字或下划线"
+  })
+)
+
+const HHMM = Schema.String.pipe(
+  Schema.pattern(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, { message: () => "must be HH:MM / 时间格式须为 HH:MM" })
+)
+
+/** A weekly time slot in the community's time zone; `day` is the ISO weekday (1 = Monday). */
+export const AvailabilitySlot = Schema.Struct({
+  day: Schema.Int.pipe(Schema.between(1, 7, { message: () => "must be 1 (Monday) to 7 (Sunday) / 星期须为 1 到 7" })),
+  start: HHMM,
+  end: HHMM
+}).pipe(Schema.filter((s) => s.start < s.end || { path: ["end"], message: "must be after start / 结束时间须晚于开始时间" }))
+/** A weekly time slot in the community's time zone. */
+export type AvailabilitySlot = typeof AvailabilitySlot.Type
+
+/** Latitude and longitude (WGS-84). */
+export const Coordinates = Schema.Struct({
+  lat: Schema.Number.pipe(Schema.between(-90, 90)),
+  lng: Schema.Number.pipe(Schema.between(-180, 180))
+})
+
+/** Where a resident lives: building (楼栋), unit (单元), room, optional coordinates. */
+export const Location = Schema.Struct({
+  building: Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(40)),
+  unit: Schema.optional(Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(20))),
+  room: Schema.optional(Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(20))),
+  coordinates: Schema.optional(Coordinates)
+})
+/** Where a resident lives. */
+export type Location = typeof Location.Type
+
+/** A mainland China mobile number: 11 digits starting with 1. */
+export const Phone = Schema.String.pipe(
+  Schema.pattern(/^1[3-9]\d{9}$/, { message: () => "must be an 11-digit mobile number / 手机号码格式无效" })
+)
+
+/** Masks a phone for projections: `138****5678`. */
+export const maskPhone = (phone: string): string => `${phone.slice(0, 3)}****${phone.slice(-4)}`
+
+/** The purposes a resident can consent to. `health_data` is the separate consent PIPL asks for sensitive data. */
+export const ConsentPurpose = Schema.Literal(
+  "registry", // 居民登记 — keeping the record at all
+  "health_data", // 健康信息 — sensitive: check-ups, conditions
+  "contact_sharing", // 向志愿者提供联系方式
+  "matching", // 互助匹配
+  "photos" // 活动照片
+)
+/** The purposes a resident can consent to. */
+export type ConsentPurpose = typeof ConsentPurpose.Type
+
+/** Who gave a consent: the resident themself, or one of their guardians. */
+export const ConsentGiver = Schema.Union(
+  Schema.TaggedStruct("Self", {}),
+  Schema.TaggedStruct("Guardian", { guardianId: ResidentId })
+)
+/** Who gave a consent. */
+export type ConsentGiver = typeof ConsentGiver.Type
+
+/** One consent: granted when and by whom, withdrawn when (if it was). Kept after withdrawal as evidence. */
+export const ConsentRecord = Schema.Struct({
+  purpose: ConsentPurpose,
+  grantedAt: Schema.DateTimeUtc,
+  grantedBy: ConsentGiver,
+  /** The staff subject who recorded it. */
+  recordedBy: Schema.String,
+  withdrawnAt: Schema.NullOr(Schema.DateTimeUtc)
+})
+/** One consent record. */
+export type ConsentRecord = typeof ConsentRecord.Type
+
+/** Health information: kept only while a `health_data` consent is in force. */
+export const HealthInfo = Schema.Struct({
+  /** Conditions the check-up team should know: 高血压, 糖尿病. */
+  conditions: Schema.Array(Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(60))).pipe(Schema.maxItems(30)),
+  notes: Schema.optional(Schema.String.pipe(Schema.maxLength(500)))
+})
+/** Health information. */
+export type HealthInfo = typeof HealthInfo.Type
+
+/** The resident's lifecycle. `erased` is final: personal fields are gone, the id stays. */
+export const ResidentStatus = Schema.Literal("active", "inactive", "erased")
+/** The resident's lifecycle. */
+export type ResidentStatus = typeof ResidentStatus.Type
+
+/** A display name: 1-40 characters after trimming. */
+export const DisplayName = Schema.Trim.pipe(
+  Schema.minLength(1, { message: () => "must not be empty / 姓名不能为空" }),
+  Schema.maxLength(40, { message: () => "must be at most 40 characters / 姓名最多 40 个字符" })
+)
+
+/** A resident, as stored. Personal fields are `null` once erased. */
+export class Resident extends Schema.Class<Resident>("Resident")({
+  id: ResidentId,
+  communityId: CommunityId,
+  /** Increments on every change; pass it back as `expectedVersion` to update. */
+  version: Schema.Int,
+  status: ResidentStatus,
+  displayName: Schema.String,
+  grid: Schema.NullOr(GridCode),
+  householdId: Schema.NullOr(HouseholdId),
+  birthYear: Schema.NullOr(Schema.Int),
+  tags: Schema.Array(ResidentTag),
+  homePlace: Schema.NullOr(HomePlace),
+  languages: Schema.Array(LanguageSkill),
+  skills: Schema.Array(Schema.String),
+  availability: Schema.Array(AvailabilitySlot),
+  location: Schema.NullOr(Location),
+  phone: Schema.NullOr(Schema.String),
+  /** The guardians of a child (or of an adult who needs one). */
+  guardianIds: Schema.Array(ResidentId),
+  consents: Schema.Array(ConsentRecord),
+  health: Schema.NullOr(HealthInfo),
+  createdAt: Schema.DateTimeUtc,
+  updatedAt: Schema.DateTimeUtc,
+  deactivatedAt: Schema.NullOr(Schema.DateTimeUtc),
+  erasedAt: Schema.NullOr(Schema.DateTimeUtc)
+}) {}
+
+/** The full record, as staff and the resident themself (or their guardian) see it. */
+export const ResidentFullView = Schema.TaggedStruct("Full", {
+  ...Resident.fields
+})
+/** The full record view. */
+export type ResidentFullView = typeof ResidentFullView.Type
+
+/**
+ * The reduced record volunteers see for matching: no birth year (an age band instead), no
+ * room, no health data, no consents, a masked phone (only with a `contact_sharing` consent).
+ */
+export const ResidentReducedView = Schema.TaggedStruct("Reduced", {
+  id: ResidentId,
+  communityId: CommunityId,
+  status: ResidentStatus,
+  displayName: Schema.String,
+  grid: Schema.NullOr(GridCode),
+  /** A ten-year band such as `70-79`. */
+  ageBand: Schema.NullOr(Schema.String),
+  tags: Schema.Array(ResidentTag),
+  homePlace: Schema.NullOr(HomePlace),
+  languages: Schema.Array(LanguageSkill),
+  skills: Schema.Array(Schema.String),
+  availability: Schema.Array(AvailabilitySlot),
+  building: Schema.NullOr(Schema.String),
+  maskedPhone: Schema.NullOr(Schema.String)
+})
+/** The reduced record view. */
+export type ResidentReducedView = typeof ResidentReducedView.Type
+
+/** What a query returns: the full or the reduced view, by the actor's authority (`_tag` tells which). */
+export const ResidentView = Schema.Union(ResidentFullView, ResidentReducedView)
+/** What a query returns. */
+export type ResidentView = typeof ResidentView.Type
+
+/** The input to register a resident. Everything but the name is optional. */
+export const RegisterResidentInput = Schema.Struct({
+  /** Chosen id, for idempotent imports and seeding; a fresh UUIDv7 when omitted. */
+  id: Schema.optional(ResidentId),
+  displayName: DisplayName,
+  grid: Schema.optional(GridCode),
+  birthYear: Schema.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1900, { message: () => "must be 1900 or later / 出生年份须不早于 1900" }))),
+  tags: Schema.optionalWith(Schema.Array(ResidentTag), { default: () => [] }),
+  homePlace: Schema.optional(HomePlace),
+  languages: Schema.optionalWith(Schema.Array(LanguageSkill).pipe(Schema.maxItems(10)), { default: () => [] }),
+  skills: Schema.optionalWith(Schema.Array(Skill).pipe(Schema.maxItems(30)), { default: () => [] }),
+  availability: Schema.optionalWith(Schema.Array(AvailabilitySlot).pipe(Schema.maxItems(28)), { default: () => [] }),
+  location: Schema.optional(Location),
+  phone: Schema.optional(Phone),
+  /** Consents given at registration. `health_data` must be here for `health` to be kept. */
+  consents: Schema.optionalWith(
+    Schema.Array(Schema.Struct({ purpose: ConsentPurpose, grantedBy: ConsentGiver })),
+    { default: () => [] }
+  ),
+  health: Schema.optional(HealthInfo)
+})
+/** The input to register a resident (decoded form). */
+export type RegisterResidentInput = typeof RegisterResidentInput.Type
+
+/** The fields an update may change. Absent means unchanged; `null` clears an optional field. */
+export const ResidentPatch = Schema.Struct({
+  displayName: Schema.optional(DisplayName),
+  grid: Schema.optional(Schema.NullOr(GridCode)),
+  birthYear: Schema.optional(Schema.NullOr(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1900, { message: () => "must be 1900 or later / 出生年份须不早于 1900" })))),
+  tags: Schema.optional(Schema.Array(ResidentTag)),
+  homePlace: Schema.optional(Schema.NullOr(HomePlace)),
+  languages: Schema.optional(Schema.Array(LanguageSkill).pipe(Schema.maxItems(10))),
+  skills: Schema.optional(Schema.Array(Skill).pipe(Schema.maxItems(30))),
+  availability: Schema.optional(Schema.Array(AvailabilitySlot).pipe(Schema.maxItems(28))),
+  location: Schema.optional(Schema.NullOr(Location)),
+  phone: Schema.optional(Schema.NullOr(Phone)),
+  health: Schema.optional(Schema.NullOr(HealthInfo))
+})
+/** The fields an update may change. */
+export type ResidentPatch = typeof ResidentPatch.Type
+
+/** The input to update a resident: the version you read, and the changes. */
+export const UpdateResidentInput = Schema.Struct({
+  expectedVersion: Schema.Int,
+  patch: ResidentPatch
+})
+/** The input to update a resident. */
+export type UpdateResidentInput = typeof UpdateResidentInput.Type
+
+/** The input to record a consent. */
+export const RecordConsentInput = Schema.Struct({
+  purpose: ConsentPurpose,
+  grantedBy: ConsentGiver
+})
+/** The input to record a consent. */
+export type RecordConsentInput = typeof RecordConsentInput.Type
+
+/** Search filters; all optional, combined with AND. */
+export const ResidentFilter = Schema.Struct({
+  grid: Schema.optional(GridCode),
+  tag: Schema.optional(ResidentTag),
+  language: Schema.optional(LanguageCode),
+  /** Matches a dialect name exactly, e.g. 南昌话. */
+  dialect: Schema.optional(Schema.String),
+  homeProvince: Schema.optional(Province),
+  skill: Schema.optional(Schema.String),
+  /** Age range in whole years, computed in the community's time zone from the birth year. */
+  minAge: Schema.optional(Schema.Int.pipe(Schema.between(0, 150))),
+  maxAge: Schema.optional(Schema.Int.pipe(Schema.between(0, 150))),
+  /** Case-insensitive substring of the display name. */
+  nameContains: Schema.optional(Schema.String.pipe(Schema.maxLength(40))),
+  /** Defaults to `active`; erased residents are never listed. */
+  status: Schema.optional(Schema.Literal("active", "inactive"))
+})
+/** Search filters. */
+export type ResidentFilter = typeof ResidentFilter.Type
