@@ -1,0 +1,89 @@
+/**
+ * The communities service: provisioning a tenant and reading it.
+ *
+ * Provisioning is an installation-level job (the operator sets up 君馨社区 or 顾里小站 once),
+ * so it takes no actor; reading runs as the {@link CurrentActor} and only ever shows the
+ * actor's own community.
+ *
+ * @module
+ */
+import { Clock, DateTime, Effect, Option } from "effect"
+import { authorize, CurrentActor } from "../kernel/Actor.js"
+import type { Community } from "../kernel/Community.js"
+import { CommunityRepo, ProvisionCommunityInput } from "../kernel/Community.js"
+import type { Conflict, Forbidden, InvalidInput } from "../kernel/Errors.js"
+import { NotFound } from "../kernel/Errors.js"
+import { CommunityId, IdGenerator } from "../kernel/Ids.js"
+import { Transactor } from "../kernel/Transactor.js"
+import { validateInput } from "../kernel/Validation.js"
+
+/** The communities service. */
+export class Communities extends Effect.Service<Communities>()("@commonweal/core/Communities", {
+  effect: Effect.gen(function* () {
+    const repo = yield* CommunityRepo
+    const transactor = yield* Transactor
+    const ids = yield* IdGenerator
+
+    const find = (id: CommunityId) =>
+      Effect.flatMap(repo.findById(id), Option.match({
+        onNone: () => Effect.fail(NotFound.of("Community", id)),
+        onSome: Effect.succeed
+      }))
+
+    return {
+      /**
+       * Creates a community. With `id`, provisioning the same id again is `Conflict`
+       * (duplicate); use {@link Communities.ensure} for idempotent setup.
+       */
+      provision: (input: ProvisionCommunityInput): Effect.Effect<Community, InvalidInput | Conflict> =>
+        Effect.gen(function* () {
+          const valid = yield* validateInput(ProvisionCommunityInput)(input)
+          const id = valid.id ?? CommunityId.make(yield* ids.next)
+          const createdAt = DateTime.unsafeMake(yield* Clock.currentTimeMillis)
+          const community: Community = {
+            id,
+            name: valid.name,
+            nameEn: valid.nameEn ?? null,
+            timeZone: valid.timeZone,
+            grids: valid.grids,
+            createdAt
+          }
+          yield* transactor.withTransaction(repo.insert(community))
+          return community
+        }),
+
+      /** Returns the community with `input.id` if it exists, else provisions it. For seeding. */
+      ensure: (input: ProvisionCommunityInput & { readonly id: CommunityId }): Effect.Effect<Community, InvalidInput | Conflict> =>
+        Effect.gen(function* () {
+          const existing = yield* repo.findById(input.id)
+          if (Option.isSome(existing)) return existing.value
+          const valid = yield* validateInput(ProvisionCommunityInput)(input)
+          const community: Community = {
+            id: input.id,
+            name: valid.name,
+            nameEn: valid.nameEn ?? null,
+            timeZone: valid.timeZone,
+            grids: valid.grids,
+            createdAt: DateTime.unsafeMake(yield* Clock.currentTimeMillis)
+          }
+          yield* transactor.withTransaction(repo.insert(community))
+          return community
+        }),
+
+      /** The actor's own community. */
+      current: Effect.gen(function* () {
+        const actor = yield* CurrentActor
+        yield* authorize(actor, "communities:read")
+        return yield* find(actor.communityId)
+      }) as Effect.Effect<Community, NotFound | Forbidden, CurrentActor>,
+
+      /** A community by id: only the actor's own; any other id is `NotFound`. */
+      get: (id: string): Effect.Effect<Community, NotFound | Forbidden, CurrentActor> =>
+        Effect.gen(function* () {
+          const actor = yield* CurrentActor
+          yield* authorize(actor, "communities:read", { communityId: id as CommunityId, entity: "Community", id })
+          return yield* find(actor.communityId)
+        })
+    }
+  })
+}) {}

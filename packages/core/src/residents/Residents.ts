@@ -1,0 +1,398 @@
+/**
+ * The resident registry service: the commands and queries a social worker, a grid worker, a
+ * volunteer or a resident uses.
+ *
+ * Every method runs as the {@link CurrentActor}: it checks the actor's authority and community,
+ * validates its input (typed or not), calls a pure rule from `ResidentRules`, saves through the
+ * {@link ResidentRepo} port and appends a domain event to the {@link Outbox}, all in one
+ * transaction. It depends only on ports, `Clock` and `IdGenerator`; adapters provide the ports.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Layer } from "effect"
+ * import { CurrentActor, IdGenerator, Residents } from "@commonweal/core"
+ * import { MemoryStore } from "@commonweal/store-memory"
+ *
+ * const program = Effect.gen(function* () {
+ *   const residents = yield* Residents
+ *   const zhou = yield* residents.register({ displayName: "周赛群", birthYear: 1935, tags: ["migrant_elderly"] })
+ *   return zhou
+ * }).pipe(Effect.provideService(CurrentActor, staffActor))
+ *
+ * Effect.runPromise(program.pipe(
+ *   Effect.provide(Residents.Default.pipe(Layer.provide(Layer.merge(MemoryStore.layer, IdGenerator.Live))))
+ * ))
+ * ```
+ *
+ * @module
+ */
+import { Clock, DateTime, Effect, Either, Option, Schema } from "effect"
+import type { Actor } from "../kernel/Actor.js"
+import { authorize, authorizeAny, can, CurrentActor } from "../kernel/Actor.js"
+import type { Community } from "../kernel/Community.js"
+import { CommunityRepo } from "../kernel/Community.js"
+import type { InvalidTransition } from "../kernel/Errors.js"
+import { Conflict, Forbidden, InvalidInput, NotFound } from "../kernel/Errors.js"
+import { makeEvent, Outbox } from "../kernel/Event.js"
+import { HouseholdId, IdGenerator, ResidentId } from "../kernel/Ids.js"
+import type { Page, PageRequest } from "../kernel/Paging.js"
+import * as Paging from "../kernel/Paging.js"
+import { Transactor } from "../kernel/Transactor.js"
+import { validateInput } from "../kernel/Validation.js"
+import type { ConsentPurpose, Resident, ResidentView } from "./Resident.js"
+import {
+  ConsentPurpose as ConsentPurposeSchema,
+  RecordConsentInput,
+  RegisterResidentInput,
+  ResidentFilter,
+  UpdateResidentInput
+} from "./Resident.js"
+import { ResidentEvent } from "./ResidentEvent.js"
+import type { ResidentQuery } from "./ResidentRepo.js"
+import { ResidentRepo } from "./ResidentRepo.js"
+import * as Rules from "./ResidentRules.js"
+
+/** The errors a resident command can fail with. */
+export type ResidentCommandError = NotFound | Forbidden | InvalidInput | Conflict | InvalidTransition
+
+const ENTITY = "Resident"
+
+const isResidentId = Schema.is(ResidentId)
+
+/** The resident registry service. Provide the storage ports and `IdGenerator` to `Residents.Default`. */
+export class Residents extends Effect.Service<Residents>()("@commonweal/core/Residents", {
+  effect: Effect.gen(function* () {
+    const repo = yield* ResidentRepo
+    const communities = yield* CommunityRepo
+    const outbox = yield* Outbox
+    const transactor = yield* Transactor
+    const ids = yield* IdGenerator
+
+    const now = Effect.map(Clock.currentTimeMillis, (ms) => DateTime.unsafeMake(ms))
+
+    const loadCommunity = (actor: Actor): Effect.Effect<Community, NotFound> =>
+      Effect.flatMap(communities.findById(actor.communityId), (found) =>
+        Option.match(found, {
+          onNone: () => Effect.fail(NotFound.of("Community", actor.communityId)),
+          onSome: Effect.succeed
+        }))
+
+    const context = (actor: Actor) =>
+      Effect.all({ now, community: loadCommunity(actor) }).pipe(Effect.map(({ community, now }) => ({ now, community, actor })))
+
+    const load = (actor: Actor, id: string): Effect.Effect<Resident, NotFound> =>
+      Effect.flatMap(
+        isResidentId(id) ? repo.findById(actor.communityId, id) : Effect.succeedNone,
+        (found) => Option.match(found, { onNone: () => Effect.fail(NotFound.of(ENTITY, id)), onSome: Effect.succeed })
+      )
+
+    /** Saves a changed resident and appends its event, atomically. */
+    const save = (actor: Actor, resident: Resident, event: ResidentEvent, isNew = false) =>
+      Effect.gen(function* () {
+        yield* isNew ? repo.insert(resident) : repo.update(resident)
+        const envelope = yield* makeEvent(ResidentEvent, {
+          actor,
+          aggregateType: ENTITY,
+          aggregateId: resident.id,
+          aggregateVersion: resident.version,
+          event
+        }).pipe(Effect.provideService(IdGenerator, ids))
+        yield* outbox.append([envelope])
+        return resident
+      })
+
+    const view = (actor: Actor, community: Community, resident: Resident, at: DateTime.Utc): ResidentView =>
+      Rules.project(actor, resident, Rules.currentYear(at, community)) ?? { _tag: "Full", ...resident }
+
+    /**
+     * The common shape of a command on one existing resident: load it, check authority, apply a
+     * pure transition, save with the event, project the result, all in one transaction.
+     */
+    const command = <E>(
+      id: string,
+      authorizeFor: (actor: Actor, resident: Resident) => Effect.Effect<void, Forbidden | NotFound | InvalidInput>,
+      transition: (resident: Resident, ctx: Rules.Context) => Either.Either<Resident, E>,
+      event: (resident: Resident) => ResidentEvent
+    ) =>
+      Effect.gen(function* () {
+        const actor = yield* CurrentActor
+        const ctx = yield* context(actor)
+        return yield* transactor.withTransaction(
+          Effect.gen(function* () {
+            const current = yield* load(actor, id)
+            yield* authorizeFor(actor, current)
+            const next = yield* transition(current, ctx)
+            yield* save(actor, next, event(next))
+            return view(actor, ctx.community, next, ctx.now)
+          })
+        )
+      })
+
+    /** Staff permission, or (when `selfService`) the resident themself or their guardian. */
+    const staffOrSelf = (permission: "residents:update" | "residents:consent", selfService: boolean) =>
+    (actor: Actor, resident: Resident) =>
+      can(actor, permission) || (selfService && Rules.isSelfOrGuardian(actor, resident))
+        ? Effect.void
+        : Rules.visibility(actor, resident) === "none"
+        ? Effect.fail(NotFound.of(ENTITY, resident.id))
+        : Effect.fail(Forbidden.of(permission))
+
+    const staff = (permission: "residents:link" | "residents:deactivate" | "residents:erase") =>
+    (actor: Actor, resident: Resident) =>
+      can(actor, permission)
+        ? Effect.void
+        : Rules.visibility(actor, resident) === "none"
+        ? Effect.fail(NotFound.of(ENTITY, resident.id))
+        : Effect.fail(Forbidden.of(permission))
+
+    const validId = (id: string) => validateInput(ResidentId)(id as ResidentId).pipe(Effect.mapError(() => InvalidInput.of("id", "must be a resident id (UUIDv7) / 居民编号格式无效")))
+
+    return {
+      /**
+       * Registers a resident in the actor's community. Needs `residents:register` (staff, grid
+       * workers). With `id`, registering the same id again is `Conflict` (duplicate).
+       */
+      register: (input: RegisterResidentInput): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
+        Effect.gen(function* () {
+          const actor = yield* CurrentActor
+          yield* authorize(actor, "residents:register")
+          const valid = yield* validateInput(RegisterResidentInput)(input)
+          const ctx = yield* context(actor)
+          const id = valid.id ?? ResidentId.make(yield* ids.next)
+          const resident = yield* Rules.register(id, valid, ctx)
+          return yield* transactor.withTransaction(
+            Effect.as(save(actor, resident, ResidentEvent.members[0].make({ residentId: id }), true), view(actor, ctx.community, resident, ctx.now))
+          )
+        }),
+
+      /**
+       * Changes fields of a resident. `expectedVersion` must be the version you read, else
+       * `Conflict` (stale_version). Staff and grid workers may change everything; a resident (or
+       * guardian) only the self-service fields (phone, availability, languages, skills, location).
+       */
+      update: (id: string, input: UpdateResidentInput): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
+        Effect.gen(function* () {
+          yield* validId(id)
+          const valid = yield* validateInput(UpdateResidentInput)(input)
+          return yield* command(
+            id,
+            (actor, resident) =>
+              Effect.gen(function* () {
+                yield* staffOrSelf("residents:update", true)(actor, resident)
+                if (!can(actor, "residents:update")) {
+                  const outside = Rules.patchedFields(valid.patch).filter((f) => !Rules.selfServiceFields.includes(f))
+                  if (outside.length > 0) return yield* Effect.fail(Forbidden.of("residents:update", `only staff may change ${outside.join(", ")}`))
+                }
+              }),
+            (resident, ctx): Either.Either<Resident, InvalidInput | InvalidTransition | Conflict> =>
+              resident.version !== valid.expectedVersion
+                ? Either.left(Conflict.stale(ENTITY, resident.id))
+                : Rules.update(resident, valid.patch, ctx),
+            (r) => ResidentEvent.members[1].make({ residentId: r.id, fields: Rules.patchedFields(valid.patch) })
+          )
+        }),
+
+      /**
+       * Records a consent. Staff with `residents:consent` record any; a resident records their
+       * own (`grantedBy: Self`), a guardian their ward's (`grantedBy: Guardian` naming themself).
+       */
+      recordConsent: (id: string, input: typeof RecordConsentInput.Type): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
+        Effect.gen(function* () {
+          yield* validId(id)
+          const valid = yield* validateInput(RecordConsentInput)(input)
+          return yield* command(
+            id,
+            (actor, resident) =>
+              Effect.gen(function* () {
+                yield* staffOrSelf("residents:consent", true)(actor, resident)
+                if (!can(actor, "residents:consent")) {
+                  const ok = valid.grantedBy._tag === "Self"
+                    ? actor.residentId === resident.id
+                    : actor.residentId === valid.grantedBy.guardianId
+                  if (!ok) return yield* Effect.fail(Forbidden.of("residents:consent", "a consent is given by the resident or their own guardian"))
+                }
+              }),
+            (resident, ctx) => Rules.recordConsent(resident, valid, ctx),
+            (r) =>
+              ResidentEvent.members[2].make({
+                residentId: r.id,
+                purpose: valid.purpose,
+                byGuardian: valid.grantedBy._tag === "Guardian" ? valid.grantedBy.guardianId : null
+              })
+          )
+        }),
+
+      /** Withdraws a consent in force. Withdrawing `health_data` deletes the health information. */
+      withdrawConsent: (id: string, purpose: ConsentPurpose): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
+        Effect.gen(function* () {
+          yield* validId(id)
+          const valid = yield* validateInput(ConsentPurposeSchema)(purpose).pipe(Effect.mapError(() => InvalidInput.of("purpose", "unknown consent purpose / 未知的同意事项")))
+          return yield* command(
+            id,
+            staffOrSelf("residents:consent", true),
+            (resident, ctx) => Rules.withdrawConsent(resident, valid, ctx),
+            (r) => ResidentEvent.members[3].make({ residentId: r.id, purpose: valid })
+          )
+        }),
+
+      /**
+       * Puts resident `id` in the household of `withResidentId`; when that resident has none, a
+       * new household is created for both.
+       */
+      linkHousehold: (id: string, withResidentId: string): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
+        Effect.gen(function* () {
+          yield* validId(id)
+          yield* validId(withResidentId)
+          if (id === withResidentId) return yield* Effect.fail(InvalidInput.of("withResidentId", "must be another resident / 须为另一位居民"))
+          const actor = yield* CurrentActor
+          yield* authorize(actor, "residents:link")
+          const ctx = yield* context(actor)
+          return yield* transactor.withTransaction(
+            Effect.gen(function* () {
+              const resident = yield* load(actor, id)
+              const other = yield* load(actor, withResidentId)
+              let householdId = other.householdId
+              if (householdId === null) {
+                householdId = HouseholdId.make(yield* ids.next)
+                const joined = yield* Rules.joinHousehold(other, householdId, ctx)
+                yield* save(actor, joined, ResidentEvent.members[4].make({ residentId: other.id, householdId }))
+              }
+              const next = yield* Rules.joinHousehold(resident, householdId, ctx)
+              yield* save(actor, next, ResidentEvent.members[4].make({ residentId: next.id, householdId }))
+              return view(actor, ctx.community, next, ctx.now)
+            })
+          )
+        }),
+
+      /** Links `guardianId` as a guardian of resident `id` (a child, or an adult who needs one). */
+      linkGuardian: (id: string, guardianId: string): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
+        Effect.gen(function* () {
+          yield* validId(id)
+          yield* validateInput(ResidentId)(guardianId as ResidentId).pipe(Effect.mapError(() => InvalidInput.of("guardianId", "must be a resident id (UUIDv7) / 监护人编号格式无效")))
+          const actor = yield* CurrentActor
+          yield* authorize(actor, "residents:link")
+          const guardian = yield* load(actor, guardianId).pipe(
+            Effect.catchTag("NotFound", () => Effect.fail(InvalidInput.of("guardianId", "is not a resident of this community / 监护人不是本社区居民")))
+          )
+          return yield* command(
+            id,
+            staff("residents:link"),
+            (ward, ctx) => Rules.linkGuardian(ward, guardian, ctx),
+            (r) => ResidentEvent.members[5].make({ residentId: r.id, guardianId: guardian.id })
+          )
+        }),
+
+      /** Removes a guardian link. */
+      unlinkGuardian: (id: string, guardianId: string): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
+        Effect.gen(function* () {
+          yield* validId(id)
+          const gid = yield* validateInput(ResidentId)(guardianId as ResidentId).pipe(Effect.mapError(() => InvalidInput.of("guardianId", "must be a resident id (UUIDv7) / 监护人编号格式无效")))
+          return yield* command(
+            id,
+            staff("residents:link"),
+            (ward, ctx) => Rules.unlinkGuardian(ward, gid, ctx),
+            (r) => ResidentEvent.members[6].make({ residentId: r.id, guardianId: gid })
+          )
+        }),
+
+      /** Deactivates a resident (moved away …). The record stays and can be reactivated. */
+      deactivate: (id: string, reason: string): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
+        Effect.gen(function* () {
+          yield* validId(id)
+          const why = reason.trim()
+          if (why.length === 0 || why.length > 200) return yield* Effect.fail(InvalidInput.of("reason", "must be 1-200 characters / 请填写原因（200 字以内）"))
+          return yield* command(
+            id,
+            staff("residents:deactivate"),
+            Rules.deactivate,
+            (r) => ResidentEvent.members[7].make({ residentId: r.id, reason: why })
+          )
+        }),
+
+      /** Makes an inactive resident active again. */
+      reactivate: (id: string): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
+        Effect.zipRight(
+          validId(id),
+          command(id, staff("residents:deactivate"), Rules.reactivate, (r) => ResidentEvent.members[8].make({ residentId: r.id }))
+        ),
+
+      /**
+       * Erases a resident's personal data (PIPL deletion). The id stays; every personal field is
+       * cleared. Final: a second erase is `InvalidTransition`.
+       */
+      erase: (id: string): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
+        Effect.zipRight(
+          validId(id),
+          command(id, staff("residents:erase"), Rules.erase, (r) => ResidentEvent.members[9].make({ residentId: r.id }))
+        ),
+
+      /**
+       * One resident, projected for the actor: staff see the full record, volunteers a reduced
+       * one, a resident themself and their wards. Anything else, including residents of other
+       * communities, is `NotFound`.
+       */
+      get: (id: string): Effect.Effect<ResidentView, NotFound | Forbidden | InvalidInput, CurrentActor> =>
+        Effect.gen(function* () {
+          const actor = yield* CurrentActor
+          yield* authorizeAny(actor, ["residents:read:full", "residents:read:reduced", "residents:read:own"])
+          const community = yield* loadCommunity(actor)
+          const at = yield* now
+          const resident = yield* load(actor, id)
+          const projected = Rules.project(actor, resident, Rules.currentYear(at, community))
+          if (projected === undefined) return yield* Effect.fail(NotFound.of(ENTITY, id))
+          return projected
+        }),
+
+      /**
+       * Searches the actor's community with filters and cursor paging, ordered by id (oldest
+       * first). Staff see all active (or, with `status`, inactive) residents in full; volunteers
+       * see active residents reduced; a resident only themself and their wards.
+       */
+      search: (
+        filter: ResidentFilter = {},
+        page?: PageRequest
+      ): Effect.Effect<Page<ResidentView>, Forbidden | InvalidInput | NotFound, CurrentActor> =>
+        Effect.gen(function* () {
+          const actor = yield* CurrentActor
+          yield* authorizeAny(actor, ["residents:read:full", "residents:read:reduced", "residents:read:own"])
+          const valid = yield* validateInput(ResidentFilter)(filter)
+          if (valid.minAge !== undefined && valid.maxAge !== undefined && valid.minAge > valid.maxAge) {
+            return yield* Effect.fail(InvalidInput.of("maxAge", "must not be less than minAge / 最大年龄不能小于最小年龄"))
+          }
+          const window = yield* Paging.window(page)
+          const community = yield* loadCommunity(actor)
+          const at = yield* now
+          const year = Rules.currentYear(at, community)
+          const full = can(actor, "residents:read:full")
+          const reduced = can(actor, "residents:read:reduced")
+          if (!full && !reduced && actor.residentId === undefined) {
+            return yield* Effect.fail(Forbidden.of("residents:read", "the account is not linked to a resident"))
+          }
+          const query: ResidentQuery = {
+            communityId: actor.communityId,
+            statuses: full ? [valid.status ?? "active"] : reduced ? ["active"] : [valid.status ?? "active"],
+            grid: valid.grid,
+            tag: valid.tag,
+            language: valid.language,
+            dialect: valid.dialect,
+            homeProvince: valid.homeProvince,
+            skill: valid.skill,
+            bornFrom: valid.maxAge === undefined ? undefined : year - valid.maxAge,
+            bornTo: valid.minAge === undefined ? undefined : year - valid.minAge,
+            nameContains: valid.nameContains,
+            selfOrWardsOf: full || reduced ? undefined : actor.residentId
+          }
+          const fetched = yield* repo.search(query, { after: window.after, limit: window.limit + 1 })
+          const result = Paging.fromItems(fetched, window.limit, (r) => r.id)
+          return {
+            items: result.items.flatMap((r) => {
+              const v = Rules.project(actor, r, year)
+              return v === undefined ? [] : [v]
+            }),
+            nextCursor: result.nextCursor
+          }
+        })
+    }
+  })
+}) {}
+
