@@ -1,0 +1,88 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Either, Schema, TestClock } from "effect"
+import fc from "fast-check"
+import { authorize, CommunityId, formatUuid7, IdGenerator, Paging, ResidentId, Uuid7 } from "../src/index.js"
+
+describe("ids", () => {
+  it("formatUuid7 always yields a valid, time-ordered UUIDv7", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 47 }),
+        fc.integer({ min: 0, max: 2 ** 47 }),
+        fc.uint8Array({ minLength: 10, maxLength: 10 }),
+        (t1, t2, random) => {
+          const a = formatUuid7(t1, random)
+          const b = formatUuid7(t2, random)
+          expect(Schema.is(Uuid7)(a)).toBe(true)
+          if (t1 < t2) expect(a < b).toBe(true)
+        }
+      )
+    )
+  })
+
+  it.effect("the deterministic generator repeats for the same seed and never collides", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(Date.UTC(2026, 10, 23))
+      const take = (seed: number) =>
+        Effect.gen(function* () {
+          const ids = yield* IdGenerator
+          return yield* Effect.all(Array.from({ length: 500 }, () => ids.next))
+        }).pipe(Effect.provide(IdGenerator.Deterministic(seed)))
+      const a = yield* take(7)
+      const b = yield* take(7)
+      expect(a).toEqual(b)
+      expect(new Set(a).size).toBe(500)
+      expect(a.every(Schema.is(Uuid7))).toBe(true)
+    }))
+
+  it.effect("the live generator makes distinct valid ids", () =>
+    Effect.gen(function* () {
+      const ids = yield* IdGenerator
+      const all = yield* Effect.all(Array.from({ length: 1000 }, () => ids.next))
+      expect(new Set(all).size).toBe(1000)
+      expect(all.every(Schema.is(Uuid7))).toBe(true)
+    }).pipe(Effect.provide(IdGenerator.Live)))
+})
+
+describe("paging", () => {
+  it("cursors round-trip any key, including Chinese text", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme" }), (key) => {
+        expect(Either.getOrThrow(Paging.decodeCursor(Paging.encodeCursor(key)))).toBe(key)
+      })
+    )
+  })
+
+  it("a foreign cursor or a bad limit is InvalidInput naming the field", () => {
+    const bad = Paging.window({ cursor: "not-a-cursor!" })
+    expect(Either.isLeft(bad) && bad.left.field).toBe("cursor")
+    const big = Paging.window({ limit: 1000 })
+    expect(Either.isLeft(big) && big.left.field).toBe("limit")
+    expect(Either.getOrThrow(Paging.window(undefined))).toEqual({ after: undefined, limit: Paging.DEFAULT_LIMIT })
+  })
+
+  it("fromItems sets a cursor only when more items exist", () => {
+    const items = ["a", "b", "c"]
+    expect(Paging.fromItems(items, 3, (x) => x).nextCursor).toBeNull()
+    const page = Paging.fromItems(items, 2, (x) => x)
+    expect(page.items).toEqual(["a", "b"])
+    expect(Either.getOrThrow(Paging.decodeCursor(page.nextCursor!))).toBe("b")
+  })
+})
+
+describe("policy", () => {
+  const junxin = CommunityId.make("0190f0a0-0000-7000-8000-000000000001")
+  const guli = CommunityId.make("0190f0a0-0000-7000-8000-000000000002")
+
+  it.effect("another community's record is NotFound, a missing permission Forbidden", () =>
+    Effect.gen(function* () {
+      const volunteer = { subject: "v", communityId: junxin, roles: ["volunteer" as const] }
+      const forbidden = yield* Effect.flip(authorize(volunteer, "residents:register"))
+      expect(forbidden._tag).toBe("Forbidden")
+      const staff = { subject: "s", communityId: guli, roles: ["staff" as const] }
+      const id = ResidentId.make("0190f0a0-0000-7000-8000-00000000000a")
+      const hidden = yield* Effect.flip(authorize(staff, "residents:read:full", { communityId: junxin, entity: "Resident", id }))
+      expect(hidden._tag).toBe("NotFound")
+      yield* authorize(staff, "residents:read:full", { communityId: guli, entity: "Resident", id })
+    }))
+})
