@@ -37,7 +37,7 @@ export type DomainEvent = typeof DomainEvent.Type
 /** An event as stored: the envelope plus its position in the outbox. */
 export const StoredEvent = Schema.Struct({
   ...DomainEvent.fields,
-  /** Position in the outbox, increasing in append order. */
+  /** Position in the outbox: starts at 1 and increases in append (commit) order. */
   sequence: Schema.Int
 })
 /** An event as stored: the envelope plus its position in the outbox. */
@@ -52,7 +52,10 @@ export class Outbox extends Context.Tag("@commonweal/core/Outbox")<
   {
     /** Appends events in order, in the current transaction. */
     readonly append: (events: ReadonlyArray<DomainEvent>) => Effect.Effect<void>
-    /** Events of one community after `afterSequence` (exclusive), oldest first, at most `limit`. */
+    /**
+     * Events of one community after `afterSequence` (exclusive; `0` reads from the start),
+     * oldest first, at most `limit`.
+     */
     readonly list: (
       communityId: CommunityId,
       afterSequence: number,

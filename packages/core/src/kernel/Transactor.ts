@@ -7,6 +7,10 @@
  *
  * Nested calls join the outer transaction: only the outermost one commits.
  *
+ * Isolation: no other fiber ever sees a write of a transaction before it commits (no dirty
+ * reads), and a write made outside a transaction is never captured by, or undone with, a
+ * concurrent one. Adapters may serialize writers to get this.
+ *
  * @example
  * ```ts
  * import { Effect } from "effect"
