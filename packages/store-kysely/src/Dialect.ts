@@ -1,0 +1,108 @@
+/**
+ * What differs between SQLite, PostgreSQL and MySQL/MariaDB, in one place.
+ *
+ * The rest of the adapter is one code path; wherever the databases disagree it reads a flag
+ * or a small function from the {@link Capabilities} of its dialect, never `if (dialect === …)`.
+ *
+ * @module
+ */
+import { sql, type Expression, type RawBuilder } from "kysely"
+
+/** The SQL databases the store runs on. MariaDB is `mysql`. */
+export type Dialect = "sqlite" | "postgres" | "mysql"
+
+/** The differences between the dialects the adapter cares about. */
+export interface Capabilities {
+  readonly dialect: Dialect
+  /** `INSERT … RETURNING` is available (SQLite ≥ 3.35, PostgreSQL; not MySQL). */
+  readonly supportsReturning: boolean
+  /** `SELECT … FOR UPDATE` is available (not SQLite, whose writers are serialized anyway). */
+  readonly lockForUpdate: boolean
+  /**
+   * One connection serves everything (better-sqlite3): the adapter queues callers itself, with
+   * a time limit, instead of letting them wait in the driver's queue forever.
+   */
+  readonly singleConnection: boolean
+  /** The column type of whole JSON documents (MySQL's `text` stops at 64 KiB). */
+  readonly documentType: RawBuilder<unknown>
+  /** Extra text after `CREATE TABLE (…)`: MySQL tables use utf8mb4 with binary collation, like the others compare. */
+  readonly tableOptions: RawBuilder<unknown> | undefined
+  /**
+   * How the outbox's increasing `sequence` is generated: SQLite's `INTEGER PRIMARY KEY
+   * AUTOINCREMENT` (`rowid`), PostgreSQL's identity column, MySQL's `AUTO_INCREMENT`.
+   */
+  readonly outboxSequence: "rowid" | "identity" | "auto_increment"
+  /**
+   * The isolation level transactions start with, when the database's default is not READ
+   * COMMITTED. MySQL's REPEATABLE READ takes gap locks on every locking read and delete, which
+   * deadlocks concurrent inserts of unrelated residents; READ COMMITTED is PostgreSQL's default,
+   * so all dialects behave alike.
+   */
+  readonly isolationLevel: "read committed" | undefined
+  /** Whether a driver error is a unique or primary-key violation. */
+  readonly isUniqueViolation: (error: unknown) => boolean
+}
+
+const errorCode = (error: unknown): unknown =>
+  typeof error === "object" && error !== null && "code" in error ? error.code : undefined
+
+const errorNumber = (error: unknown): unknown =>
+  typeof error === "object" && error !== null && "errno" in error ? error.errno : undefined
+
+const capabilityTable: Readonly<Record<Dialect, Capabilities>> = {
+  sqlite: {
+    dialect: "sqlite",
+    supportsReturning: true,
+    lockForUpdate: false,
+    singleConnection: true,
+    documentType: sql`text`,
+    tableOptions: undefined,
+    outboxSequence: "rowid",
+    isolationLevel: undefined,
+    isUniqueViolation: (e) => {
+      const code = errorCode(e)
+      return code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE"
+    }
+  },
+  postgres: {
+    dialect: "postgres",
+    supportsReturning: true,
+    lockForUpdate: true,
+    singleConnection: false,
+    documentType: sql`text`,
+    tableOptions: undefined,
+    outboxSequence: "identity",
+    isolationLevel: undefined,
+    isUniqueViolation: (e) => errorCode(e) === "23505"
+  },
+  mysql: {
+    dialect: "mysql",
+    supportsReturning: false,
+    lockForUpdate: true,
+    singleConnection: false,
+    documentType: sql`mediumtext`,
+    tableOptions: sql`default charset = utf8mb4 collate = utf8mb4_bin`,
+    outboxSequence: "auto_increment",
+    isolationLevel: "read committed",
+    isUniqueViolation: (e) => errorCode(e) === "ER_DUP_ENTRY" || errorNumber(e) === 1062
+  }
+}
+
+/** The capabilities of a dialect. */
+export const capabilities = (dialect: Dialect): Capabilities => capabilityTable[dialect]
+
+/**
+ * The escape character of `LIKE` patterns. Not a backslash: MySQL treats backslashes in string
+ * literals specially, `!` means nothing anywhere.
+ */
+export const LIKE_ESCAPE = "!"
+
+/** Escapes `%`, `_` and the escape character itself so `text` matches literally in a `LIKE`. */
+export const escapeLike = (text: string): string => text.replace(/[!%_]/g, (c) => `${LIKE_ESCAPE}${c}`)
+
+/**
+ * `column LIKE '%text%' ESCAPE '!'`, a literal substring match that works the same on all three
+ * dialects (compare lower-cased text on both sides for case-insensitivity).
+ */
+export const containsLiteral = (column: Expression<string>, text: string): RawBuilder<boolean> =>
+  sql<boolean>`${column} like ${`%${escapeLike(text)}%`} escape ${sql.lit(LIKE_ESCAPE)}`
