@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Schema, TestClock } from "effect"
 import fc from "fast-check"
-import { authorize, CommunityId, formatUuid7, IdGenerator, Paging, ResidentId, Uuid7 } from "../src/index.js"
+import { authorize, CommunityId, formatUuid7, IdGenerator, nextMonotonic, Paging, ResidentId, Uuid7 } from "../src/index.js"
 
 describe("ids", () => {
   it("formatUuid7 always yields a valid, time-ordered UUIDv7", () => {
@@ -35,13 +35,28 @@ describe("ids", () => {
       expect(a.every(Schema.is(Uuid7))).toBe(true)
     }))
 
-  it.effect("the live generator makes distinct valid ids", () =>
+  it.effect("the live generator makes valid ids in strictly increasing order, even in one millisecond", () =>
     Effect.gen(function* () {
+      yield* TestClock.setTime(Date.UTC(2026, 10, 23))
       const ids = yield* IdGenerator
-      const all = yield* Effect.all(Array.from({ length: 1000 }, () => ids.next))
-      expect(new Set(all).size).toBe(1000)
+      // 6000 ids in one (frozen) millisecond overflow the 12-bit counter: order must still hold
+      const all = yield* Effect.all(Array.from({ length: 6000 }, () => ids.next))
       expect(all.every(Schema.is(Uuid7))).toBe(true)
+      for (let i = 1; i < all.length; i++) expect(all[i]! > all[i - 1]!).toBe(true)
     }).pipe(Effect.provide(IdGenerator.Live)))
+
+  it("nextMonotonic never goes backwards, whatever the clock does", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 2 ** 40 }), { minLength: 1, maxLength: 200 }), (times) => {
+        let state = { millis: -1, counter: 0 }
+        for (const t of times) {
+          const next = nextMonotonic(state, t, new Uint8Array([0xff, 0xff]))
+          expect(next.millis * 4096 + next.counter).toBeGreaterThan(state.millis * 4096 + state.counter)
+          state = next
+        }
+      })
+    )
+  })
 })
 
 describe("paging", () => {

@@ -180,10 +180,16 @@ export const makeResidentRepo = (conn: Connection): ResidentRepo["Type"] => {
     const row = residentRow(resident)
     return conn.withTransaction(
       Effect.gen(function* () {
-        // The id must be unique across communities, but the only key is (community_id, id), so
-        // a unique index on id alone would break sharding by community: look it up instead.
+        // Ids are unique per community (the key is (community_id, id)). Looking first, by the
+        // key, keeps the common duplicate from aborting a PostgreSQL transaction; the key's
+        // unique violation still catches a race.
         const existing = yield* conn.run((db) =>
-          db.selectFrom("residents").select("id").where("id", "=", resident.id).limit(1).executeTakeFirst()
+          db
+            .selectFrom("residents")
+            .select("id")
+            .where("community_id", "=", resident.communityId)
+            .where("id", "=", resident.id)
+            .executeTakeFirst()
         )
         if (existing !== undefined) return yield* Effect.fail(duplicate)
         yield* conn

@@ -57,7 +57,6 @@ interface State {
   /** Residents by community, each community's ordered by id. */
   readonly residents: HashMap.HashMap<CommunityId, ResidentTree>
   /** The community of every resident id, so that ids are unique across communities. */
-  readonly residentCommunity: HashMap.HashMap<ResidentId, CommunityId>
   /** Outbox events by community, in sequence order. */
   readonly events: HashMap.HashMap<CommunityId, Chunk.Chunk<StoredEvent>>
   /** The last sequence given to an event (0: none yet). */
@@ -69,7 +68,6 @@ const emptyTree: ResidentTree = RedBlackTree.empty<string, Resident>(Order.strin
 const emptyState: State = {
   communities: HashMap.empty(),
   residents: HashMap.empty(),
-  residentCommunity: HashMap.empty(),
   events: HashMap.empty(),
   lastSequence: 0
 }
@@ -153,15 +151,14 @@ export const makeMemoryStore: Effect.Effect<Context.Context<StoragePorts>> = Eff
     const without = RedBlackTree.has(tree, resident.id) ? RedBlackTree.removeFirst(tree, resident.id) : tree
     return {
       ...state,
-      residents: HashMap.set(state.residents, resident.communityId, RedBlackTree.insert(without, resident.id, resident)),
-      residentCommunity: HashMap.set(state.residentCommunity, resident.id, resident.communityId)
+      residents: HashMap.set(state.residents, resident.communityId, RedBlackTree.insert(without, resident.id, resident))
     }
   }
 
   const residentRepo: Context.Tag.Service<ResidentRepo> = {
     insert: (resident) =>
       write((state) =>
-        HashMap.has(state.residentCommunity, resident.id)
+        Option.isSome(RedBlackTree.findFirst(residentsOf(state, resident.communityId), resident.id))
           ? Either.left(Conflict.duplicate("Resident", resident.id))
           : Either.right([undefined, putResident(state, resident)] as const)
       ),

@@ -42,7 +42,12 @@ export interface ResidentQuery {
 export class ResidentRepo extends Context.Tag("@commonweal/core/ResidentRepo")<
   ResidentRepo,
   {
-    /** Stores a new resident (version 1); `Conflict` (duplicate) when the id exists in any community. */
+    /**
+     * Stores a new resident as given (the service always inserts version 1); `Conflict`
+     * (duplicate) when the id exists in the resident's community. Ids are unique per community,
+     * not globally, so that the key can lead with the community (sharding by community); UUIDv7
+     * ids made by `IdGenerator` do not collide in practice.
+     */
     readonly insert: (resident: Resident) => Effect.Effect<void, Conflict>
     /**
      * Replaces a stored resident with `resident`, whose `version` must be the stored version + 1;

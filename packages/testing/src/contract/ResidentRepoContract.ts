@@ -271,16 +271,16 @@ export const residentRepoContract = (it: ContractIt): void => {
           expectResident(yield* repo.findById(communityId, zhou.id), zhou)
         }))
 
-      it.effect("refuses an id that exists in another community with Conflict (duplicate)", () =>
+      it.effect("keeps ids per community: the same id in another community is a separate record", () =>
         Effect.gen(function* () {
           const repo = yield* ResidentRepo
           const communityId = yield* freshCommunity
           const otherCommunityId = yield* freshCommunity
           const zhou = makeResident({ communityId })
           yield* repo.insert(zhou)
-          const error = yield* Effect.flip(repo.insert(makeResident({ communityId: otherCommunityId, id: zhou.id })))
-          expectConflict(error, "duplicate")
-          expect(Option.isNone(yield* repo.findById(otherCommunityId, zhou.id))).toBe(true)
+          const other = makeVolunteer({ communityId: otherCommunityId, id: zhou.id })
+          yield* repo.insert(other)
+          expectResident(yield* repo.findById(otherCommunityId, zhou.id), other)
           expectResident(yield* repo.findById(communityId, zhou.id), zhou)
         }))
     })
