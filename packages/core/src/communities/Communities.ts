@@ -15,7 +15,7 @@ import type { Conflict, Forbidden, InvalidInput } from "../kernel/Errors.js"
 import { NotFound } from "../kernel/Errors.js"
 import { CommunityId, IdGenerator } from "../kernel/Ids.js"
 import { Transactor } from "../kernel/Transactor.js"
-import { validateInput } from "../kernel/Validation.js"
+import { decodeInput } from "../kernel/Validation.js"
 
 /** The communities service. */
 export class Communities extends Effect.Service<Communities>()("@commonweal/core/Communities", {
@@ -33,11 +33,11 @@ export class Communities extends Effect.Service<Communities>()("@commonweal/core
     return {
       /**
        * Creates a community. With `id`, provisioning the same id again is `Conflict`
-       * (duplicate); use {@link Communities.ensure} for idempotent setup.
+       * (duplicate); use `ensure` for idempotent setup.
        */
-      provision: (input: ProvisionCommunityInput): Effect.Effect<Community, InvalidInput | Conflict> =>
+      provision: (input: typeof ProvisionCommunityInput.Encoded): Effect.Effect<Community, InvalidInput | Conflict> =>
         Effect.gen(function* () {
-          const valid = yield* validateInput(ProvisionCommunityInput)(input)
+          const valid = yield* decodeInput(ProvisionCommunityInput)(input)
           const id = valid.id ?? CommunityId.make(yield* ids.next)
           const createdAt = DateTime.unsafeMake(yield* Clock.currentTimeMillis)
           const community: Community = {
@@ -53,13 +53,14 @@ export class Communities extends Effect.Service<Communities>()("@commonweal/core
         }),
 
       /** Returns the community with `input.id` if it exists, else provisions it. For seeding. */
-      ensure: (input: ProvisionCommunityInput & { readonly id: CommunityId }): Effect.Effect<Community, InvalidInput | Conflict> =>
+      ensure: (input: typeof ProvisionCommunityInput.Encoded & { readonly id: string }): Effect.Effect<Community, InvalidInput | Conflict> =>
         Effect.gen(function* () {
-          const existing = yield* repo.findById(input.id)
+          const valid = yield* decodeInput(ProvisionCommunityInput)(input)
+          const id = valid.id ?? CommunityId.make(input.id)
+          const existing = yield* repo.findById(id)
           if (Option.isSome(existing)) return existing.value
-          const valid = yield* validateInput(ProvisionCommunityInput)(input)
           const community: Community = {
-            id: input.id,
+            id,
             name: valid.name,
             nameEn: valid.nameEn ?? null,
             timeZone: valid.timeZone,

@@ -11,13 +11,18 @@ import { Effect, ParseResult, Schema } from "effect"
 import { InvalidInput } from "./Errors.js"
 
 /** Converts a `ParseError` into an `InvalidInput` with one issue per failing path. */
-export const toInvalidInput = (error: ParseResult.ParseError): InvalidInput =>
-  InvalidInput.many(
-    ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
-      field: issue.path.map(String).join(".") || "input",
-      message: issue.message
-    }))
+export const toInvalidInput = (error: ParseResult.ParseError): InvalidInput => {
+  const issues = ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
+    field: issue.path.map(String).join(".") || "input",
+    message: issue.message
+  }))
+  // an optional field's schema is `X | undefined`: when X fails, the union also reports
+  // "Expected undefined"; that says nothing useful when another issue names the same field
+  const useful = issues.filter(
+    (issue) => !issue.message.startsWith("Expected undefined") || !issues.some((o) => o !== issue && o.field === issue.field)
   )
+  return InvalidInput.many(useful.length > 0 ? useful : issues)
+}
 
 /** Checks a typed value against the schema's type side (refinements included). */
 export const validateInput = <A, I, R>(schema: Schema.Schema<A, I, R>) => (value: A): Effect.Effect<A, InvalidInput, R> =>

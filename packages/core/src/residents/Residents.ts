@@ -38,7 +38,7 @@ import { HouseholdId, IdGenerator, ResidentId } from "../kernel/Ids.js"
 import type { Page, PageRequest } from "../kernel/Paging.js"
 import * as Paging from "../kernel/Paging.js"
 import { Transactor } from "../kernel/Transactor.js"
-import { validateInput } from "../kernel/Validation.js"
+import { decodeInput, validateInput } from "../kernel/Validation.js"
 import type { ConsentPurpose, Resident, ResidentView } from "./Resident.js"
 import {
   ConsentPurpose as ConsentPurposeSchema,
@@ -51,6 +51,13 @@ import { ResidentEvent } from "./ResidentEvent.js"
 import type { ResidentQuery } from "./ResidentRepo.js"
 import { ResidentRepo } from "./ResidentRepo.js"
 import * as Rules from "./ResidentRules.js"
+
+/**
+ * Inputs are taken in their encoded (plain JSON) form and decoded here, so a program, a
+ * transport and an import all go through the same validation: optional lists may be left out,
+ * ids are plain strings, and anything malformed is `InvalidInput` naming the field.
+ */
+export type RegisterResidentRequest = typeof RegisterResidentInput.Encoded
 
 /** The errors a resident command can fail with. */
 export type ResidentCommandError = NotFound | Forbidden | InvalidInput | Conflict | InvalidTransition
@@ -152,11 +159,11 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
        * Registers a resident in the actor's community. Needs `residents:register` (staff, grid
        * workers). With `id`, registering the same id again is `Conflict` (duplicate).
        */
-      register: (input: RegisterResidentInput): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
+      register: (input: typeof RegisterResidentInput.Encoded): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
         Effect.gen(function* () {
           const actor = yield* CurrentActor
           yield* authorize(actor, "residents:register")
-          const valid = yield* validateInput(RegisterResidentInput)(input)
+          const valid = yield* decodeInput(RegisterResidentInput)(input)
           const ctx = yield* context(actor)
           const id = valid.id ?? ResidentId.make(yield* ids.next)
           const resident = yield* Rules.register(id, valid, ctx)
@@ -170,10 +177,10 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
        * `Conflict` (stale_version). Staff and grid workers may change everything; a resident (or
        * guardian) only the self-service fields (phone, availability, languages, skills, location).
        */
-      update: (id: string, input: UpdateResidentInput): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
+      update: (id: string, input: typeof UpdateResidentInput.Encoded): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
         Effect.gen(function* () {
           yield* validId(id)
-          const valid = yield* validateInput(UpdateResidentInput)(input)
+          const valid = yield* decodeInput(UpdateResidentInput)(input)
           return yield* command(
             id,
             (actor, resident) =>
@@ -196,10 +203,10 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
        * Records a consent. Staff with `residents:consent` record any; a resident records their
        * own (`grantedBy: Self`), a guardian their ward's (`grantedBy: Guardian` naming themself).
        */
-      recordConsent: (id: string, input: typeof RecordConsentInput.Type): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
+      recordConsent: (id: string, input: typeof RecordConsentInput.Encoded): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
         Effect.gen(function* () {
           yield* validId(id)
-          const valid = yield* validateInput(RecordConsentInput)(input)
+          const valid = yield* decodeInput(RecordConsentInput)(input)
           return yield* command(
             id,
             (actor, resident) =>
@@ -349,13 +356,13 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
        * see active residents reduced; a resident only themself and their wards.
        */
       search: (
-        filter: ResidentFilter = {},
+        filter: typeof ResidentFilter.Encoded = {},
         page?: PageRequest
       ): Effect.Effect<Page<ResidentView>, Forbidden | InvalidInput | NotFound, CurrentActor> =>
         Effect.gen(function* () {
           const actor = yield* CurrentActor
           yield* authorizeAny(actor, ["residents:read:full", "residents:read:reduced", "residents:read:own"])
-          const valid = yield* validateInput(ResidentFilter)(filter)
+          const valid = yield* decodeInput(ResidentFilter)(filter)
           if (valid.minAge !== undefined && valid.maxAge !== undefined && valid.minAge > valid.maxAge) {
             return yield* Effect.fail(InvalidInput.of("maxAge", "must not be less than minAge / 最大年龄不能小于最小年龄"))
           }

@@ -1,0 +1,294 @@
+/**
+ * Problem details (RFC 9457) for every error that crosses the wire.
+ *
+ * Each tagged error of `@commonweal/core` (and the few of this package) gets a *problem schema*:
+ * a `Schema.transform` whose type side is the very same error class and whose encoded side is
+ * an RFC 9457 document:
+ *
+ * ```json
+ * { "type": "urn:commonweal:problem:not-found", "title": "Not Found", "status": 404,
+ *   "detail": "Resident 0193… not found / 未找到该记录", "code": "NotFound",
+ *   "instance": "/residents/0193…", "entity": "Resident", "id": "0193…" }
+ * ```
+ *
+ * `type`, `title`, `status` and `detail` are the standard members (`detail` carries the error's
+ * bilingual `message`); `code` is the error's stable `_tag`; the error's own fields (`field`,
+ * `issues`, `reason`, `entity`, …) are extension members. The schemas carry the HTTP status and
+ * the `application/problem+json` content type as `HttpApiSchema` annotations, so the same schema
+ * drives the server's encoding, the OpenAPI document and the typed client's decoding: the client
+ * decodes a problem document back into the tagged class (`_tag === "NotFound"`).
+ *
+ * @module
+ */
+import {
+  CapacityExceeded,
+  Conflict,
+  Forbidden,
+  InsufficientFunds,
+  InvalidInput,
+  InvalidTransition,
+  NotFound
+} from "@commonweal/core"
+import { HttpApiSchema } from "@effect/platform"
+import { Schema } from "effect"
+
+/** The media type of problem details documents (RFC 9457 §6.1). */
+export const PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+/**
+ * The prefix of every problem `type` URI. The URIs are identifiers, not links: nothing is
+ * served there (RFC 9457 §3.1.1 allows non-resolvable type URIs).
+ */
+export const PROBLEM_TYPE_BASE = "urn:commonweal:problem:"
+
+/** The RFC 9457 members every commonweal problem document has, plus `code` (the error's `_tag`). */
+export interface ProblemDocument {
+  /** A URI identifying the problem type: {@link PROBLEM_TYPE_BASE} + a kebab-case slug. */
+  readonly type: string
+  /** A short, fixed, English summary of the problem type. */
+  readonly title: string
+  /** The HTTP status code. */
+  readonly status: number
+  /** The human explanation of this occurrence (English / Chinese). */
+  readonly detail: string
+  /** The stable error tag, e.g. `NotFound`. */
+  readonly code: string
+  /** The request path this occurrence concerns, when the server knows it. */
+  readonly instance?: string | undefined
+}
+
+/** How an error class is presented as a problem. */
+export interface ProblemOptions {
+  /** The HTTP status code. */
+  readonly status: number
+  /** The RFC 9457 `title`. */
+  readonly title: string
+  /** The kebab-case slug of the `type` URI. */
+  readonly slug: string
+  /** OpenAPI description of the response. */
+  readonly description: string
+}
+
+/** A `Schema.TaggedError` class whose fields include a `message` string. */
+type TaggedErrorWithMessage<Self, Tag extends string, Fields extends Schema.Struct.Fields> =
+  & Schema.TaggedErrorClass<Self, Tag, { readonly _tag: Schema.tag<Tag> } & Fields>
+  & { readonly fields: { readonly _tag: Schema.tag<Tag> } & Fields }
+
+/**
+ * Builds the problem schema of a tagged error class: type side the class, encoded side the
+ * RFC 9457 document. `message` travels as `detail`; the other fields as extension members.
+ */
+export const problem = <Self, Tag extends string, Fields extends { readonly message: typeof Schema.String }>(
+  error: TaggedErrorWithMessage<Self, Tag, Fields>,
+  options: ProblemOptions
+) => {
+  const { _tag: _, message: __, ...extensions } = error.fields
+  const type = `${PROBLEM_TYPE_BASE}${options.slug}`
+  const document = Schema.Struct({
+    type: Schema.Literal(type),
+    title: Schema.String,
+    status: Schema.Literal(options.status),
+    detail: Schema.String,
+    code: Schema.Literal(error._tag),
+    instance: Schema.optional(Schema.String),
+    ...extensions
+  }).annotations({ identifier: `${error._tag}Problem`, title: options.title })
+  return Schema.transform(document, error, {
+    strict: false,
+    decode: (doc: object) => {
+      const { type: _type, title: _title, status: _status, detail, code, instance: _instance, ...rest } = doc as Readonly<
+        Record<string, unknown>
+      >
+      return { ...rest, _tag: code, message: detail }
+    },
+    encode: (encoded: object) => {
+      const { _tag, message, ...rest } = encoded as Readonly<Record<string, unknown>>
+      return { type, title: options.title, status: options.status, detail: message, code: _tag, ...rest }
+    }
+  }).annotations(
+    HttpApiSchema.annotations({ status: options.status, description: options.description })
+  ).pipe(HttpApiSchema.withEncoding({ kind: "Json", contentType: PROBLEM_CONTENT_TYPE }))
+}
+
+/** The request carries no bearer token, or one the server does not accept. Answered with 401 and `WWW-Authenticate: Bearer`. */
+export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", {
+  /** `missing_token` when there was no bearer token, `invalid_token` when it was not accepted. */
+  reason: Schema.Literal("missing_token", "invalid_token"),
+  message: Schema.String
+}) {
+  /** No `Authorization: Bearer …` header. */
+  static missing(): Unauthorized {
+    return new Unauthorized({ reason: "missing_token", message: "A bearer token is required / 请先登录（缺少访问令牌）" })
+  }
+  /** A token the verifier does not accept. */
+  static invalid(): Unauthorized {
+    return new Unauthorized({ reason: "invalid_token", message: "The bearer token is not valid / 访问令牌无效或已过期" })
+  }
+}
+
+/**
+ * An `Idempotency-Key` was reused with a different request (another route or another body).
+ * Nothing was executed. Answered with 422, as the IETF idempotency-key draft suggests.
+ */
+export class IdempotencyKeyReused extends Schema.TaggedError<IdempotencyKeyReused>()("IdempotencyKeyReused", {
+  key: Schema.String,
+  message: Schema.String
+}) {
+  /** Builds the error with a bilingual message. */
+  static of(key: string): IdempotencyKeyReused {
+    return new IdempotencyKeyReused({
+      key,
+      message: `Idempotency-Key ${key} was already used for a different request / 该幂等键已用于另一个请求`
+    })
+  }
+}
+
+/**
+ * A request with the same `Idempotency-Key` is still being executed. Nothing was executed;
+ * retry later to get the first request's response. Answered with 409.
+ */
+export class IdempotencyKeyInUse extends Schema.TaggedError<IdempotencyKeyInUse>()("IdempotencyKeyInUse", {
+  key: Schema.String,
+  message: Schema.String
+}) {
+  /** Builds the error with a bilingual message. */
+  static of(key: string): IdempotencyKeyInUse {
+    return new IdempotencyKeyInUse({
+      key,
+      message: `A request with Idempotency-Key ${key} is still in progress; retry later / 相同幂等键的请求正在处理中，请稍后重试`
+    })
+  }
+}
+
+/**
+ * An unexpected server failure. The detail never carries internals (they go to the log).
+ * Not part of any endpoint's contract; the server answers with it instead of an empty 500.
+ */
+export class InternalError extends Schema.TaggedError<InternalError>()("InternalError", {
+  message: Schema.String
+}) {}
+
+/** No route matches the request's method and path. */
+export class RouteNotFound extends Schema.TaggedError<RouteNotFound>()("RouteNotFound", {
+  method: Schema.String,
+  path: Schema.String,
+  message: Schema.String
+}) {}
+
+/** `InvalidInput` as 400 problem details, with `field` and `issues`. Request decoding failures are answered with it too. */
+export const InvalidInputProblem = problem(InvalidInput, {
+  status: 400,
+  title: "Invalid Input",
+  slug: "invalid-input",
+  description: "The input was malformed or broke a rule; `field` names the first offending field / 输入无效"
+})
+
+/** `Unauthorized` as 401 problem details. */
+export const UnauthorizedProblem = problem(Unauthorized, {
+  status: 401,
+  title: "Unauthorized",
+  slug: "unauthorized",
+  description: "Missing or invalid bearer token / 未登录或令牌无效"
+})
+
+/** `Forbidden` as 403 problem details. */
+export const ForbiddenProblem = problem(Forbidden, {
+  status: 403,
+  title: "Forbidden",
+  slug: "forbidden",
+  description: "The actor lacks the authority for this action / 无权执行此操作"
+})
+
+/** `NotFound` as 404 problem details (also for records of another community). */
+export const NotFoundProblem = problem(NotFound, {
+  status: 404,
+  title: "Not Found",
+  slug: "not-found",
+  description: "No such record in the actor's community / 未找到该记录"
+})
+
+/** `Conflict` (stale version or duplicate) as 409 problem details, with `reason`. */
+export const ConflictProblem = problem(Conflict, {
+  status: 409,
+  title: "Conflict",
+  slug: "conflict",
+  description: "A concurrent write won (reason stale_version: reload and retry) or the record exists (duplicate) / 数据冲突"
+})
+
+/**
+ * `InvalidTransition` as 409 problem details: the request conflicts with the current state of
+ * the resource (RFC 9110 §15.5.10), e.g. updating an erased resident.
+ */
+export const InvalidTransitionProblem = problem(InvalidTransition, {
+  status: 409,
+  title: "Invalid Transition",
+  slug: "invalid-transition",
+  description: "The command is not allowed in the record's current state / 当前状态不允许此操作"
+})
+
+/** `InsufficientFunds` as 409 problem details (a state conflict, like `InvalidTransition`). */
+export const InsufficientFundsProblem = problem(InsufficientFunds, {
+  status: 409,
+  title: "Insufficient Funds",
+  slug: "insufficient-funds",
+  description: "A debit would take an account below its limit / 余额不足"
+})
+
+/** `CapacityExceeded` as 409 problem details (a state conflict, like `InvalidTransition`). */
+export const CapacityExceededProblem = problem(CapacityExceeded, {
+  status: 409,
+  title: "Capacity Exceeded",
+  slug: "capacity-exceeded",
+  description: "A capacity would be exceeded / 名额或数量不足"
+})
+
+/** `IdempotencyKeyReused` as 422 problem details. */
+export const IdempotencyKeyReusedProblem = problem(IdempotencyKeyReused, {
+  status: 422,
+  title: "Idempotency Key Reused",
+  slug: "idempotency-key-reused",
+  description: "The Idempotency-Key was already used for a different request / 幂等键已用于另一个请求"
+})
+
+/** `IdempotencyKeyInUse` as 409 problem details. */
+export const IdempotencyKeyInUseProblem = problem(IdempotencyKeyInUse, {
+  status: 409,
+  title: "Idempotency Key In Use",
+  slug: "idempotency-key-in-use",
+  description: "A request with the same Idempotency-Key is still in progress / 相同幂等键的请求正在处理中"
+})
+
+/** `RouteNotFound` as 404 problem details. */
+export const RouteNotFoundProblem = problem(RouteNotFound, {
+  status: 404,
+  title: "Not Found",
+  slug: "route-not-found",
+  description: "No such route / 接口不存在"
+})
+
+/** `InternalError` as 500 problem details. */
+export const InternalErrorProblem = problem(InternalError, {
+  status: 500,
+  title: "Internal Server Error",
+  slug: "internal-error",
+  description: "An unexpected failure / 服务器内部错误"
+})
+
+/** Every problem schema, by the `_tag` of its error. */
+export const problemSchemas = {
+  InvalidInput: InvalidInputProblem,
+  Unauthorized: UnauthorizedProblem,
+  Forbidden: ForbiddenProblem,
+  NotFound: NotFoundProblem,
+  Conflict: ConflictProblem,
+  InvalidTransition: InvalidTransitionProblem,
+  InsufficientFunds: InsufficientFundsProblem,
+  CapacityExceeded: CapacityExceededProblem,
+  IdempotencyKeyReused: IdempotencyKeyReusedProblem,
+  IdempotencyKeyInUse: IdempotencyKeyInUseProblem,
+  RouteNotFound: RouteNotFoundProblem,
+  InternalError: InternalErrorProblem
+} as const
+
+/** An error that has a problem schema. */
+export type ProblemError = Schema.Schema.Type<(typeof problemSchemas)[keyof typeof problemSchemas]>

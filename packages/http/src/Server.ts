@@ -1,0 +1,119 @@
+/**
+ * The server side: handlers for every endpoint, and the layers that serve them.
+ *
+ * `@commonweal/http` does not depend on a platform at runtime: the caller supplies the
+ * `HttpServer` (e.g. `NodeHttpServer.layer(createServer, { port })` from
+ * `@effect/platform-node`) and the core services.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from "node:http"
+ * import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+ * import { Communities, IdGenerator, Residents } from "@commonweal/core"
+ * import { HttpLive, IdempotencyStore, TokenVerifier } from "@commonweal/http"
+ * import { Layer } from "effect"
+ *
+ * const Services = Layer.mergeAll(Residents.Default, Communities.Default).pipe(
+ *   Layer.provide(Layer.merge(storage, IdGenerator.Live)))
+ *
+ * HttpLive.pipe(
+ *   Layer.provide(Services),
+ *   Layer.provide(TokenVerifier.static(tokens)),
+ *   Layer.provide(IdempotencyStore.memory()),
+ *   Layer.provide(NodeHttpServer.layer(createServer, { port: 8080 })),
+ *   Layer.launch,
+ *   NodeRuntime.runMain)
+ * ```
+ *
+ * @module
+ */
+import { Communities, Residents } from "@commonweal/core"
+import { HttpApiBuilder, HttpApiSwagger, HttpMiddleware } from "@effect/platform"
+import type { HttpApi, HttpRouter, HttpServer } from "@effect/platform"
+import { Effect, Layer } from "effect"
+import { API_VERSION, CommonwealApi } from "./Api.js"
+import { AuthenticationLive } from "./Auth.js"
+import type { TokenVerifier } from "./Auth.js"
+import type { IdempotencyStore } from "./Idempotency.js"
+import { ApiMiddlewareLive } from "./Middleware.js"
+
+/** Handlers of the `health` group. */
+export const HealthLive = HttpApiBuilder.group(CommonwealApi, "health", (handlers) =>
+  handlers.handle("check", () => Effect.succeed({ status: "ok" as const, version: API_VERSION })))
+
+/** Handlers of the `communities` group, over the core `Communities` service. */
+export const CommunitiesLive = HttpApiBuilder.group(CommonwealApi, "communities", (handlers) =>
+  Effect.map(Communities, (communities) =>
+    handlers
+      .handle("current", () => communities.current)
+      .handle("get", ({ path }) => communities.get(path.id))))
+
+/** Handlers of the `residents` group, over the core `Residents` service. */
+export const ResidentsLive = HttpApiBuilder.group(CommonwealApi, "residents", (handlers) =>
+  Effect.map(Residents, (residents) =>
+    handlers
+      .handle("register", ({ payload }) => residents.register(payload))
+      .handle("search", ({ urlParams: { cursor, limit, ...filter } }) => residents.search(filter, { cursor, limit }))
+      .handle("get", ({ path }) => residents.get(path.id))
+      .handle("update", ({ path, payload }) => residents.update(path.id, payload))
+      .handle("recordConsent", ({ path, payload }) => residents.recordConsent(path.id, payload))
+      .handle("withdrawConsent", ({ path }) => residents.withdrawConsent(path.id, path.purpose))
+      .handle("linkHousehold", ({ path, payload }) => residents.linkHousehold(path.id, payload.withResidentId))
+      .handle("linkGuardian", ({ path, payload }) => residents.linkGuardian(path.id, payload.guardianId))
+      .handle("unlinkGuardian", ({ path }) => residents.unlinkGuardian(path.id, path.guardianId))
+      .handle("deactivate", ({ path, payload }) => residents.deactivate(path.id, payload.reason))
+      .handle("reactivate", ({ path }) => residents.reactivate(path.id))
+      .handle("erase", ({ path }) => residents.erase(path.id))))
+
+/**
+ * The whole API as a layer: every handler, the authentication middleware and the API
+ * middleware (problem details, idempotency). Provide it to `HttpApiBuilder.serve()`, or use
+ * {@link HttpLive}, which does.
+ */
+export const ApiLive: Layer.Layer<
+  HttpApi.Api,
+  never,
+  Residents | Communities | TokenVerifier | IdempotencyStore
+> = Layer.mergeAll(
+  HttpApiBuilder.api(CommonwealApi).pipe(
+    Layer.provide([HealthLive, CommunitiesLive, ResidentsLive]),
+    Layer.provide(AuthenticationLive)
+  ),
+  ApiMiddlewareLive
+)
+
+/** Options of {@link makeHttpLayer}. */
+export interface HttpLayerOptions {
+  /** Where the Swagger UI is served (bundled assets, no CDN). Default `/docs`. */
+  readonly docsPath?: `/${string}` | undefined
+  /** Where the OpenAPI document is served. Default `/openapi.json`. */
+  readonly openApiPath?: `/${string}` | undefined
+  /** Log every request with `HttpMiddleware.logger`. Default `false`. */
+  readonly logRequests?: boolean | undefined
+}
+
+/**
+ * Serves the API, the OpenAPI document and the docs UI on the `HttpServer` the caller
+ * provides (with the platform services `HttpRouter.DefaultServices`, which the platform's
+ * server layer, e.g. `NodeHttpServer.layer`, also provides).
+ */
+export const makeHttpLayer = (
+  options?: HttpLayerOptions
+): Layer.Layer<
+  never,
+  never,
+  | HttpServer.HttpServer
+  | HttpRouter.HttpRouter.DefaultServices
+  | Residents
+  | Communities
+  | TokenVerifier
+  | IdempotencyStore
+> =>
+  (options?.logRequests === true ? HttpApiBuilder.serve(HttpMiddleware.logger) : HttpApiBuilder.serve()).pipe(
+    Layer.provide(HttpApiSwagger.layer({ path: options?.docsPath ?? "/docs" })),
+    Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: options?.openApiPath ?? "/openapi.json" })),
+    Layer.provide(ApiLive)
+  )
+
+/** {@link makeHttpLayer} with the defaults: `/docs`, `/openapi.json`, no request log. */
+export const HttpLive = makeHttpLayer()

@@ -1,0 +1,133 @@
+/**
+ * A real server on a loopback port over the core services and the in-memory store, seeded with
+ * the two neighbourhoods, and helpers to reach it.
+ */
+import { createServer } from "node:http"
+import type { Actor, CommunityId } from "@commonweal/core"
+import { Communities, CommunityId as CommunityIdSchema, GridCode, IdGenerator, Residents } from "@commonweal/core"
+import { MemoryStore } from "@commonweal/store-memory"
+import { FetchHttpClient, HttpServer } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { Effect, Layer } from "effect"
+import { HttpLive, IdempotencyStore, makeClient, TokenVerifier } from "../src/index.js"
+
+/** 君馨社区 */
+export const JUNXIN: CommunityId = CommunityIdSchema.make("01936a1e-7c00-7000-8000-00000000a001")
+/** 顾里小站 */
+export const GULI: CommunityId = CommunityIdSchema.make("01936a1e-7c00-7000-8000-00000000b002")
+
+const actor = (subject: string, communityId: CommunityId, roles: Actor["roles"]): Actor => ({ subject, communityId, roles })
+
+/** The static tokens of the test server. */
+export const tokens = {
+  junxinStaff: "tok-junxin-staff",
+  junxinGrid: "tok-junxin-grid",
+  junxinVolunteer: "tok-junxin-volunteer",
+  guliStaff: "tok-guli-staff"
+} as const
+
+const tokenTable: Record<string, Actor> = {
+  [tokens.junxinStaff]: actor("staff.chen", JUNXIN, ["staff"]),
+  [tokens.junxinGrid]: actor("grid.wang", JUNXIN, ["grid_worker"]),
+  [tokens.junxinVolunteer]: actor("volunteer.zhao", JUNXIN, ["volunteer"]),
+  [tokens.guliStaff]: actor("staff.gu", GULI, ["staff"])
+}
+
+const Seed = Layer.effectDiscard(
+  Effect.gen(function*() {
+    const communities = yield* Communities
+    yield* communities.provision({
+      id: JUNXIN,
+      name: "君馨社区",
+      nameEn: "Junxin Community",
+      timeZone: "Asia/Shanghai",
+      grids: [
+        { code: GridCode.make("JX-01"), name: "一网格" },
+        { code: GridCode.make("JX-02"), name: "二网格" },
+        { code: GridCode.make("JX-05"), name: "五网格" }
+      ]
+    })
+    yield* communities.provision({
+      id: GULI,
+      name: "顾里小站",
+      nameEn: "Gu Li Station",
+      timeZone: "Asia/Shanghai",
+      grids: [{ code: GridCode.make("GL-01"), name: "顾里一网格" }]
+    })
+  })
+)
+
+/** A display name that makes `register` take a while: lets a test overlap two requests. */
+export const SLOW_NAME_PREFIX = "慢"
+
+/** `Residents` whose `register` sleeps for names starting with {@link SLOW_NAME_PREFIX}. */
+const SlowRegister = Layer.effect(
+  Residents,
+  Effect.map(Residents, (residents) =>
+    Residents.make({
+      ...residents,
+      register: (input) =>
+        input.displayName.startsWith(SLOW_NAME_PREFIX)
+          ? Effect.zipRight(Effect.sleep("300 millis"), residents.register(input))
+          : residents.register(input)
+    }))
+).pipe(Layer.provide(Residents.Default))
+
+const Services = Layer.mergeAll(SlowRegister, Communities.Default).pipe(
+  Layer.provide(Layer.merge(MemoryStore.layer, IdGenerator.Live))
+)
+
+/** The server, its `HttpServer` (for the port) and a fetch client. */
+export const TestServer = HttpLive.pipe(
+  Layer.provide(Seed),
+  Layer.provide(TokenVerifier.static(tokenTable)),
+  Layer.provide(IdempotencyStore.memory()),
+  Layer.provideMerge(Services),
+  Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
+  Layer.provideMerge(FetchHttpClient.layer)
+)
+
+/** The base URL of the running server. */
+export const baseUrl = Effect.map(HttpServer.HttpServer, (server) =>
+  server.address._tag === "TcpAddress" ? `http://127.0.0.1:${server.address.port}` : "http://127.0.0.1")
+
+/** A typed client with the token (none when omitted). */
+export const client = (token?: string) => Effect.flatMap(baseUrl, (url) => makeClient(url, token))
+
+/** What {@link raw} returns. */
+export interface RawResponse {
+  readonly status: number
+  readonly headers: Headers
+  readonly text: string
+  readonly json: Record<string, unknown>
+}
+
+/** A raw `fetch` against the server, returning the status, headers and parsed JSON (or text). */
+export const raw = (
+  path: string,
+  init: { readonly method?: string; readonly token?: string; readonly body?: unknown; readonly rawBody?: string; readonly headers?: Record<string, string> } = {}
+): Effect.Effect<RawResponse, never, HttpServer.HttpServer> =>
+  Effect.flatMap(baseUrl, (url) =>
+    Effect.promise(async () => {
+      const headers: Record<string, string> = {}
+      if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`
+      if (init.body !== undefined) headers["content-type"] = "application/json"
+      Object.assign(headers, init.headers)
+      const response = await fetch(`${url}${path}`, {
+        method: init.method ?? "GET",
+        headers,
+        body: init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body))
+      })
+      const text = await response.text()
+      let json: unknown = undefined
+      try {
+        json = JSON.parse(text)
+      } catch {
+        json = undefined
+      }
+      return { status: response.status, headers: response.headers, text, json: json as Record<string, unknown> }
+    }))
+
+/** The current year in Asia/Shanghai. */
+export const currentYear = (): number =>
+  Number(new Intl.DateTimeFormat("en", { timeZone: "Asia/Shanghai", year: "numeric" }).format(new Date()))
