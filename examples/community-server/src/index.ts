@@ -1,0 +1,157 @@
+/**
+ * The commonweal example server, as layers: storage (embedded SQLite or a database URL), the
+ * core services, the demo seed of 君馨社区 and 顾里小站, and the HTTP API with its docs on a
+ * Node HTTP server.
+ *
+ * `main.ts` runs {@link makeServer} with the configuration from the environment; tests and the
+ * benchmark run it on port 0 with a temporary SQLite file.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { HttpMiddleware } from "@effect/platform"
+import type { HttpServer } from "@effect/platform"
+import type { ServeError } from "@effect/platform/HttpServerError"
+ * import { makeServer, serverUrl } from "@commonweal/example-community-server"
+ *
+ * const program = Effect.gen(function* () {
+ *   const server = yield* HttpServer.HttpServer
+ *   console.log(serverUrl(server.address))      // http://127.0.0.1:54321
+ * }).pipe(Effect.provide(makeServer({
+ *   port: 0, host: "127.0.0.1", seed: true, storage: { _tag: "Sqlite", filename: "/tmp/demo.sqlite" }
+ * })))
+ * ```
+ *
+ * @module
+ */
+import { Communities, IdGenerator, Residents } from "@commonweal/core"
+import type { Actor, StoragePorts } from "@commonweal/core"
+import { IdempotencyStore, makeHttpLayer, TokenVerifier } from "@commonweal/http"
+import { SqlStore } from "@commonweal/store-kysely"
+import { demoActors, seedDemo, zhouSaiqun } from "@commonweal/testing/demo"
+import type { DemoSeedReport } from "@commonweal/testing/demo"
+import { HttpMiddleware } from "@effect/platform"
+import type { HttpServer } from "@effect/platform"
+import type { ServeError } from "@effect/platform/HttpServerError"
+import { NodeHttpServer } from "@effect/platform-node"
+import { Context, Effect, Layer } from "effect"
+import { mkdirSync } from "node:fs"
+import { createServer } from "node:http"
+import { dirname } from "node:path"
+import type { ServerConfig, StorageConfig } from "./config.js"
+
+export * from "./config.js"
+export { demoActors, junxinActors, guliActors, findDemoActor, demoResidents } from "@commonweal/testing/demo"
+export type { DemoActor, DemoSeedReport } from "@commonweal/testing/demo"
+
+/** What the seed wrote on this start (all zeros when the data was already there, or seeding was off). */
+export class SeedReport extends Context.Tag("@commonweal/example-community-server/SeedReport")<SeedReport, DemoSeedReport>() {}
+
+const NOTHING_SEEDED: DemoSeedReport = {
+  communitiesCreated: 0,
+  residentsRegistered: 0,
+  householdLinks: 0,
+  guardianLinks: 0,
+  consentsRecorded: 0
+}
+
+/** The storage layer: SQLite in a file (its folder is created) or the database at a URL. */
+export const storageLayer = (storage: StorageConfig): Layer.Layer<StoragePorts> =>
+  storage._tag === "Sqlite"
+    ? Layer.unwrapEffect(
+      Effect.sync(() => {
+        mkdirSync(dirname(storage.filename), { recursive: true })
+        return SqlStore.layerSqlite({ filename: storage.filename })
+      })
+    )
+    : SqlStore.layerFromUrl(storage.url)
+
+/** The core services over a storage layer; the storage ports stay visible (for tests and tools). */
+export const coreLayer = <E, R>(
+  storage: Layer.Layer<StoragePorts, E, R>
+): Layer.Layer<Residents | Communities | StoragePorts | IdGenerator, E, R> =>
+  Layer.mergeAll(Residents.Default, Communities.Default).pipe(
+    Layer.provideMerge(Layer.merge(storage, IdGenerator.Live))
+  )
+
+/** Seeds the demo communities (when `seed`) before anything else starts, and records what it wrote. */
+export const seedLayer = (seed: boolean): Layer.Layer<SeedReport, never, Residents | Communities> =>
+  Layer.effect(
+    SeedReport,
+    seed
+      ? seedDemo.pipe(
+        // the demo data is valid by construction: a failure here is a bug, not a condition to handle
+        Effect.orDieWith((e) => new Error(`demo seed failed / 演示数据初始化失败: ${e.message}`))
+      )
+      : Effect.succeed(NOTHING_SEEDED)
+  )
+
+/** The static demo token table: `demo-junxin-staff` → the Junxin staff actor, and so on. */
+export const demoTokenTable: Readonly<Record<string, Actor>> = Object.fromEntries(
+  demoActors.map((a) => [a.token, a.actor])
+)
+
+/**
+ * The whole server: storage → core services → demo seed → HTTP API (`/docs`, `/openapi.json`)
+ * on a Node HTTP server at `config.host:config.port`, authenticating the demo tokens.
+ *
+ * The server listens only after seeding finished; it fails with `ServeError` when the port is taken. The layer also provides the core services,
+ * the storage ports and the {@link SeedReport}, so a test can look at the data it serves.
+ */
+export const makeServer = (
+  config: ServerConfig
+): Layer.Layer<
+  HttpServer.HttpServer | SeedReport | Residents | Communities | StoragePorts | IdGenerator,
+  ServeError
+> => {
+  const seeded = seedLayer(config.seed).pipe(Layer.provideMerge(coreLayer(storageLayer(config.storage))))
+  const http = makeHttpLayer().pipe(
+    Layer.provide(TokenVerifier.static(demoTokenTable)),
+    Layer.provide(IdempotencyStore.memory()),
+    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: config.port, host: config.host }))
+  )
+  // A span per request costs about a third of the platform's throughput; the example exports
+  // no traces, so it only makes them when asked to.
+  const traced = config.tracing === true ? http : http.pipe(HttpMiddleware.withTracerDisabledWhen(() => true))
+  return traced.pipe(Layer.provideMerge(seeded))
+}
+
+/** `http://host:port` of a listening server (IPv6 hosts bracketed). */
+export const serverUrl = (address: HttpServer.Address): string => {
+  if (address._tag === "UnixAddress") return `unix:${address.path}`
+  const host = address.hostname === "0.0.0.0" || address.hostname === "::" ? "127.0.0.1" : address.hostname
+  return `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`
+}
+
+/** The resident the banner's curl example reads: 周赛群 of 君馨社区. */
+export const exampleResidentId = zhouSaiqun.id
+
+/** The start-up text: where the docs are, the demo tokens, and a curl to paste. Chinese and English. */
+export const banner = (address: HttpServer.Address, report: DemoSeedReport): string => {
+  const base = serverUrl(address)
+  const staff = demoActors.find((a) => a.key === "junxin-staff")
+  const width = Math.max(...demoActors.map((a) => a.token.length))
+  const seeded = report.communitiesCreated + report.residentsRegistered + report.householdLinks + report.guardianLinks + report.consentsRecorded > 0
+    ? `已写入演示数据 / seeded: ${report.communitiesCreated} 个社区 communities, ${report.residentsRegistered} 位居民 residents, ` +
+      `${report.householdLinks + report.guardianLinks} 条家庭/监护关系 links, ${report.consentsRecorded} 项监护人同意 guardian consents`
+    : "演示数据已存在，未重复写入 / demo data already present, nothing written"
+  return [
+    "",
+    "commonweal 社区服务示例服务器已启动 / example server is running",
+    `  ${seeded}`,
+    "",
+    `  接口文档 API docs (Swagger UI): ${base}/docs`,
+    `  OpenAPI 文档:                   ${base}/openapi.json`,
+    `  健康检查 health:                ${base}/health`,
+    "",
+    "  演示令牌 demo bearer tokens (仅供演示，切勿用于生产 / demo only, never in production):",
+    ...demoActors.map((a) => `    ${a.token.padEnd(width)}  ${a.actor.roles.join(",").padEnd(11)}  ${a.label}`),
+    "",
+    "  试一试 try it (以社工身份查看周赛群的档案 / read 周赛群's record as a social worker):",
+    `    curl -H "Authorization: Bearer ${staff?.token ?? "demo-junxin-staff"}" ${base}/residents/${exampleResidentId}`,
+    `    curl -H "Authorization: Bearer ${staff?.token ?? "demo-junxin-staff"}" "${base}/residents?tag=migrant_elderly"`,
+    "",
+    "  按 Ctrl-C 停止 / press Ctrl-C to stop",
+    ""
+  ].join("\n")
+}
