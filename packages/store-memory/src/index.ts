@@ -169,6 +169,13 @@ export const makeMemoryStore: Effect.Effect<Context.Context<StoragePorts>> = Eff
           ? Either.right([undefined, putResident(state, resident)] as const)
           : Either.left(Conflict.stale("Resident", resident.id))
       }),
+    // transactions are serialized by the store's lock, so a check of the version is enough
+    lock: (communityId, id, version) =>
+      Effect.flatMap(
+        read((state) => RedBlackTree.findFirst(residentsOf(state, communityId), id)),
+        (stored) =>
+          Option.isSome(stored) && stored.value.version === version ? Effect.void : Effect.fail(Conflict.stale("Resident", id))
+      ),
     findById: (communityId, id) => read((state) => RedBlackTree.findFirst(residentsOf(state, communityId), id)),
     search: (query, window: Paging.Window) =>
       read((state) => {

@@ -37,7 +37,10 @@ export type DomainEvent = typeof DomainEvent.Type
 /** An event as stored: the envelope plus its position in the outbox. */
 export const StoredEvent = Schema.Struct({
   ...DomainEvent.fields,
-  /** Position in the outbox: starts at 1 and increases in append (commit) order. */
+  /**
+   * Position in the community's outbox: starts at 1 and increases by one per event, in commit
+   * order, so a reader that remembers the last sequence it saw never misses an event.
+   */
   sequence: Schema.Int
 })
 /** An event as stored: the envelope plus its position in the outbox. */

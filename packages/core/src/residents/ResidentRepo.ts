@@ -54,6 +54,17 @@ export class ResidentRepo extends Context.Tag("@commonweal/core/ResidentRepo")<
      * otherwise (or when it does not exist in that community) `Conflict` (stale_version).
      */
     readonly update: (resident: Resident) => Effect.Effect<void, Conflict>
+    /**
+     * Checks that the stored version of a resident is `version` and, inside a transaction, keeps
+     * the row from changing until the transaction ends (`SELECT … FOR UPDATE` where the database
+     * has it; stores that serialize transactions need nothing more). `Conflict` (stale_version)
+     * when the version differs or the resident does not exist in that community.
+     *
+     * For a record a command reads to decide but does not change: linking a guardian reads the
+     * guardian (is it active? is it the ward's own ward?), so a concurrent change to the guardian
+     * must make one of the two commands fail instead of both succeeding.
+     */
+    readonly lock: (communityId: CommunityId, id: ResidentId, version: number) => Effect.Effect<void, Conflict>
     /** The resident with this id in this community, if any (erased ones included). */
     readonly findById: (communityId: CommunityId, id: ResidentId) => Effect.Effect<Option.Option<Resident>>
     /** Residents matching the query with id greater than `window.after`, ordered by id, at most `window.limit`. */
