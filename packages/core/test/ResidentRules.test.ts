@@ -105,8 +105,24 @@ describe("transitions", () => {
     expect(linked.guardianIds).toEqual([mother.id])
     expect(Either.isLeft(ResidentRules.linkGuardian(linked, mother, ctx))).toBe(true) // twice
     expect(Either.isLeft(ResidentRules.linkGuardian(mother, linked, ctx))).toBe(true) // cycle
-    const consented = ResidentRules.recordConsent(linked, { purpose: "photos", grantedBy: { _tag: "Guardian", guardianId: mother.id } }, ctx)
-    expect(Either.isRight(consented)).toBe(true)
+    const byMother = { purpose: "photos" as const, grantedBy: { _tag: "Guardian" as const, guardianId: mother.id } }
+    expect(Either.isRight(ResidentRules.recordConsent(linked, byMother, ctx, mother))).toBe(true)
+    // the guardian must be given as loaded, and active
+    expect(Either.isLeft(ResidentRules.recordConsent(linked, byMother, ctx))).toBe(true)
+    const away = Either.getOrThrow(ResidentRules.deactivate(mother, ctx))
+    const inactive = ResidentRules.recordConsent(linked, byMother, ctx, away)
+    expect(Either.isLeft(inactive) && inactive.left._tag === "InvalidInput" && inactive.left.field).toBe("grantedBy.guardianId")
+  })
+
+  it("a child under 14 cannot consent themself, at registration or later (PIPL art. 31)", () => {
+    const self = [{ purpose: "photos", grantedBy: { _tag: "Self" } }]
+    const atRegistration = ResidentRules.register(id(12), decode({ displayName: "乐乐", birthYear: 2013, consents: self }), ctx)
+    expect(Either.isLeft(atRegistration) && atRegistration.left.field).toBe("consents")
+    // 2012 turns 14 in 2026: may consent
+    expect(Either.isRight(ResidentRules.register(id(12), decode({ displayName: "小华", birthYear: 2012, consents: self }), ctx))).toBe(true)
+    const taggedChild = Either.getOrThrow(ResidentRules.register(id(13), decode({ displayName: "豆豆", tags: ["child"] }), ctx))
+    const later = ResidentRules.recordConsent(taggedChild, { purpose: "photos", grantedBy: { _tag: "Self" } }, ctx)
+    expect(Either.isLeft(later) && later.left._tag === "InvalidInput" && later.left.field).toBe("grantedBy")
   })
 
   it("erase clears every personal field, keeps the id, and is final", () => {

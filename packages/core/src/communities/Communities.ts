@@ -1,9 +1,12 @@
 /**
  * The communities service: provisioning a tenant and reading it.
  *
- * Provisioning is an installation-level job (the operator sets up 君馨社区 or 顾里小站 once),
- * so it takes no actor; reading runs as the {@link CurrentActor} and only ever shows the
- * actor's own community.
+ * Provisioning is an installation-level job: the operator of an installation sets up 君馨社区 or
+ * 顾里小站 once, from code that holds the database (a setup script, the example server's seed),
+ * so it runs as the installation (`subject: "installation"`) rather than as an actor of a
+ * community that does not exist yet, and no transport exposes it. It appends a
+ * `CommunityProvisioned` event to the new community's outbox in the same transaction. Reading
+ * runs as the {@link CurrentActor} and only ever shows the actor's own community.
  *
  * @module
  */
@@ -13,7 +16,9 @@ import type { Community } from "../kernel/Community.js"
 import { CommunityRepo, ProvisionCommunityInput } from "../kernel/Community.js"
 import type { Conflict, Forbidden, InvalidInput } from "../kernel/Errors.js"
 import { NotFound } from "../kernel/Errors.js"
+import { makeEvent, Outbox } from "../kernel/Event.js"
 import { CommunityId, IdGenerator } from "../kernel/Ids.js"
+import { CommunityProvisioned } from "./CommunityEvent.js"
 import { Transactor } from "../kernel/Transactor.js"
 import { decodeInput } from "../kernel/Validation.js"
 
@@ -22,7 +27,28 @@ export class Communities extends Effect.Service<Communities>()("@commonweal/core
   effect: Effect.gen(function* () {
     const repo = yield* CommunityRepo
     const transactor = yield* Transactor
+    const outbox = yield* Outbox
     const ids = yield* IdGenerator
+
+    /** Inserts the community and its event, atomically. */
+    const create = (community: Community) =>
+      transactor.withTransaction(
+        Effect.gen(function* () {
+          yield* repo.insert(community)
+          const event = yield* makeEvent(CommunityProvisioned, {
+            actor: { subject: "installation", communityId: community.id, roles: ["admin"] },
+            aggregateType: "Community",
+            aggregateId: community.id,
+            aggregateVersion: 1,
+            event: CommunityProvisioned.make({
+              name: community.name,
+              timeZone: community.timeZone,
+              grids: community.grids.map((g) => g.code)
+            })
+          }).pipe(Effect.provideService(IdGenerator, ids))
+          yield* outbox.append([event])
+        })
+      )
 
     const find = (id: CommunityId) =>
       Effect.flatMap(repo.findById(id), Option.match({
@@ -48,7 +74,7 @@ export class Communities extends Effect.Service<Communities>()("@commonweal/core
             grids: valid.grids,
             createdAt
           }
-          yield* transactor.withTransaction(repo.insert(community))
+          yield* create(community)
           return community
         }),
 
@@ -67,8 +93,12 @@ export class Communities extends Effect.Service<Communities>()("@commonweal/core
             grids: valid.grids,
             createdAt: DateTime.unsafeMake(yield* Clock.currentTimeMillis)
           }
-          yield* transactor.withTransaction(repo.insert(community))
-          return community
+          // a concurrent ensure may have won: then the community exists, which is what was asked
+          return yield* create(community).pipe(
+            Effect.as(community),
+            Effect.catchTag("Conflict", (conflict) =>
+              Effect.flatMap(repo.findById(id), Option.match({ onNone: () => Effect.fail(conflict), onSome: Effect.succeed })))
+          )
         }),
 
       /** The actor's own community. */

@@ -42,7 +42,7 @@ export type Role = typeof Role.Type
 /** An authenticated subject acting in one community. */
 export const Actor = Schema.Struct({
   /** Stable subject id of the account (a staff account name, or the resident id). */
-  subject: Schema.NonEmptyTrimmedString,
+  subject: Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(200)),
   /** The community the actor acts in. */
   communityId: CommunityId,
   /** The roles held in that community. */

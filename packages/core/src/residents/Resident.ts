@@ -214,6 +214,17 @@ export const ResidentStatus = Schema.Literal("active", "inactive", "erased")
 /** The resident's lifecycle. */
 export type ResidentStatus = typeof ResidentStatus.Type
 
+/**
+ * Why a resident was deactivated: a code, never free text, because the reason travels in a
+ * domain event that outlives an erasure.
+ */
+export const DeactivationReason = Schema.Literal("moved_away", "deceased", "duplicate_record", "other")
+/** Why a resident was deactivated. */
+export type DeactivationReason = typeof DeactivationReason.Type
+
+/** Below this age (PIPL art. 31: 14) a consent must come from a guardian. */
+export const AGE_OF_CONSENT = 14
+
 /** A display name: 1-40 characters after trimming. */
 export const DisplayName = Schema.Trim.pipe(
   Schema.minLength(1, { message: () => "must not be empty / 姓名不能为空" }),

@@ -8,7 +8,7 @@
  */
 import { Schema } from "effect"
 import { HouseholdId, ResidentId } from "../kernel/Ids.js"
-import { ConsentPurpose } from "./Resident.js"
+import { ConsentPurpose, DeactivationReason } from "./Resident.js"
 
 /** A resident was registered. */
 export const ResidentRegistered = Schema.TaggedStruct("ResidentRegistered", { residentId: ResidentId })
@@ -46,7 +46,7 @@ export const GuardianUnlinked = Schema.TaggedStruct("GuardianUnlinked", {
 /** A resident was deactivated (moved away, passed away …); the record stays. */
 export const ResidentDeactivated = Schema.TaggedStruct("ResidentDeactivated", {
   residentId: ResidentId,
-  reason: Schema.String
+  reason: DeactivationReason
 })
 /** A deactivated resident was made active again. */
 export const ResidentReactivated = Schema.TaggedStruct("ResidentReactivated", { residentId: ResidentId })

@@ -22,7 +22,7 @@ import type {
   ResidentReducedView,
   ResidentView
 } from "./Resident.js"
-import { maskPhone, Resident } from "./Resident.js"
+import { AGE_OF_CONSENT, maskPhone, Resident } from "./Resident.js"
 
 /** The calendar year of `now` in the community's time zone. */
 export const currentYear = (now: DateTime.Utc, community: Community): number =>
@@ -59,6 +59,18 @@ const checkHealthConsent = (
         InvalidInput.of("health", "needs a health_data consent in force first (PIPL sensitive data) / 健康信息须先取得单独同意")
       )
     : Either.right(undefined)
+
+/**
+ * Whether a resident needs a guardian to consent: younger than {@link AGE_OF_CONSENT} this year,
+ * or tagged `child` with no birth year known.
+ */
+export const needsGuardianConsent = (
+  resident: { readonly birthYear?: number | null | undefined; readonly tags: ReadonlyArray<string> },
+  year: number
+): boolean =>
+  resident.birthYear !== null && resident.birthYear !== undefined
+    ? ageIn(resident.birthYear, year) < AGE_OF_CONSENT
+    : resident.tags.includes("child")
 
 const dedupe = <A>(items: ReadonlyArray<A>): ReadonlyArray<A> => [...new Set(items)]
 
@@ -97,6 +109,14 @@ export const register = (
         InvalidInput.of(
           `consents.${guardianConsent}.grantedBy`,
           "a guardian consent needs a linked guardian: register, link the guardian, then record it / 须先关联监护人"
+        )
+      )
+    }
+    if (input.consents.length > 0 && needsGuardianConsent(input, currentYear(ctx.now, ctx.community))) {
+      return yield* Either.left(
+        InvalidInput.of(
+          "consents",
+          `a resident under ${AGE_OF_CONSENT} cannot consent themself: link a guardian, who then consents / 未满 ${AGE_OF_CONSENT} 周岁须由监护人同意`
         )
       )
     }
@@ -173,19 +193,36 @@ export const update = (
   })
 
 /**
- * Records a consent. A guardian consent must name one of the resident's guardians. Granting a
- * purpose already in force is `InvalidInput` (nothing would change).
+ * Records a consent. A guardian consent must name one of the resident's guardians, who must be
+ * given (`guardian`, as loaded) and active. A resident under {@link AGE_OF_CONSENT} cannot
+ * consent themself. Granting a purpose already in force is `InvalidInput` (nothing would change).
  */
 export const recordConsent = (
   resident: Resident,
   input: RecordConsentInput,
-  ctx: Context
+  ctx: Context,
+  guardian?: Resident
 ): Either.Either<Resident, InvalidInput | InvalidTransition> =>
   Either.gen(function* () {
     yield* requireNotErased(resident, "record a consent for")
-    if (input.grantedBy._tag === "Guardian" && !resident.guardianIds.includes(input.grantedBy.guardianId)) {
+    if (input.grantedBy._tag === "Guardian") {
+      const guardianId = input.grantedBy.guardianId
+      if (!resident.guardianIds.includes(guardianId) || guardian === undefined || guardian.id !== guardianId) {
+        return yield* Either.left(
+          InvalidInput.of("grantedBy.guardianId", "is not a guardian of this resident / 不是该居民的监护人")
+        )
+      }
+      if (guardian.status !== "active") {
+        return yield* Either.left(
+          InvalidInput.of("grantedBy.guardianId", "is not an active resident / 监护人不是在册居民")
+        )
+      }
+    } else if (needsGuardianConsent(resident, currentYear(ctx.now, ctx.community))) {
       return yield* Either.left(
-        InvalidInput.of("grantedBy.guardianId", "is not a guardian of this resident / 不是该居民的监护人")
+        InvalidInput.of(
+          "grantedBy",
+          `a resident under ${AGE_OF_CONSENT} needs a guardian's consent / 未满 ${AGE_OF_CONSENT} 周岁须由监护人同意`
+        )
       )
     }
     if (hasConsent(resident, input.purpose)) {

@@ -39,9 +39,10 @@ import type { Page, PageRequest } from "../kernel/Paging.js"
 import * as Paging from "../kernel/Paging.js"
 import { Transactor } from "../kernel/Transactor.js"
 import { decodeInput, validateInput } from "../kernel/Validation.js"
-import type { ConsentPurpose, Resident, ResidentView } from "./Resident.js"
+import type { ConsentPurpose, DeactivationReason, Resident, ResidentView } from "./Resident.js"
 import {
   ConsentPurpose as ConsentPurposeSchema,
+  DeactivationReason as DeactivationReasonSchema,
   RecordConsentInput,
   RegisterResidentInput,
   ResidentFilter,
@@ -108,8 +109,23 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
         return resident
       })
 
-    const view = (actor: Actor, community: Community, resident: Resident, at: DateTime.Utc): ResidentView =>
-      Rules.project(actor, resident, Rules.currentYear(at, community)) ?? { _tag: "Full", ...resident }
+    // a command's actor passed its authorization; should the projection still find nothing to
+    // show, fail safe with the reduced view rather than the full record
+    const view = (actor: Actor, community: Community, resident: Resident, at: DateTime.Utc): ResidentView => {
+      const year = Rules.currentYear(at, community)
+      return Rules.project(actor, resident, year) ?? Rules.reduce(resident, year)
+    }
+
+    /**
+     * Locks records a command decides on but does not change, in id order (so two commands
+     * locking the same pair cannot deadlock), at the versions the command read.
+     */
+    const lockAll = (actor: Actor, residents: ReadonlyArray<Resident>) =>
+      Effect.forEach(
+        [...residents].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+        (r) => repo.lock(actor.communityId, r.id, r.version),
+        { discard: true }
+      )
 
     /**
      * The common shape of a command on one existing resident: load it, check authority, apply a
@@ -207,25 +223,36 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
         Effect.gen(function* () {
           yield* validId(id)
           const valid = yield* decodeInput(RecordConsentInput)(input)
-          return yield* command(
-            id,
-            (actor, resident) =>
-              Effect.gen(function* () {
-                yield* staffOrSelf("residents:consent", true)(actor, resident)
-                if (!can(actor, "residents:consent")) {
-                  const ok = valid.grantedBy._tag === "Self"
-                    ? actor.residentId === resident.id
-                    : actor.residentId === valid.grantedBy.guardianId
-                  if (!ok) return yield* Effect.fail(Forbidden.of("residents:consent", "a consent is given by the resident or their own guardian"))
-                }
-              }),
-            (resident, ctx) => Rules.recordConsent(resident, valid, ctx),
-            (r) =>
-              ResidentEvent.members[2].make({
-                residentId: r.id,
-                purpose: valid.purpose,
-                byGuardian: valid.grantedBy._tag === "Guardian" ? valid.grantedBy.guardianId : null
-              })
+          const actor = yield* CurrentActor
+          const ctx = yield* context(actor)
+          return yield* transactor.withTransaction(
+            Effect.gen(function* () {
+              const resident = yield* load(actor, id)
+              yield* staffOrSelf("residents:consent", true)(actor, resident)
+              if (!can(actor, "residents:consent")) {
+                const ok = valid.grantedBy._tag === "Self"
+                  ? actor.residentId === resident.id
+                  : actor.residentId === valid.grantedBy.guardianId
+                if (!ok) return yield* Effect.fail(Forbidden.of("residents:consent", "a consent is given by the resident or their own guardian"))
+              }
+              // the guardian is read inside the transaction and held, so that a concurrent erase
+              // or deactivation of the guardian cannot slip in between
+              const guardian = valid.grantedBy._tag === "Guardian"
+                ? yield* repo.findById(actor.communityId, valid.grantedBy.guardianId).pipe(Effect.map(Option.getOrUndefined))
+                : undefined
+              const next = yield* Rules.recordConsent(resident, valid, ctx, guardian)
+              if (guardian !== undefined) yield* repo.lock(actor.communityId, guardian.id, guardian.version)
+              yield* save(
+                actor,
+                next,
+                ResidentEvent.members[2].make({
+                  residentId: next.id,
+                  purpose: valid.purpose,
+                  byGuardian: valid.grantedBy._tag === "Guardian" ? valid.grantedBy.guardianId : null
+                })
+              )
+              return view(actor, ctx.community, next, ctx.now)
+            })
           )
         }),
 
@@ -271,21 +298,29 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
           )
         }),
 
-      /** Links `guardianId` as a guardian of resident `id` (a child, or an adult who needs one). */
+      /**
+       * Links `guardianId` as a guardian of resident `id` (a child, or an adult who needs one).
+       * Both are read and held in the transaction, so two concurrent links cannot make two
+       * residents each other's guardian.
+       */
       linkGuardian: (id: string, guardianId: string): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
         Effect.gen(function* () {
           yield* validId(id)
           yield* validateInput(ResidentId)(guardianId as ResidentId).pipe(Effect.mapError(() => InvalidInput.of("guardianId", "must be a resident id (UUIDv7) / 监护人编号格式无效")))
           const actor = yield* CurrentActor
           yield* authorize(actor, "residents:link")
-          const guardian = yield* load(actor, guardianId).pipe(
-            Effect.catchTag("NotFound", () => Effect.fail(InvalidInput.of("guardianId", "is not a resident of this community / 监护人不是本社区居民")))
-          )
-          return yield* command(
-            id,
-            staff("residents:link"),
-            (ward, ctx) => Rules.linkGuardian(ward, guardian, ctx),
-            (r) => ResidentEvent.members[5].make({ residentId: r.id, guardianId: guardian.id })
+          const ctx = yield* context(actor)
+          return yield* transactor.withTransaction(
+            Effect.gen(function* () {
+              const ward = yield* load(actor, id)
+              const guardian = yield* load(actor, guardianId).pipe(
+                Effect.catchTag("NotFound", () => Effect.fail(InvalidInput.of("guardianId", "is not a resident of this community / 监护人不是本社区居民")))
+              )
+              const next = yield* Rules.linkGuardian(ward, guardian, ctx)
+              yield* lockAll(actor, [ward, guardian])
+              yield* save(actor, next, ResidentEvent.members[5].make({ residentId: next.id, guardianId: guardian.id }))
+              return view(actor, ctx.community, next, ctx.now)
+            })
           )
         }),
 
@@ -302,12 +337,13 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
           )
         }),
 
-      /** Deactivates a resident (moved away …). The record stays and can be reactivated. */
-      deactivate: (id: string, reason: string): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
+      /** Deactivates a resident (moved away, deceased …). The record stays and can be reactivated. */
+      deactivate: (id: string, reason: DeactivationReason): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
         Effect.gen(function* () {
           yield* validId(id)
-          const why = reason.trim()
-          if (why.length === 0 || why.length > 200) return yield* Effect.fail(InvalidInput.of("reason", "must be 1-200 characters / 请填写原因（200 字以内）"))
+          const why = yield* decodeInput(DeactivationReasonSchema)(reason).pipe(
+            Effect.mapError(() => InvalidInput.of("reason", "must be moved_away, deceased, duplicate_record or other / 原因代码无效"))
+          )
           return yield* command(
             id,
             staff("residents:deactivate"),
@@ -325,13 +361,33 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
 
       /**
        * Erases a resident's personal data (PIPL deletion). The id stays; every personal field is
-       * cleared. Final: a second erase is `InvalidTransition`.
+       * cleared, and the resident stops being the guardian of anyone (each ward is unlinked, with
+       * its event). Final: a second erase is `InvalidTransition`.
        */
       erase: (id: string): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
-        Effect.zipRight(
-          validId(id),
-          command(id, staff("residents:erase"), Rules.erase, (r) => ResidentEvent.members[9].make({ residentId: r.id }))
-        ),
+        Effect.gen(function* () {
+          yield* validId(id)
+          const actor = yield* CurrentActor
+          const ctx = yield* context(actor)
+          return yield* transactor.withTransaction(
+            Effect.gen(function* () {
+              const resident = yield* load(actor, id)
+              yield* staff("residents:erase")(actor, resident)
+              const erased = yield* Rules.erase(resident, ctx)
+              const wards = yield* repo.search(
+                { communityId: actor.communityId, statuses: ["active", "inactive"], selfOrWardsOf: resident.id },
+                { after: undefined, limit: Paging.MAX_LIMIT * 10 }
+              )
+              for (const ward of wards) {
+                if (ward.id === resident.id) continue
+                const unlinked = yield* Rules.unlinkGuardian(ward, resident.id, ctx)
+                yield* save(actor, unlinked, ResidentEvent.members[6].make({ residentId: ward.id, guardianId: resident.id }))
+              }
+              yield* save(actor, erased, ResidentEvent.members[9].make({ residentId: erased.id }))
+              return view(actor, ctx.community, erased, ctx.now)
+            })
+          )
+        }),
 
       /**
        * One resident, projected for the actor: staff see the full record, volunteers a reduced
@@ -342,12 +398,18 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
         Effect.gen(function* () {
           const actor = yield* CurrentActor
           yield* authorizeAny(actor, ["residents:read:full", "residents:read:reduced", "residents:read:own"])
-          const community = yield* loadCommunity(actor)
-          const at = yield* now
           const resident = yield* load(actor, id)
-          const projected = Rules.project(actor, resident, Rules.currentYear(at, community))
-          if (projected === undefined) return yield* Effect.fail(NotFound.of(ENTITY, id))
-          return projected
+          switch (Rules.visibility(actor, resident)) {
+            case "full":
+              return { _tag: "Full" as const, ...resident }
+            case "reduced": {
+              // only the reduced view needs the community (its time zone gives the age band)
+              const community = yield* loadCommunity(actor)
+              return Rules.reduce(resident, Rules.currentYear(yield* now, community))
+            }
+            case "none":
+              return yield* Effect.fail(NotFound.of(ENTITY, id))
+          }
         }),
 
       /**
@@ -366,12 +428,21 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
           if (valid.minAge !== undefined && valid.maxAge !== undefined && valid.minAge > valid.maxAge) {
             return yield* Effect.fail(InvalidInput.of("maxAge", "must not be less than minAge / 最大年龄不能小于最小年龄"))
           }
+          const full = can(actor, "residents:read:full")
+          const reduced = can(actor, "residents:read:reduced")
+          if (!full && reduced) {
+            // the reduced view shows ten-year age bands: finer age filters would reveal more
+            if (valid.minAge !== undefined && valid.minAge % 10 !== 0) {
+              return yield* Effect.fail(InvalidInput.of("minAge", "volunteers filter by ten-year bands: use a multiple of 10 / 志愿者只能按十岁年龄段筛选"))
+            }
+            if (valid.maxAge !== undefined && valid.maxAge % 10 !== 9) {
+              return yield* Effect.fail(InvalidInput.of("maxAge", "volunteers filter by ten-year bands: use 9, 19, 29 … / 志愿者只能按十岁年龄段筛选"))
+            }
+          }
           const window = yield* Paging.window(page)
           const community = yield* loadCommunity(actor)
           const at = yield* now
           const year = Rules.currentYear(at, community)
-          const full = can(actor, "residents:read:full")
-          const reduced = can(actor, "residents:read:reduced")
           if (!full && !reduced && actor.residentId === undefined) {
             return yield* Effect.fail(Forbidden.of("residents:read", "the account is not linked to a resident"))
           }
