@@ -11,6 +11,7 @@ import {
   Community,
   CommunityId,
   ConsentPurpose,
+  DeactivationReason,
   GridCode,
   LanguageCode,
   Paging,
@@ -54,7 +55,7 @@ export const IdempotencyHeaders = Schema.Struct({
   [IDEMPOTENCY_KEY_HEADER]: Schema.optional(
     Schema.String.pipe(Schema.minLength(1), Schema.maxLength(MAX_IDEMPOTENCY_KEY_LENGTH)).annotations({
       description:
-        "Retry-safe POST: the same key with the same request, within the server's TTL (24 h by default), replays the first response / 幂等键：重试时返回首次结果"
+        "Retry-safe POST: the same key with the same request, within the server's TTL (24 h by default), does not run the command again; it answers with the first response's status and the resource as the caller may see it now (erased or withdrawn data stays gone), or the first error / 幂等键：重试时不重复执行，返回首次状态码与资源当前内容"
     })
   )
 })
@@ -264,7 +265,7 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
   .add(
     HttpApiEndpoint.post("deactivate", "/residents/:id/deactivate")
       .setPath(ResidentPath)
-      .setPayload(Schema.Struct({ reason: Schema.String }))
+      .setPayload(Schema.Struct({ reason: DeactivationReason }))
       .setHeaders(IdempotencyHeaders)
       .addSuccess(ResidentView)
       .addError(IdempotencyKeyReusedProblem)
@@ -272,7 +273,10 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
       .annotate(OpenApi.Summary, "Deactivate a resident")
       .annotate(
         OpenApi.Description,
-        describe("Deactivates a resident (moved away …); the record stays and can be reactivated.", "停用居民档案（可恢复）")
+        describe(
+          "Deactivates a resident; `reason` is a code (moved_away, deceased, duplicate_record, other), never free text. The record stays and can be reactivated.",
+          "停用居民档案（原因为代码，可恢复）"
+        )
       )
   )
   .add(

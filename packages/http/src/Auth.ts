@@ -8,11 +8,40 @@
  *
  * @module
  */
-import type { Actor } from "@commonweal/core"
-import { CurrentActor } from "@commonweal/core"
+import { Actor, CurrentActor } from "@commonweal/core"
 import { HttpApiMiddleware, HttpApiSecurity, HttpServerRequest } from "@effect/platform"
-import { Context, Effect, Layer, Option } from "effect"
+import type { Exit } from "effect"
+import { Context, Effect, Either, Layer, Option, ParseResult, Schema } from "effect"
 import { Unauthorized, UnauthorizedProblem } from "./Problem.js"
+
+/** The longest `Actor.subject` the transport accepts from a {@link TokenVerifier}. */
+export const MAX_SUBJECT_LENGTH = 200
+
+/**
+ * Core's `Actor` schema with `subject` capped to {@link MAX_SUBJECT_LENGTH} characters: what a
+ * {@link TokenVerifier} built with `static` or `make` may hand to the services.
+ */
+export const VerifiedActor = Schema.Struct({
+  ...Actor.fields,
+  subject: Actor.fields.subject.pipe(
+    Schema.maxLength(MAX_SUBJECT_LENGTH)
+  )
+})
+
+const validateActor = Schema.validateEither(VerifiedActor)
+
+/**
+ * Why `actor` is not a valid {@link VerifiedActor}: the failing fields and messages, never the
+ * values (a subject may be a personal account name), or `undefined` when it is valid.
+ */
+export const actorProblem = (actor: unknown): string | undefined =>
+  Either.match(validateActor(actor as Actor), {
+    onRight: () => undefined,
+    onLeft: (error) =>
+      ParseResult.ArrayFormatter.formatErrorSync(error)
+        .map((issue) => `${issue.path.map(String).join(".") || "actor"}: ${issue.message.replace(/,\s*actual\s[\s\S]*$/, "")}`)
+        .join("; ")
+  })
 
 /**
  * Turns a bearer token into an actor. `None` means the token is not accepted (401).
@@ -28,19 +57,61 @@ export class TokenVerifier extends Context.Tag("@commonweal/http/TokenVerifier")
   /**
    * A fixed table of tokens, for the example server, demos and tests. Compares tokens by exact
    * string equality; use long random tokens, and a real verifier in production.
+   *
+   * Every actor is checked against {@link VerifiedActor} (core's `Actor`, subject at most
+   * {@link MAX_SUBJECT_LENGTH} characters) when this is called: a bad table throws at once,
+   * naming the entry by position (never by token) and the failing fields.
    */
   static readonly static = (tokens: Readonly<Record<string, Actor>>): Layer.Layer<TokenVerifier> => {
-    const table = new Map(Object.entries(tokens))
+    const entries = Object.entries(tokens)
+    entries.forEach(([, actor], index) => {
+      const problem = actorProblem(actor)
+      if (problem !== undefined) {
+        throw new Error(`TokenVerifier.static: the actor of token #${index + 1} is invalid: ${problem}`)
+      }
+    })
+    const table = new Map(entries)
     return Layer.succeed(TokenVerifier, {
       verify: (token) => Effect.sync(() => Option.fromNullable(table.get(token)))
     })
   }
 
-  /** A verifier from a function, for integrators (`TokenVerifier.make((token) => …)`). */
+  /**
+   * A verifier from a function, for integrators (`TokenVerifier.make((token) => …)`).
+   *
+   * Every actor the function returns is checked against {@link VerifiedActor}; an invalid one
+   * is a defect of the verifier (the request is answered 500, and the fields are logged), not
+   * a 401: the token was accepted, the mapping to an actor is broken.
+   */
   static readonly make = (
     verify: (token: string) => Effect.Effect<Option.Option<Actor>>
-  ): Layer.Layer<TokenVerifier> => Layer.succeed(TokenVerifier, { verify })
+  ): Layer.Layer<TokenVerifier> =>
+    Layer.succeed(TokenVerifier, {
+      verify: (token) =>
+        Effect.flatMap(verify(token), (actor): Effect.Effect<Option.Option<Actor>> => {
+          if (Option.isNone(actor)) return Effect.succeed(actor)
+          const problem = actorProblem(actor.value)
+          return problem === undefined
+            ? Effect.succeed(actor)
+            : Effect.die(new InvalidActorError(`TokenVerifier.make: the verifier returned an invalid actor: ${problem}`))
+        })
+    })
 }
+
+/** The defect raised when a verifier built with {@link TokenVerifier.make} returns an invalid actor. */
+export class InvalidActorError extends Error {
+  override readonly name = "InvalidActorError"
+}
+
+/**
+ * The outcome of authenticating the current request, when the API middleware has already
+ * done it (for an `Idempotency-Key` POST, which it scopes by actor): the {@link Authentication}
+ * middleware reuses it instead of asking the {@link TokenVerifier} a second time.
+ */
+export class RequestAuthentication extends Context.Tag("@commonweal/http/RequestAuthentication")<
+  RequestAuthentication,
+  Exit.Exit<Actor, Unauthorized>
+>() {}
 
 /**
  * The security middleware of the API: reads `Authorization: Bearer <token>`, asks the
@@ -74,7 +145,11 @@ export const bearerToken = (authorization: string | undefined): string => {
   return match?.[1] ?? ""
 }
 
-/** The {@link Authentication} middleware, backed by the {@link TokenVerifier} in context. */
+/**
+ * The {@link Authentication} middleware, backed by the {@link TokenVerifier} in context. When
+ * the request was already authenticated ({@link RequestAuthentication}), that outcome is reused:
+ * the verifier runs once per request.
+ */
 export const AuthenticationLive: Layer.Layer<Authentication, never, TokenVerifier> = Layer.effect(
   Authentication,
   Effect.map(TokenVerifier, (verifier) =>
@@ -82,7 +157,10 @@ export const AuthenticationLive: Layer.Layer<Authentication, never, TokenVerifie
       // The platform hands over whatever follows the first 7 characters of the header, whatever
       // the scheme; read the raw header instead so that only `Bearer` credentials count.
       bearer: (_token) =>
-        Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-          authenticate(verifier, bearerToken(request.headers.authorization)))
+        Effect.flatMap(Effect.serviceOption(RequestAuthentication), (done) =>
+          Option.isSome(done)
+            ? done.value
+            : Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+              authenticate(verifier, bearerToken(request.headers.authorization))))
     }))
 )

@@ -2,12 +2,25 @@
  * Idempotent POSTs: the `Idempotency-Key` request header.
  *
  * A client that sends `Idempotency-Key: <key>` with a POST may retry it safely: within the
- * store's TTL, the same key from the same actor for the same route and the same body replays
- * the first response (status and body, plus `Idempotent-Replayed: true`) without running the
+ * store's TTL, the same key from the same actor for the same route and the same body answers
+ * with the first response's status (plus `Idempotent-Replayed: true`) without running the
  * command again. The same key with a different route or body is refused with 422
  * ({@link IdempotencyKeyReused}); while the first request is still running, a second one with
  * the key is refused with 409 ({@link IdempotencyKeyInUse}) instead of running twice. Server
  * errors (5xx) and interrupted requests are not remembered, so they can be retried.
+ *
+ * **No personal data is stored.** A successful response is remembered as its status and the id
+ * of the resident it returned ({@link StoredResponse} `Resident`), never as its body. A replay
+ * re-reads the resident through the `Residents` service *as the actor of the retry*, so the
+ * replayed body is what that actor may see now: after an erasure it is the erased record,
+ * after a `health_data` consent was withdrawn it has no health data, after a role change it is
+ * the view of the new role; when the read fails (the actor lost the right to read it …) the
+ * replay answers with that failure's problem details, still marked `Idempotent-Replayed`. So a
+ * replay may differ from the first response: it has the first response's status and the
+ * resource's current state. A successful response that is not a resident is not remembered
+ * (the key is freed, and a retry runs again). Error responses are remembered verbatim
+ * ({@link StoredResponse} `Verbatim`): problem details carry no personal data (the server
+ * strips echoed input values from `InvalidInput` messages, see `Middleware.ts`).
  *
  * Keys are scoped by actor (community and subject), so two accounts never see each other's
  * responses. The store is pluggable: {@link IdempotencyStore.memory} keeps entries in the
@@ -27,13 +40,21 @@ export const IDEMPOTENT_REPLAYED_HEADER = "idempotent-replayed"
 /** The longest accepted key. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255
 
-/** A response as remembered for replay. Plain data, so that a shared store can serialise it. */
-export interface StoredResponse {
-  readonly status: number
-  readonly contentType: string | undefined
-  /** The body as UTF-8 text (JSON, problem details); `""` for an empty body. */
-  readonly body: string
-}
+/**
+ * A response as remembered for replay. Plain data, so that a shared store can serialise it;
+ * never personal data (see the module docs).
+ */
+export type StoredResponse =
+  /** A successful response that returned a resident: replayed by re-reading it as the current actor. */
+  | { readonly _tag: "Resident"; readonly status: number; readonly residentId: string }
+  /** An error response (problem details) or an empty one, replayed as it was. */
+  | {
+    readonly _tag: "Verbatim"
+    readonly status: number
+    readonly contentType: string | undefined
+    /** The body as UTF-8 text (problem details); `""` for an empty body. */
+    readonly body: string
+  }
 
 /** The outcome of {@link IdempotencyStore} `reserve`. */
 export type Reservation =

@@ -161,7 +161,9 @@ export class IdempotencyKeyInUse extends Schema.TaggedError<IdempotencyKeyInUse>
 }
 
 /**
- * An unexpected server failure. The detail never carries internals (they go to the log).
+ * An unexpected server failure. The detail never carries internals: the server logs the
+ * error's name and message under a correlation id, and the problem's `instance` is that id
+ * (`urn:uuid:…`), so an operator can find the log line a client reports.
  * Not part of any endpoint's contract; the server answers with it instead of an empty 500.
  */
 export class InternalError extends Schema.TaggedError<InternalError>()("InternalError", {
@@ -174,6 +176,28 @@ export class RouteNotFound extends Schema.TaggedError<RouteNotFound>()("RouteNot
   path: Schema.String,
   message: Schema.String
 }) {}
+
+/**
+ * The path exists but does not support the request's method. Answered with 405 and an `Allow`
+ * header listing the methods the path supports (RFC 9110 §15.5.6).
+ */
+export class MethodNotAllowed extends Schema.TaggedError<MethodNotAllowed>()("MethodNotAllowed", {
+  method: Schema.String,
+  path: Schema.String,
+  /** The methods the path supports, as in the `Allow` header. */
+  allow: Schema.Array(Schema.String),
+  message: Schema.String
+}) {
+  /** Builds the error with a bilingual message. */
+  static of(method: string, path: string, allow: ReadonlyArray<string>): MethodNotAllowed {
+    return new MethodNotAllowed({
+      method,
+      path,
+      allow: [...allow],
+      message: `${method} is not supported on ${path}; use ${allow.join(", ")} / 该接口不支持此请求方法`
+    })
+  }
+}
 
 /** `InvalidInput` as 400 problem details, with `field` and `issues`. Request decoding failures are answered with it too. */
 export const InvalidInputProblem = problem(InvalidInput, {
@@ -266,6 +290,14 @@ export const RouteNotFoundProblem = problem(RouteNotFound, {
   description: "No such route / 接口不存在"
 })
 
+/** `MethodNotAllowed` as 405 problem details (the server also sets `Allow`). */
+export const MethodNotAllowedProblem = problem(MethodNotAllowed, {
+  status: 405,
+  title: "Method Not Allowed",
+  slug: "method-not-allowed",
+  description: "The path does not support this method; `allow` (and the Allow header) lists those it does / 该接口不支持此请求方法"
+})
+
 /** `InternalError` as 500 problem details. */
 export const InternalErrorProblem = problem(InternalError, {
   status: 500,
@@ -287,6 +319,7 @@ export const problemSchemas = {
   IdempotencyKeyReused: IdempotencyKeyReusedProblem,
   IdempotencyKeyInUse: IdempotencyKeyInUseProblem,
   RouteNotFound: RouteNotFoundProblem,
+  MethodNotAllowed: MethodNotAllowedProblem,
   InternalError: InternalErrorProblem
 } as const
 

@@ -28,14 +28,14 @@
  * @module
  */
 import { Communities, Residents } from "@commonweal/core"
-import { HttpApiBuilder, HttpApiSwagger, HttpMiddleware } from "@effect/platform"
-import type { HttpApi, HttpRouter, HttpServer } from "@effect/platform"
-import { Effect, Layer } from "effect"
+import { HttpApiBuilder, HttpApiSwagger, HttpMiddleware, HttpServerError, HttpServerRequest } from "@effect/platform"
+import type { HttpApi, HttpApp, HttpRouter, HttpServer } from "@effect/platform"
+import { Effect, FiberRef, Layer } from "effect"
 import { API_VERSION, CommonwealApi } from "./Api.js"
 import { AuthenticationLive } from "./Auth.js"
 import type { TokenVerifier } from "./Auth.js"
 import type { IdempotencyStore } from "./Idempotency.js"
-import { ApiMiddlewareLive } from "./Middleware.js"
+import { ApiMiddlewareLive, requestPath } from "./Middleware.js"
 
 /** Handlers of the `health` group. */
 export const HealthLive = HttpApiBuilder.group(CommonwealApi, "health", (handlers) =>
@@ -82,13 +82,36 @@ export const ApiLive: Layer.Layer<
   ApiMiddlewareLive
 )
 
+/**
+ * Logs one line per request: method, path **without the query string** (a query may hold names,
+ * `nameContains=周…`), status and duration. Unlike `HttpMiddleware.logger` it never logs the
+ * URL's query or a failure's cause (the API middleware logs unexpected failures itself, without
+ * their data). Honours `HttpMiddleware.withLoggerDisabled`.
+ */
+export const requestLogger = <E, R>(
+  app: HttpApp.Default<E, R>
+): HttpApp.Default<E, R | HttpServerRequest.HttpServerRequest> =>
+  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+    Effect.withLogSpan(
+      Effect.onExit(app, (exit) =>
+        Effect.flatMap(FiberRef.get(HttpMiddleware.loggerDisabled), (disabled) =>
+          disabled ? Effect.void : Effect.annotateLogs(Effect.log("Sent HTTP response"), {
+            "http.method": request.method,
+            "http.path": requestPath(request),
+            "http.status": exit._tag === "Success"
+              ? exit.value.status
+              : HttpServerError.causeResponseStripped(exit.cause)[0].status
+          }))),
+      "http.span"
+    ))
+
 /** Options of {@link makeHttpLayer}. */
 export interface HttpLayerOptions {
   /** Where the Swagger UI is served (bundled assets, no CDN). Default `/docs`. */
   readonly docsPath?: `/${string}` | undefined
   /** Where the OpenAPI document is served. Default `/openapi.json`. */
   readonly openApiPath?: `/${string}` | undefined
-  /** Log every request with `HttpMiddleware.logger`. Default `false`. */
+  /** Log every request with {@link requestLogger} (path without query). Default `false`. */
   readonly logRequests?: boolean | undefined
 }
 
@@ -109,7 +132,7 @@ export const makeHttpLayer = (
   | TokenVerifier
   | IdempotencyStore
 > =>
-  (options?.logRequests === true ? HttpApiBuilder.serve(HttpMiddleware.logger) : HttpApiBuilder.serve()).pipe(
+  (options?.logRequests === true ? HttpApiBuilder.serve(requestLogger) : HttpApiBuilder.serve()).pipe(
     Layer.provide(HttpApiSwagger.layer({ path: options?.docsPath ?? "/docs" })),
     Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: options?.openApiPath ?? "/openapi.json" })),
     Layer.provide(ApiLive)

@@ -3,7 +3,7 @@ import { Effect, TestClock } from "effect"
 import type { StoredResponse } from "../src/index.js"
 import { fingerprint, IdempotencyStore, scopedKey } from "../src/index.js"
 
-const created: StoredResponse = { status: 201, contentType: "application/json", body: `{"id":"1"}` }
+const created: StoredResponse = { _tag: "Resident", status: 201, residentId: "01936a1e-7c00-7000-8000-000000000001" }
 
 const withStore = <A, E>(
   effect: Effect.Effect<A, E, IdempotencyStore>,

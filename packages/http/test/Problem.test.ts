@@ -67,6 +67,7 @@ describe("problem schemas", () => {
       IdempotencyKeyReused: 422,
       IdempotencyKeyInUse: 409,
       RouteNotFound: 404,
+      MethodNotAllowed: 405,
       InternalError: 500
     })
     for (const schema of Object.values(problemSchemas)) {
@@ -102,7 +103,8 @@ describe("causeResponse", () => {
       const response = yield* causeResponse(Cause.die(new Error("db password is hunter2")), request)
       expect(response.status).toBe(500)
       const body = response.body._tag === "Uint8Array" ? new TextDecoder().decode(response.body.body) : ""
-      expect(JSON.parse(body)).toMatchObject({ code: "InternalError", status: 500, instance: "/residents" })
+      expect(JSON.parse(body)).toMatchObject({ code: "InternalError", status: 500 })
+      expect(JSON.parse(body).instance).toMatch(/^urn:uuid:[0-9a-f-]{36}$/)
       expect(body).not.toContain("hunter2")
     }))
 

@@ -8,8 +8,9 @@ import { Communities, CommunityId as CommunityIdSchema, GridCode, IdGenerator, R
 import { MemoryStore } from "@commonweal/store-memory"
 import { FetchHttpClient, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Effect, Layer } from "effect"
-import { HttpLive, IdempotencyStore, makeClient, TokenVerifier } from "../src/index.js"
+import { Effect, Layer, Option } from "effect"
+import type { HttpLayerOptions, StoredResponse } from "../src/index.js"
+import { IdempotencyStore, makeClient, makeHttpLayer, TokenVerifier } from "../src/index.js"
 
 /** 君馨社区 */
 export const JUNXIN: CommunityId = CommunityIdSchema.make("01936a1e-7c00-7000-8000-00000000a001")
@@ -23,15 +24,53 @@ export const tokens = {
   junxinStaff: "tok-junxin-staff",
   junxinGrid: "tok-junxin-grid",
   junxinVolunteer: "tok-junxin-volunteer",
-  guliStaff: "tok-guli-staff"
+  guliStaff: "tok-guli-staff",
+  /** An account whose roles a test may change ({@link setRoles}). */
+  junxinShifting: "tok-junxin-shifting",
+  /** Maps to an actor whose subject is too long: a broken verifier. */
+  broken: "tok-broken"
 } as const
 
 const tokenTable: Record<string, Actor> = {
   [tokens.junxinStaff]: actor("staff.chen", JUNXIN, ["staff"]),
   [tokens.junxinGrid]: actor("grid.wang", JUNXIN, ["grid_worker"]),
   [tokens.junxinVolunteer]: actor("volunteer.zhao", JUNXIN, ["volunteer"]),
-  [tokens.guliStaff]: actor("staff.gu", GULI, ["staff"])
+  [tokens.guliStaff]: actor("staff.gu", GULI, ["staff"]),
+  [tokens.junxinShifting]: actor("staff.shifting", JUNXIN, ["staff"]),
+  [tokens.broken]: actor("x".repeat(201), JUNXIN, ["staff"])
 }
+
+/** Changes the roles of {@link tokens.junxinShifting} (a permission change between two requests). */
+export const setRoles = (roles: Actor["roles"]): void => {
+  tokenTable[tokens.junxinShifting] = actor("staff.shifting", JUNXIN, roles)
+}
+
+/** How many times the token verifier ran, per token. */
+export const verifierCalls = new Map<string, number>()
+
+/** A verifier over the (mutable) table that counts its calls. */
+const CountingVerifier = TokenVerifier.make((token) =>
+  Effect.sync(() => {
+    verifierCalls.set(token, (verifierCalls.get(token) ?? 0) + 1)
+    return Option.fromNullable(tokenTable[token])
+  })
+)
+
+/** Every response the idempotency store was asked to remember, as the store received it. */
+export const storedResponses: Array<StoredResponse> = []
+
+/** The in-memory store, recording what it is given to remember. */
+const RecordingStore = Layer.effect(
+  IdempotencyStore,
+  Effect.map(IdempotencyStore, (store) =>
+    IdempotencyStore.of({
+      ...store,
+      complete: (key, print, response) => {
+        storedResponses.push(response)
+        return store.complete(key, print, response)
+      }
+    }))
+).pipe(Layer.provide(IdempotencyStore.memory()))
 
 const Seed = Layer.effectDiscard(
   Effect.gen(function*() {
@@ -60,7 +99,13 @@ const Seed = Layer.effectDiscard(
 /** A display name that makes `register` take a while: lets a test overlap two requests. */
 export const SLOW_NAME_PREFIX = "慢"
 
-/** `Residents` whose `register` sleeps for names starting with {@link SLOW_NAME_PREFIX}. */
+/** A display name that makes `register` die, with the input in the defect: tests defect logging. */
+export const DEFECT_NAME_PREFIX = "炸"
+
+/**
+ * `Residents` whose `register` sleeps for names starting with {@link SLOW_NAME_PREFIX}, and dies
+ * (with the input inside the defect) for names starting with {@link DEFECT_NAME_PREFIX}.
+ */
 const SlowRegister = Layer.effect(
   Residents,
   Effect.map(Residents, (residents) =>
@@ -69,6 +114,8 @@ const SlowRegister = Layer.effect(
       register: (input) =>
         input.displayName.startsWith(SLOW_NAME_PREFIX)
           ? Effect.zipRight(Effect.sleep("300 millis"), residents.register(input))
+          : input.displayName.startsWith(DEFECT_NAME_PREFIX)
+          ? Effect.die({ problem: "storage exploded", input })
           : residents.register(input)
     }))
 ).pipe(Layer.provide(Residents.Default))
@@ -77,15 +124,19 @@ const Services = Layer.mergeAll(SlowRegister, Communities.Default).pipe(
   Layer.provide(Layer.merge(MemoryStore.layer, IdGenerator.Live))
 )
 
-/** The server, its `HttpServer` (for the port) and a fetch client. */
-export const TestServer = HttpLive.pipe(
-  Layer.provide(Seed),
-  Layer.provide(TokenVerifier.static(tokenTable)),
-  Layer.provide(IdempotencyStore.memory()),
-  Layer.provideMerge(Services),
-  Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
-  Layer.provideMerge(FetchHttpClient.layer)
-)
+/** A server with these options, its `HttpServer` (for the port) and a fetch client. */
+export const makeTestServer = (options?: HttpLayerOptions) =>
+  makeHttpLayer(options).pipe(
+    Layer.provide(Seed),
+    Layer.provide(CountingVerifier),
+    Layer.provide(RecordingStore),
+    Layer.provideMerge(Services),
+    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
+    Layer.provideMerge(FetchHttpClient.layer)
+  )
+
+/** The server with the defaults, its `HttpServer` (for the port) and a fetch client. */
+export const TestServer = makeTestServer()
 
 /** The base URL of the running server. */
 export const baseUrl = Effect.map(HttpServer.HttpServer, (server) =>

@@ -98,21 +98,22 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
         headers: {}
       }))
 
-      const consented = full(yield* staff.residents.recordConsent({
-        path: { id: child.id },
-        payload: { purpose: "photos", grantedBy: { _tag: "Self" } },
-        headers: {}
-      }))
-      expect(consented.consents.map((c) => c.purpose)).toContain("photos")
-      const withdrawn = full(yield* staff.residents.withdrawConsent({ path: { id: child.id, purpose: "photos" } }))
-      expect(withdrawn.consents.find((c) => c.purpose === "photos")?.withdrawnAt).not.toBeNull()
-
       const linked = full(yield* staff.residents.linkGuardian({
         path: { id: child.id },
         payload: { guardianId: mother.id },
         headers: {}
       }))
       expect(linked.guardianIds).toEqual([mother.id])
+
+      // under 14: the consent comes from the guardian
+      const consented = full(yield* staff.residents.recordConsent({
+        path: { id: child.id },
+        payload: { purpose: "photos", grantedBy: { _tag: "Guardian", guardianId: mother.id } },
+        headers: {}
+      }))
+      expect(consented.consents.map((c) => c.purpose)).toContain("photos")
+      const withdrawn = full(yield* staff.residents.withdrawConsent({ path: { id: child.id, purpose: "photos" } }))
+      expect(withdrawn.consents.find((c) => c.purpose === "photos")?.withdrawnAt).not.toBeNull()
       const household = full(yield* staff.residents.linkHousehold({
         path: { id: child.id },
         payload: { withResidentId: mother.id },
@@ -125,7 +126,7 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
 
       const inactive = full(yield* staff.residents.deactivate({
         path: { id: mother.id },
-        payload: { reason: "moved away / 搬离" },
+        payload: { reason: "moved_away" },
         headers: {}
       }))
       expect(inactive.status).toBe("inactive")
