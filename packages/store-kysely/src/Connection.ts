@@ -1,6 +1,6 @@
 /**
- * How the store talks to the database: the current transaction, the SQLite queue, and turning
- * driver failures into defects.
+ * How the store talks to the database: the current transaction, the SQLite queue, prepared
+ * reads, and turning driver failures into defects.
  *
  * - **The current transaction** travels in a `FiberRef` owned by one store instance. Every
  *   query asks it first: inside `withTransaction` a query runs on the transaction, outside on
@@ -15,16 +15,25 @@
  *   limit. A fiber outside the transaction that the transaction waits for (directly or not) would
  *   hang both forever. So the adapter keeps its own FIFO gate in front of Kysely: a transaction
  *   holds it from begin to commit; a call outside any transaction takes it for one statement;
- *   calls inside the transaction pass through. A caller that waits longer than `lockTimeout`
- *   (default 30 s) dies with a defect that says why, instead of waiting forever, and, since
- *   it never reached Kysely, its statement is not run later behind its back.
+ *   calls inside the transaction pass through. A free gate is taken synchronously; a caller that
+ *   has to wait longer than `lockTimeout` (default 30 s) dies with a defect that says why,
+ *   instead of waiting forever, and, since it never reached Kysely, its statement is not run
+ *   later behind its back.
+ * - **Prepared reads** ({@link Connection.prepare}): the hot reads (find by id) are built and
+ *   compiled by Kysely once, when the store is made, and run with new parameters each time.
+ *   When the store opened the SQLite file itself ({@link makeStatementCache}), they run
+ *   synchronously on a cached better-sqlite3 statement: no query building, no promise. The
+ *   cache also serves every statement Kysely prepares. Other dialects run the compiled query
+ *   through Kysely.
  * - **Errors**: the ports' error channels carry domain errors only, so a driver error (lost
- *   connection, syntax, deadlock) is a defect, with the driver's error as the cause.
+ *   connection, syntax) is a defect, with the driver's error as the cause. The exceptions are
+ *   the repositories' own: a duplicate key (`Conflict` duplicate) and a deadlock the database
+ *   broke by aborting the transaction (`Conflict` stale_version, see `Capabilities.isDeadlock`).
  *
  * @module
  */
 import { Duration, Effect, Exit, FiberRef, Option } from "effect"
-import type { ControlledTransaction, Kysely, Transaction } from "kysely"
+import type { Compilable, CompiledQuery, ControlledTransaction, Kysely, SqliteDatabase, SqliteStatement, Transaction } from "kysely"
 import type { Database } from "./Database.js"
 import { capabilities, type Capabilities, type Dialect } from "./Dialect.js"
 
@@ -40,6 +49,51 @@ export interface ConnectionOptions {
   readonly lockTimeout?: Duration.DurationInput | undefined
 }
 
+/**
+ * A better-sqlite3 database seen through a statement cache: `prepare(sql)` returns the same
+ * statement for the same text. Hand it to Kysely's `SqliteDialect` in place of the database, and
+ * to {@link makeConnection} so prepared reads run synchronously on it.
+ */
+export interface StatementCache extends SqliteDatabase {
+  /** Runs a reading statement synchronously. */
+  readonly all: (sql: string, parameters: ReadonlyArray<unknown>) => Array<unknown>
+}
+
+/**
+ * Wraps a better-sqlite3 database in a statement cache of at most `capacity` statements (the
+ * least recently used one is finalized by the garbage collector when it falls out). Kysely's
+ * SQLite driver calls only `prepare` (then `all`, `run` or `iterate` on the statement) and
+ * `close`; the store never streams, so a cached statement is never busy when it is reused.
+ */
+export const makeStatementCache = (database: SqliteDatabase, capacity = 256): StatementCache => {
+  const cache = new Map<string, SqliteStatement>()
+  const prepare = (sql: string): SqliteStatement => {
+    let statement = cache.get(sql)
+    if (statement === undefined) {
+      statement = database.prepare(sql)
+      if (cache.size >= capacity) cache.delete(cache.keys().next().value as string)
+    } else {
+      cache.delete(sql) // re-inserted below: most recently used last
+    }
+    cache.set(sql, statement)
+    return statement
+  }
+  return {
+    prepare,
+    all: (sql, parameters) => prepare(sql).all(parameters),
+    close: () => {
+      cache.clear()
+      database.close()
+    }
+  }
+}
+
+/**
+ * A read compiled once: give it the values of its parameters (`param(0)`, `param(1)` …). Its
+ * driver error stays in the error channel, as with {@link Connection.attempt}.
+ */
+export type PreparedRead<R> = (...values: ReadonlyArray<unknown>) => Effect.Effect<ReadonlyArray<R>, unknown>
+
 /** The running parts every repository uses. */
 export interface Connection {
   readonly db: Kysely<Database>
@@ -48,39 +102,55 @@ export interface Connection {
   readonly attempt: <A>(f: (db: Executor) => Promise<A>) => Effect.Effect<A, unknown>
   /** Runs one database call; a rejection is a defect. */
   readonly run: <A>(f: (db: Executor) => Promise<A>) => Effect.Effect<A>
+  /**
+   * Compiles a read once. Build it with `param(0)`, `param(1)` … where the values go; the
+   * returned function runs it with the values given, on the current transaction or the pool.
+   */
+  readonly prepare: <R>(build: (db: Kysely<Database>, param: (index: number) => string) => Compilable<R>) => PreparedRead<R>
   /** Runs `effect` in a transaction, or in the current one if there is one. */
   readonly withTransaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   /** Whether the calling fiber is inside a transaction of this store. */
   readonly inTransaction: Effect.Effect<boolean>
 }
 
-/** A FIFO gate with one holder; `acquire` resolves `false` when it gave up waiting. */
+/** A FIFO gate with one holder. */
 class Gate {
   private held = false
   private readonly waiters: Array<() => void> = []
 
+  /** Takes the gate if it is free, synchronously. */
+  tryAcquire(): boolean {
+    if (this.held) return false
+    this.held = true
+    return true
+  }
+
+  /** Waits for the gate; `false` when it gave up waiting after `timeoutMillis`. */
   acquire(timeoutMillis: number): Effect.Effect<boolean> {
-    return Effect.async<boolean>((resume) => {
-      if (!this.held) {
-        this.held = true
-        resume(Effect.succeed(true))
-        return
-      }
-      // Decided synchronously, so a waiter is either granted or timed out, never both.
-      const grant = () => {
-        clearTimeout(timer)
-        resume(Effect.succeed(true))
-      }
-      const timer = setTimeout(() => {
-        this.remove(grant)
-        resume(Effect.succeed(false))
-      }, timeoutMillis)
-      this.waiters.push(grant)
-      return Effect.sync(() => {
-        clearTimeout(timer)
-        this.remove(grant)
-      })
-    })
+    return Effect.suspend(() =>
+      this.tryAcquire()
+        ? Effect.succeed(true)
+        : Effect.async<boolean>((resume) => {
+          if (this.tryAcquire()) {
+            resume(Effect.succeed(true))
+            return
+          }
+          // Decided synchronously, so a waiter is either granted or timed out, never both.
+          const grant = () => {
+            clearTimeout(timer)
+            resume(Effect.succeed(true))
+          }
+          const timer = setTimeout(() => {
+            this.remove(grant)
+            resume(Effect.succeed(false))
+          }, timeoutMillis)
+          this.waiters.push(grant)
+          return Effect.sync(() => {
+            clearTimeout(timer)
+            this.remove(grant)
+          })
+        })
+    )
   }
 
   release(): void {
@@ -103,8 +173,19 @@ const gateTimeout = (waitedMillis: number) =>
       "or raise lockTimeout for long transactions."
   )
 
-/** Builds the connection wrapper of one store instance. */
-export const makeConnection = (db: Kysely<Database>, dialect: Dialect, options: ConnectionOptions = {}): Connection => {
+const PARAM = "\u0000commonweal-param:"
+
+/**
+ * Builds the connection wrapper of one store instance. `statements`: the statement cache the
+ * SQLite Kysely instance was opened on, if the store opened it (prepared reads then run
+ * synchronously on it).
+ */
+export const makeConnection = (
+  db: Kysely<Database>,
+  dialect: Dialect,
+  options: ConnectionOptions = {},
+  statements?: StatementCache
+): Connection => {
   const caps = capabilities(dialect)
   const currentTx = FiberRef.unsafeMake<Option.Option<Transaction<Database>>>(Option.none())
   const gate = caps.singleConnection ? new Gate() : undefined
@@ -131,6 +212,49 @@ export const makeConnection = (db: Kysely<Database>, dialect: Dialect, options: 
     )
 
   const run = <A>(f: (db: Executor) => Promise<A>): Effect.Effect<A> => Effect.orDie(attempt(f))
+
+  const prepare = <R>(
+    build: (db: Kysely<Database>, param: (index: number) => string) => Compilable<R>
+  ): PreparedRead<R> => {
+    const compiled = build(db, (index) => `${PARAM}${index}`).compile()
+    const positions = compiled.parameters.map((p) => {
+      if (typeof p !== "string" || !p.startsWith(PARAM)) {
+        throw new Error(`@commonweal/store-kysely: a prepared read has a literal parameter: ${compiled.sql}`)
+      }
+      return Number(p.slice(PARAM.length))
+    })
+    const parameters = (values: ReadonlyArray<unknown>) => positions.map((i) => values[i])
+    if (statements !== undefined && gate !== undefined) {
+      // SQLite, opened by the store: run the cached statement synchronously. Inside a transaction
+      // it runs on the transaction (the one connection); outside, under the gate, taken without
+      // waiting when it is free.
+      const sqlText = compiled.sql
+      const direct = (values: ReadonlyArray<unknown>): Effect.Effect<ReadonlyArray<R>, unknown> => {
+        try {
+          return Effect.succeed(statements.all(sqlText, parameters(values)) as Array<R>)
+        } catch (error) {
+          return Effect.fail(error)
+        }
+      }
+      return (...values) =>
+        Effect.flatMap(FiberRef.get(currentTx), (tx) => {
+          if (Option.isSome(tx)) return direct(values)
+          if (!gate.tryAcquire()) return exclusive(Effect.suspend(() => direct(values)))
+          try {
+            return direct(values)
+          } finally {
+            gate.release()
+          }
+        })
+    }
+    return (...values) => {
+      const query: CompiledQuery<R> = { ...compiled, parameters: parameters(values) }
+      return Effect.map(
+        attempt((executor) => executor.executeQuery(query)),
+        (result) => result.rows
+      )
+    }
+  }
 
   const begin: Effect.Effect<ControlledTransaction<Database>> = Effect.orDie(
     Effect.tryPromise({
@@ -172,6 +296,7 @@ export const makeConnection = (db: Kysely<Database>, dialect: Dialect, options: 
     caps,
     attempt,
     run,
+    prepare,
     withTransaction,
     inTransaction: Effect.map(FiberRef.get(currentTx), Option.isSome)
   }

@@ -16,22 +16,35 @@ export interface Capabilities {
   readonly dialect: Dialect
   /** `INSERT … RETURNING` is available (SQLite ≥ 3.35, PostgreSQL; not MySQL). */
   readonly supportsReturning: boolean
-  /** `SELECT … FOR UPDATE` is available (not SQLite, whose writers are serialized anyway). */
+  /**
+   * `SELECT … FOR UPDATE` is available (not SQLite, whose transactions the adapter runs one at
+   * a time anyway): `ResidentRepo.lock` uses it to hold a row until the transaction ends.
+   */
   readonly lockForUpdate: boolean
   /**
    * One connection serves everything (better-sqlite3): the adapter queues callers itself, with
    * a time limit, instead of letting them wait in the driver's queue forever.
    */
   readonly singleConnection: boolean
-  /** The column type of whole JSON documents (MySQL's `text` stops at 64 KiB). */
+  /**
+   * The column type of unbounded text: whole JSON documents, actor subjects (MySQL's `text`
+   * stops at 64 KiB, so it gets `mediumtext`).
+   */
   readonly documentType: RawBuilder<unknown>
   /** Extra text after `CREATE TABLE (…)`: MySQL tables use utf8mb4 with binary collation, like the others compare. */
   readonly tableOptions: RawBuilder<unknown> | undefined
   /**
-   * How the outbox's increasing `sequence` is generated: SQLite's `INTEGER PRIMARY KEY
-   * AUTOINCREMENT` (`rowid`), PostgreSQL's identity column, MySQL's `AUTO_INCREMENT`.
+   * How an insert meets an existing key.
+   *
+   * - `on conflict` (PostgreSQL, SQLite): `INSERT … ON CONFLICT (key) DO NOTHING` for a new
+   *   record, so a duplicate inserts no row instead of raising (a raised unique violation aborts
+   *   the whole PostgreSQL transaction); `ON CONFLICT (key) DO UPDATE` for the outbox head.
+   * - `on duplicate key` (MySQL/MariaDB): a plain `INSERT` whose duplicate-key error is caught
+   *   (InnoDB rolls back that statement only, and the transaction goes on), because mysql2's
+   *   default `FOUND_ROWS` flag makes `ON DUPLICATE KEY UPDATE id = id` report one affected row
+   *   whether it inserted or not; `ON DUPLICATE KEY UPDATE` for the outbox head.
    */
-  readonly outboxSequence: "rowid" | "identity" | "auto_increment"
+  readonly upsert: "on conflict" | "on duplicate key"
   /**
    * The isolation level transactions start with, when the database's default is not READ
    * COMMITTED. MySQL's REPEATABLE READ takes gap locks on every locking read and delete, which
@@ -41,6 +54,13 @@ export interface Capabilities {
   readonly isolationLevel: "read committed" | undefined
   /** Whether a driver error is a unique or primary-key violation. */
   readonly isUniqueViolation: (error: unknown) => boolean
+  /**
+   * Whether a driver error says the database broke a deadlock by aborting this transaction
+   * (PostgreSQL 40P01, MySQL 1213 `ER_LOCK_DEADLOCK`; never on SQLite, whose transactions run
+   * one at a time). The transaction is lost, but a retry can succeed, so writes report it as a
+   * `Conflict` rather than a defect.
+   */
+  readonly isDeadlock: (error: unknown) => boolean
 }
 
 const errorCode = (error: unknown): unknown =>
@@ -57,12 +77,13 @@ const capabilityTable: Readonly<Record<Dialect, Capabilities>> = {
     singleConnection: true,
     documentType: sql`text`,
     tableOptions: undefined,
-    outboxSequence: "rowid",
+    upsert: "on conflict",
     isolationLevel: undefined,
     isUniqueViolation: (e) => {
       const code = errorCode(e)
       return code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE"
-    }
+    },
+    isDeadlock: () => false
   },
   postgres: {
     dialect: "postgres",
@@ -71,9 +92,10 @@ const capabilityTable: Readonly<Record<Dialect, Capabilities>> = {
     singleConnection: false,
     documentType: sql`text`,
     tableOptions: undefined,
-    outboxSequence: "identity",
+    upsert: "on conflict",
     isolationLevel: undefined,
-    isUniqueViolation: (e) => errorCode(e) === "23505"
+    isUniqueViolation: (e) => errorCode(e) === "23505",
+    isDeadlock: (e) => errorCode(e) === "40P01"
   },
   mysql: {
     dialect: "mysql",
@@ -82,9 +104,10 @@ const capabilityTable: Readonly<Record<Dialect, Capabilities>> = {
     singleConnection: false,
     documentType: sql`mediumtext`,
     tableOptions: sql`default charset = utf8mb4 collate = utf8mb4_bin`,
-    outboxSequence: "auto_increment",
+    upsert: "on duplicate key",
     isolationLevel: "read committed",
-    isUniqueViolation: (e) => errorCode(e) === "ER_DUP_ENTRY" || errorNumber(e) === 1062
+    isUniqueViolation: (e) => errorCode(e) === "ER_DUP_ENTRY" || errorNumber(e) === 1062,
+    isDeadlock: (e) => errorCode(e) === "ER_LOCK_DEADLOCK" || errorNumber(e) === 1213
   }
 }
 

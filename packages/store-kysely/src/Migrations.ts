@@ -45,38 +45,37 @@ const withOptions = <TB extends string, C extends string>(
   return options === undefined ? builder : builder.modifyEnd(options)
 }
 
-/** The outbox. Its `sequence` is the one column whose DDL no two dialects share. */
-const createOutbox = (db: AnyDb, dialect: Dialect) => {
-  const style = capabilities(dialect).outboxSequence
-  const withCommunity = db.schema.createTable("outbox").addColumn("community_id", ID, (c) => c.notNull())
-  const withSequence =
-    style === "rowid"
-      ? withCommunity.addColumn("sequence", "integer", (c) => c.primaryKey().autoIncrement())
-      : style === "identity"
-      ? withCommunity.addColumn("sequence", "bigint", (c) => c.generatedByDefaultAsIdentity().notNull())
-      : withCommunity.addColumn("sequence", "bigint", (c) => c.autoIncrement().notNull())
-  const table = withSequence
-    .addColumn("id", ID, (c) => c.notNull())
-    .addColumn("type", sql`varchar(100)`, (c) => c.notNull())
-    .addColumn("aggregate_type", sql`varchar(100)`, (c) => c.notNull())
-    .addColumn("aggregate_id", sql`varchar(100)`, (c) => c.notNull())
-    .addColumn("aggregate_version", "integer", (c) => c.notNull())
-    .addColumn("occurred_at", sql`varchar(32)`, (c) => c.notNull())
-    .addColumn("actor", sql`varchar(200)`, (c) => c.notNull())
-    .addColumn("payload", capabilities(dialect).documentType, (c) => c.notNull())
-  return withOptions(
+/**
+ * The outbox and its heads. `sequence` is an ordinary column the adapter fills from the
+ * community's row in `outbox_heads` (see `makeOutbox`), not an auto-increment: a database
+ * counter is taken at insert time, so a transaction that commits late would publish a sequence
+ * below one a reader has already passed.
+ */
+const createOutbox = async (db: AnyDb, dialect: Dialect) => {
+  await withOptions(
     dialect,
-    // rowid: SQLite's AUTOINCREMENT column must be the whole INTEGER PRIMARY KEY, so the
-    // (community_id, sequence) key is a unique index instead (created below).
-    style === "rowid"
-      ? table
-      : style === "identity"
-      ? table.addPrimaryKeyConstraint("outbox_pk", ["community_id", "sequence"])
-      : // InnoDB wants the AUTO_INCREMENT column to lead an index of the CREATE TABLE itself
-        table
-          .addPrimaryKeyConstraint("outbox_pk", ["community_id", "sequence"])
-          .addUniqueConstraint("outbox_sequence_uq", ["sequence"])
-  )
+    db.schema
+      .createTable("outbox_heads")
+      .addColumn("community_id", ID, (c) => c.primaryKey())
+      .addColumn("last_sequence", "bigint", (c) => c.notNull())
+  ).execute()
+  await withOptions(
+    dialect,
+    db.schema
+      .createTable("outbox")
+      .addColumn("community_id", ID, (c) => c.notNull())
+      .addColumn("sequence", "bigint", (c) => c.notNull())
+      .addColumn("id", ID, (c) => c.notNull())
+      .addColumn("type", sql`varchar(100)`, (c) => c.notNull())
+      .addColumn("aggregate_type", sql`varchar(100)`, (c) => c.notNull())
+      .addColumn("aggregate_id", sql`varchar(100)`, (c) => c.notNull())
+      .addColumn("aggregate_version", "integer", (c) => c.notNull())
+      .addColumn("occurred_at", sql`varchar(32)`, (c) => c.notNull())
+      // Actor.subject has no length limit
+      .addColumn("actor", capabilities(dialect).documentType, (c) => c.notNull())
+      .addColumn("payload", capabilities(dialect).documentType, (c) => c.notNull())
+      .addPrimaryKeyConstraint("outbox_pk", ["community_id", "sequence"])
+  ).execute()
 }
 
 type ChildBase = CreateTableBuilder<string, "community_id" | "resident_id" | "position">
@@ -180,15 +179,12 @@ const m0001 = (dialect: Dialect): Migration => ({
       .columns(["community_id", "guardian_id", "resident_id"])
       .execute()
 
-    await createOutbox(db, dialect).execute()
-    const style = capabilities(dialect).outboxSequence
-    if (style === "rowid") {
-      await db.schema.createIndex("outbox_community_idx").on("outbox").columns(["community_id", "sequence"]).unique().execute()
-    }
+    await createOutbox(db, dialect)
   },
   async down(db: AnyDb) {
     for (const table of [
       "outbox",
+      "outbox_heads",
       "resident_guardians",
       "resident_skills",
       "resident_languages",
@@ -223,7 +219,8 @@ export const makeMigrator = (db: Kysely<Database>, dialect: Dialect = detectDial
 /**
  * Brings the database to the latest schema; returns the names of the migrations it applied
  * (none when it was up to date). A failure is a defect (the store cannot run on a schema it does
- * not know). The dialect is detected from the Kysely adapter unless given. Retried a few times, because two processes creating the lock table at the same
+ * not know). The dialect is detected from the Kysely adapter unless given. Retried a few times,
+ * because two processes creating the lock table at the same
  * moment, or two SQLite processes racing for the writer lock, fail once and then find the work
  * done.
  *

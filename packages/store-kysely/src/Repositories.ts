@@ -6,6 +6,24 @@
  * the scalar columns and the child index tables beside it exist to filter and to check versions,
  * and are rewritten with every write.
  *
+ * - **Inserts never raise on a duplicate key** where that would abort the caller's transaction
+ *   (PostgreSQL): they insert `ON CONFLICT DO NOTHING` and report `Conflict` (duplicate) when no
+ *   row went in, so a caller may catch it and go on in the same transaction (see
+ *   `Capabilities.upsert` for MySQL).
+ * - **Optimistic versions**: `update` changes the row only where `version` is the previous one;
+ *   `lock` checks the version with `SELECT … FOR UPDATE` (a plain select on SQLite, whose
+ *   transactions run one at a time), so the row cannot change until the transaction ends. Two
+ *   transactions that lock and update the same rows in opposite orders deadlock; the database
+ *   aborts one, which fails with `Conflict` (stale_version) and may be retried.
+ * - **Outbox sequences** come from `outbox_heads`, one row per community: an append increments
+ *   it by the number of events, in the appending transaction, and numbers the events from it.
+ *   The row stays locked until that transaction ends, so the appends of one community run one
+ *   after another and commit in sequence order: a reader that saw sequence n has seen every
+ *   event below n. (The cost: two transactions appending to one community wait for each other
+ *   from the append to the commit. Services append last.)
+ * - **Stored rows that do not decode** are a defect whose message names the table, the key and
+ *   the paths that failed, never the values (rows hold personal data; defects reach logs).
+ *
  * @module
  */
 import {
@@ -22,8 +40,8 @@ import {
   type ResidentId,
   type ResidentQuery
 } from "@commonweal/core"
-import { Effect, Schema } from "effect"
-import { sql, type Insertable, type Selectable } from "kysely"
+import { Effect, Either, ParseResult, Schema } from "effect"
+import { sql, type InsertResult, type Insertable, type Selectable } from "kysely"
 import type { Connection, Executor } from "./Connection.js"
 import type { Database, ResidentsTable } from "./Database.js"
 import { containsLiteral } from "./Dialect.js"
@@ -31,14 +49,8 @@ import { containsLiteral } from "./Dialect.js"
 type Window = Paging.Window
 
 const encodeResident = Schema.encodeSync(Resident)
-const decodeResident = Schema.decodeUnknown(Resident)
 const encodeCommunity = Schema.encodeSync(Community)
-const decodeCommunity = Schema.decodeUnknown(Community)
 const encodeEvent = Schema.encodeSync(DomainEvent)
-const decodeStoredEvent = Schema.decodeUnknown(StoredEvent)
-
-/** Parses JSON text from the database; a bad document is a defect (the data is corrupt). */
-const parseJson = (text: string): Effect.Effect<unknown> => Effect.orDie(Effect.try(() => JSON.parse(text) as unknown))
 
 /** A database integer (a number, or a string or bigint for 64-bit columns) as a safe JS number. */
 export const toSafeInteger = (value: number | string | bigint): number => {
@@ -48,58 +60,119 @@ export const toSafeInteger = (value: number | string | bigint): number => {
 }
 
 // ---------------------------------------------------------------------------------------------
+// reading stored rows
+
+/** Where a decode failed: the kind of issue and the path of each, never the value found there. */
+const issuePaths = (error: ParseResult.ParseError): string => {
+  const issues = ParseResult.ArrayFormatter.formatErrorSync(error).map(
+    (issue) => `${issue._tag} at ${issue.path.length === 0 ? "(root)" : issue.path.map(String).join(".")}`
+  )
+  return [...new Set(issues)].join("; ")
+}
+
+const unreadable = (table: string, key: string, what: string) =>
+  new Error(`@commonweal/store-kysely: the ${table} row ${key} cannot be read (${what}); it is corrupt or was not written by this adapter`)
+
+/**
+ * A decoder of stored rows for `schema`, compiled once. A failure is a defect that names the
+ * table, the row's key and the failing paths only.
+ */
+const rowDecoder = <A, I>(schema: Schema.Schema<A, I>, table: string) => {
+  const decode = Schema.decodeUnknownEither(schema)
+  return (key: string, input: unknown): Effect.Effect<A> => {
+    const result = decode(input)
+    return Either.isRight(result) ? Effect.succeed(result.right) : Effect.die(unreadable(table, key, issuePaths(result.left)))
+  }
+}
+
+/** Parses a JSON column; bad JSON is a defect naming the table, key and column (not the text). */
+const parseJson = (table: string, key: string, column: string, text: string): Either.Either<unknown, Error> => {
+  try {
+    return Either.right(JSON.parse(text) as unknown)
+  } catch {
+    return Either.left(unreadable(table, key, `${column} is not valid JSON`))
+  }
+}
+
+const decodeCommunity = rowDecoder(Community, "communities")
+const decodeResident = rowDecoder(Resident, "residents")
+const decodeStoredEvent = rowDecoder(StoredEvent, "outbox")
+
+/** A resident from its `data` column. */
+const residentFromData = (communityId: string, id: string, data: string): Effect.Effect<Resident> => {
+  const key = `${communityId}/${id}`
+  const json = parseJson("residents", key, "data", data)
+  return Either.isRight(json) ? decodeResident(key, json.right) : Effect.die(json.left)
+}
+
+// ---------------------------------------------------------------------------------------------
+// writing
+
+/**
+ * Runs an insert of a new record and tells whether a row went in: `false` when the key exists
+ * (`ON CONFLICT DO NOTHING` inserted nothing, or MySQL's duplicate-key error, which rolls back
+ * that statement only). `onConflict` adds the dialect's clause to the insert.
+ */
+const insertNew = (
+  conn: Connection,
+  insert: (db: Executor, ignoreDuplicate: boolean) => Promise<InsertResult>
+): Effect.Effect<boolean> =>
+  conn.attempt((db) => insert(db, conn.caps.upsert === "on conflict")).pipe(
+    Effect.map((result) => result.numInsertedOrUpdatedRows !== 0n),
+    Effect.catchAll((error) => (conn.caps.isUniqueViolation(error) ? Effect.succeed(false) : Effect.die(error)))
+  )
+
+/** A deadlock the database broke by aborting this transaction is `Conflict` (stale); other errors are defects. */
+const staleOnDeadlock = (conn: Connection, id: string) => (error: unknown): Effect.Effect<never, Conflict> =>
+  conn.caps.isDeadlock(error) ? Effect.fail(Conflict.stale("Resident", id)) : Effect.die(error)
+
+// ---------------------------------------------------------------------------------------------
 // communities
 
 /** `CommunityRepo` over SQL. */
 export const makeCommunityRepo = (conn: Connection): CommunityRepo["Type"] => {
-  const fromRow = (row: Selectable<Database["communities"]>) =>
-    Effect.flatMap(parseJson(row.grids), (grids) =>
-      Effect.orDie(
-        decodeCommunity({
-          id: row.community_id,
-          name: row.name,
-          nameEn: row.name_en,
-          timeZone: row.time_zone,
-          grids,
-          createdAt: row.created_at
-        })
-      )
-    )
+  const fromRow = (row: Selectable<Database["communities"]>): Effect.Effect<Community> => {
+    const grids = parseJson("communities", row.community_id, "grids", row.grids)
+    if (Either.isLeft(grids)) return Effect.die(grids.left)
+    return decodeCommunity(row.community_id, {
+      id: row.community_id,
+      name: row.name,
+      nameEn: row.name_en,
+      timeZone: row.time_zone,
+      grids: grids.right,
+      createdAt: row.created_at
+    })
+  }
+
+  const byId = conn.prepare((db, param) =>
+    db.selectFrom("communities").selectAll().where("community_id", "=", param(0))
+  )
 
   return {
     insert: (community) => {
       const encoded = encodeCommunity(community)
-      const duplicate = Conflict.duplicate("Community", community.id)
-      return conn.withTransaction(
-        Effect.gen(function* () {
-          const existing = yield* conn.run((db) =>
-            db.selectFrom("communities").select("community_id").where("community_id", "=", community.id).executeTakeFirst()
-          )
-          if (existing !== undefined) return yield* Effect.fail(duplicate)
-          yield* conn
-            .attempt((db) =>
-              db
-                .insertInto("communities")
-                .values({
-                  community_id: encoded.id,
-                  name: encoded.name,
-                  name_en: encoded.nameEn,
-                  time_zone: encoded.timeZone,
-                  grids: JSON.stringify(encoded.grids),
-                  created_at: encoded.createdAt
-                })
-                .execute()
-            )
-            .pipe(Effect.catchAll((e) => (conn.caps.isUniqueViolation(e) ? Effect.fail(duplicate) : Effect.die(e))))
-        })
+      const row = {
+        community_id: encoded.id,
+        name: encoded.name,
+        name_en: encoded.nameEn,
+        time_zone: encoded.timeZone,
+        grids: JSON.stringify(encoded.grids),
+        created_at: encoded.createdAt
+      }
+      return Effect.flatMap(
+        insertNew(conn, (db, ignoreDuplicate) => {
+          const insert = db.insertInto("communities").values(row)
+          return (ignoreDuplicate ? insert.onConflict((oc) => oc.column("community_id").doNothing()) : insert)
+            .executeTakeFirstOrThrow()
+        }),
+        (inserted) => (inserted ? Effect.void : Effect.fail(Conflict.duplicate("Community", community.id)))
       )
     },
     findById: (id) =>
-      conn
-        .run((db) => db.selectFrom("communities").selectAll().where("community_id", "=", id).executeTakeFirst())
-        .pipe(
-          Effect.flatMap((row) => (row === undefined ? Effect.succeedNone : Effect.asSome(fromRow(row))))
-        ),
+      Effect.flatMap(Effect.orDie(byId(id)), (rows) => {
+        const row = rows[0]
+        return row === undefined ? Effect.succeedNone : Effect.asSome(fromRow(row))
+      }),
     list: () =>
       conn
         .run((db) => db.selectFrom("communities").selectAll().orderBy("community_id").execute())
@@ -173,31 +246,26 @@ const writeChildren = (db: Executor, resident: Resident, replace: boolean): Prom
 
 /** `ResidentRepo` over SQL. */
 export const makeResidentRepo = (conn: Connection): ResidentRepo["Type"] => {
-  const fromData = (data: string) => Effect.flatMap(parseJson(data), (json) => Effect.orDie(decodeResident(json)))
+  const byId = conn.prepare((db, param) =>
+    db.selectFrom("residents").select("data").where("community_id", "=", param(0)).where("id", "=", param(1))
+  )
+  const versionOf = conn.prepare((db, param) => {
+    const query = db.selectFrom("residents").select("version").where("community_id", "=", param(0)).where("id", "=", param(1))
+    return conn.caps.lockForUpdate ? query.forUpdate() : query
+  })
 
   const insert = (resident: Resident) => {
-    const duplicate = Conflict.duplicate("Resident", resident.id)
     const row = residentRow(resident)
     return conn.withTransaction(
       Effect.gen(function* () {
-        // Ids are unique per community (the key is (community_id, id)). Looking first, by the
-        // key, keeps the common duplicate from aborting a PostgreSQL transaction; the key's
-        // unique violation still catches a race.
-        const existing = yield* conn.run((db) =>
-          db
-            .selectFrom("residents")
-            .select("id")
-            .where("community_id", "=", resident.communityId)
-            .where("id", "=", resident.id)
-            .executeTakeFirst()
-        )
-        if (existing !== undefined) return yield* Effect.fail(duplicate)
-        yield* conn
-          .attempt(async (db) => {
-            await db.insertInto("residents").values(row).execute()
-            await writeChildren(db, resident, false)
-          })
-          .pipe(Effect.catchAll((e) => (conn.caps.isUniqueViolation(e) ? Effect.fail(duplicate) : Effect.die(e))))
+        // Ids are unique per community (the key is (community_id, id)).
+        const inserted = yield* insertNew(conn, (db, ignoreDuplicate) => {
+          const insert = db.insertInto("residents").values(row)
+          return (ignoreDuplicate ? insert.onConflict((oc) => oc.columns(["community_id", "id"]).doNothing()) : insert)
+            .executeTakeFirstOrThrow()
+        })
+        if (!inserted) return yield* Effect.fail(Conflict.duplicate("Resident", resident.id))
+        yield* conn.run((db) => writeChildren(db, resident, false))
       })
     )
   }
@@ -205,9 +273,9 @@ export const makeResidentRepo = (conn: Connection): ResidentRepo["Type"] => {
   const update = (resident: Resident) => {
     const row = residentRow(resident)
     return conn.withTransaction(
-      Effect.gen(function* () {
-        const result = yield* conn.run((db) =>
-          db
+      conn
+        .attempt(async (db) => {
+          const result = await db
             .updateTable("residents")
             .set({
               version: row.version,
@@ -225,24 +293,33 @@ export const makeResidentRepo = (conn: Connection): ResidentRepo["Type"] => {
             .where("id", "=", resident.id)
             .where("version", "=", resident.version - 1)
             .executeTakeFirst()
+          if (result.numUpdatedRows === 0n) return false
+          await writeChildren(db, resident, true)
+          return true
+        })
+        .pipe(
+          Effect.catchAll(staleOnDeadlock(conn, resident.id)),
+          Effect.flatMap((updated) => (updated ? Effect.void : Effect.fail(Conflict.stale("Resident", resident.id))))
         )
-        if (result.numUpdatedRows === 0n) return yield* Effect.fail(Conflict.stale("Resident", resident.id))
-        yield* conn.run((db) => writeChildren(db, resident, true))
-      })
     )
   }
 
+  const lock = (communityId: CommunityId, id: ResidentId, version: number) =>
+    versionOf(communityId, id).pipe(
+      Effect.catchAll(staleOnDeadlock(conn, id)),
+      Effect.flatMap((rows) => {
+        const stored = rows[0]
+        return stored !== undefined && toSafeInteger(stored.version) === version
+          ? Effect.void
+          : Effect.fail(Conflict.stale("Resident", id))
+      })
+    )
+
   const findById = (communityId: CommunityId, id: ResidentId) =>
-    conn
-      .run((db) =>
-        db
-          .selectFrom("residents")
-          .select("data")
-          .where("community_id", "=", communityId)
-          .where("id", "=", id)
-          .executeTakeFirst()
-      )
-      .pipe(Effect.flatMap((row) => (row === undefined ? Effect.succeedNone : Effect.asSome(fromData(row.data)))))
+    Effect.flatMap(Effect.orDie(byId(communityId, id)), (rows) => {
+      const row = rows[0]
+      return row === undefined ? Effect.succeedNone : Effect.asSome(residentFromData(communityId, id, row.data))
+    })
 
   const search = (query: ResidentQuery, window: Window) => {
     // erased residents are never listed, whatever the caller passes
@@ -252,7 +329,7 @@ export const makeResidentRepo = (conn: Connection): ResidentRepo["Type"] => {
       .run((db) => {
         let q = db
           .selectFrom("residents as r")
-          .select("r.data")
+          .select(["r.id", "r.data"])
           .where("r.community_id", "=", query.communityId)
           .where("r.status", "in", statuses)
         if (window.after !== undefined) q = q.where("r.id", ">", window.after)
@@ -314,72 +391,118 @@ export const makeResidentRepo = (conn: Connection): ResidentRepo["Type"] => {
         }
         return q.orderBy("r.id").limit(window.limit).execute()
       })
-      .pipe(Effect.flatMap((rows) => Effect.forEach(rows, (row) => fromData(row.data))))
+      .pipe(Effect.flatMap((rows) => Effect.forEach(rows, (row) => residentFromData(query.communityId, row.id, row.data))))
   }
 
-  return { insert, update, findById, search }
+  return { insert, update, lock, findById, search }
 }
 
 // ---------------------------------------------------------------------------------------------
 // outbox
 
-/** `Outbox` over SQL. `sequence` comes from the database's auto-increment column. */
-export const makeOutbox = (conn: Connection): Outbox["Type"] => ({
-  append: (events) => {
-    if (events.length === 0) return Effect.void
-    const rows = events.map((event) => {
-      const encoded = encodeEvent(event)
-      return {
-        community_id: encoded.communityId,
-        id: encoded.id,
-        type: encoded.type,
-        aggregate_type: encoded.aggregateType,
-        aggregate_id: encoded.aggregateId,
-        aggregate_version: encoded.aggregateVersion,
-        occurred_at: encoded.occurredAt,
-        actor: encoded.actor,
-        payload: JSON.stringify(encoded.payload ?? null)
-      }
-    })
-    // one multi-row INSERT: atomic on its own, and the rows get increasing sequences in order
-    return conn.run((db) => db.insertInto("outbox").values(rows).execute()).pipe(Effect.asVoid)
-  },
-  list: (communityId, afterSequence, limit) => {
-    if (limit <= 0) return Effect.succeed<ReadonlyArray<StoredEvent>>([])
-    return conn
-      .run((db) =>
+/** `Outbox` over SQL. Sequences come from `outbox_heads` (see the module documentation). */
+export const makeOutbox = (conn: Connection): Outbox["Type"] => {
+  /**
+   * Adds `count` to the community's head (creating it at `count`), which locks the head row
+   * until the transaction ends; returns the new last sequence.
+   */
+  const advanceHead = (db: Executor, communityId: string, count: number): Promise<number | string | bigint> => {
+    const insert = db.insertInto("outbox_heads").values({ community_id: communityId, last_sequence: count })
+    if (conn.caps.upsert === "on conflict") {
+      return insert
+        .onConflict((oc) =>
+          oc.column("community_id").doUpdateSet({ last_sequence: sql<number>`outbox_heads.last_sequence + ${count}` })
+        )
+        .returning("last_sequence")
+        .executeTakeFirstOrThrow()
+        .then((row) => row.last_sequence)
+    }
+    return insert
+      .onDuplicateKeyUpdate({ last_sequence: sql<number>`last_sequence + ${count}` })
+      .execute()
+      .then(() =>
         db
-          .selectFrom("outbox")
-          .selectAll()
+          .selectFrom("outbox_heads")
+          .select("last_sequence")
           .where("community_id", "=", communityId)
-          .where("sequence", ">", afterSequence)
-          .orderBy("sequence")
-          .limit(limit)
-          .execute()
+          .executeTakeFirstOrThrow()
       )
-      .pipe(
-        Effect.flatMap((rows) =>
-          Effect.forEach(rows, (row) =>
-            Effect.flatMap(parseJson(row.payload), (payload) =>
-              Effect.orDie(
-                Effect.suspend(() =>
-                  decodeStoredEvent({
-                    id: row.id,
-                    communityId: row.community_id,
-                    type: row.type,
-                    aggregateType: row.aggregate_type,
-                    aggregateId: row.aggregate_id,
-                    aggregateVersion: toSafeInteger(row.aggregate_version),
-                    occurredAt: row.occurred_at,
-                    actor: row.actor,
-                    payload,
-                    sequence: toSafeInteger(row.sequence)
-                  })
-                )
-              )
-            )
+      .then((row) => row.last_sequence)
+  }
+
+  return {
+    append: (events) => {
+      if (events.length === 0) return Effect.void
+      const byCommunity = new Map<string, Array<DomainEvent>>()
+      for (const event of events) {
+        const log = byCommunity.get(event.communityId)
+        if (log === undefined) byCommunity.set(event.communityId, [event])
+        else log.push(event)
+      }
+      // heads in a fixed order, so two appends to the same communities never wait for each other in a cycle
+      const communities = [...byCommunity.keys()].sort()
+      return conn.withTransaction(
+        conn.run(async (db) => {
+          const rows = []
+          for (const communityId of communities) {
+            const log = byCommunity.get(communityId)!
+            const last = toSafeInteger(await advanceHead(db, communityId, log.length))
+            let sequence = last - log.length
+            for (const event of log) {
+              const encoded = encodeEvent(event)
+              rows.push({
+                community_id: encoded.communityId,
+                sequence: ++sequence,
+                id: encoded.id,
+                type: encoded.type,
+                aggregate_type: encoded.aggregateType,
+                aggregate_id: encoded.aggregateId,
+                aggregate_version: encoded.aggregateVersion,
+                occurred_at: encoded.occurredAt,
+                actor: encoded.actor,
+                payload: JSON.stringify(encoded.payload ?? null)
+              })
+            }
+          }
+          await db.insertInto("outbox").values(rows).execute()
+        })
+      )
+    },
+    list: (communityId, afterSequence, limit) => {
+      if (limit <= 0) return Effect.succeed<ReadonlyArray<StoredEvent>>([])
+      return conn
+        .run((db) =>
+          db
+            .selectFrom("outbox")
+            .selectAll()
+            .where("community_id", "=", communityId)
+            .where("sequence", ">", afterSequence)
+            .orderBy("sequence")
+            .limit(limit)
+            .execute()
+        )
+        .pipe(
+          Effect.flatMap((rows) =>
+            Effect.forEach(rows, (row) => {
+              const sequence = toSafeInteger(row.sequence)
+              const key = `${row.community_id}/${sequence}`
+              const payload = parseJson("outbox", key, "payload", row.payload)
+              if (Either.isLeft(payload)) return Effect.die(payload.left)
+              return decodeStoredEvent(key, {
+                id: row.id,
+                communityId: row.community_id,
+                type: row.type,
+                aggregateType: row.aggregate_type,
+                aggregateId: row.aggregate_id,
+                aggregateVersion: toSafeInteger(row.aggregate_version),
+                occurredAt: row.occurred_at,
+                actor: row.actor,
+                payload: payload.right,
+                sequence
+              })
+            })
           )
         )
-      )
+    }
   }
-})
+}

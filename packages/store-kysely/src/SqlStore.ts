@@ -15,7 +15,7 @@ import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from "kysely"
 import { createPool } from "mysql2"
 import pg from "pg"
 import { fileURLToPath } from "node:url"
-import { makeConnection, type ConnectionOptions } from "./Connection.js"
+import { makeConnection, makeStatementCache, type ConnectionOptions, type StatementCache } from "./Connection.js"
 import type { Database } from "./Database.js"
 import type { Dialect } from "./Dialect.js"
 import { migrateToLatest } from "./Migrations.js"
@@ -44,8 +44,16 @@ export const makeSqlStore = (
   db: Kysely<Database>,
   dialect: Dialect,
   options: SqlStoreOptions = {}
+): Context.Context<StoragePorts> => makeStore(db, dialect, options)
+
+/** {@link makeSqlStore}, with the statement cache the store's own SQLite instance was opened on. */
+const makeStore = (
+  db: Kysely<Database>,
+  dialect: Dialect,
+  options: SqlStoreOptions,
+  statements?: StatementCache
 ): Context.Context<StoragePorts> => {
-  const conn = makeConnection(db, dialect, options)
+  const conn = makeConnection(db, dialect, options, statements)
   return Context.empty().pipe(
     Context.add(Transactor, { withTransaction: conn.withTransaction }),
     Context.add(Outbox, makeOutbox(conn)),
@@ -76,18 +84,18 @@ export const layerKysely = (
 
 /** Opens a Kysely instance for the scope (destroyed when it closes), migrates it and builds the store. */
 const scoped = (
-  open: () => Kysely<Database>,
+  open: () => { readonly db: Kysely<Database>; readonly statements?: StatementCache },
   dialect: Dialect,
   options: SqlStoreOptions
 ): Layer.Layer<StoragePorts> =>
   Layer.scopedContext(
     Effect.gen(function* () {
-      const db = yield* Effect.acquireRelease(
+      const { db, statements } = yield* Effect.acquireRelease(
         Effect.sync(open),
-        (db) => Effect.promise(() => db.destroy().catch(() => undefined))
+        ({ db }) => Effect.promise(() => db.destroy().catch(() => undefined))
       )
       yield* migrateToLatest(db, dialect)
-      return makeSqlStore(db, dialect, options)
+      return makeStore(db, dialect, options, statements)
     })
   )
 
@@ -105,7 +113,8 @@ export interface SqliteOptions extends SqlStoreOptions {
  * Opens the file with `journal_mode = WAL`, `synchronous = NORMAL`, `foreign_keys = ON` and a
  * `busy_timeout`. SQLite has one connection per process: transactions run one at a time, and
  * a caller outside a transaction waits for the open one at most `lockTimeout` (30 s) before it
- * dies, rather than forever.
+ * dies, rather than forever. Statements are prepared once and cached, and reads by id run
+ * synchronously on them.
  *
  * @example
  * ```ts
@@ -127,7 +136,8 @@ export const layerSqlite = (options: SqliteOptions): Layer.Layer<StoragePorts> =
       database.pragma("synchronous = NORMAL")
       database.pragma("foreign_keys = ON")
       database.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMillis ?? 5000))}`)
-      return new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+      const statements = makeStatementCache(database)
+      return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) }), statements }
     },
     "sqlite",
     options
@@ -156,8 +166,8 @@ export interface PostgresOptions extends SqlStoreOptions {
  */
 export const layerPostgres = (options: PostgresOptions): Layer.Layer<StoragePorts> =>
   scoped(
-    () =>
-      new Kysely<Database>({
+    () => ({
+      db: new Kysely<Database>({
         dialect: new PostgresDialect({
           pool: new pg.Pool({
             connectionString: options.connectionString,
@@ -165,7 +175,8 @@ export const layerPostgres = (options: PostgresOptions): Layer.Layer<StoragePort
             connectionTimeoutMillis: options.connectionTimeoutMillis ?? 30_000
           })
         })
-      }),
+      })
+    }),
     "postgres",
     options
   )
@@ -191,8 +202,8 @@ export interface MysqlOptions extends SqlStoreOptions {
  */
 export const layerMysql = (options: MysqlOptions): Layer.Layer<StoragePorts> =>
   scoped(
-    () =>
-      new Kysely<Database>({
+    () => ({
+      db: new Kysely<Database>({
         dialect: new MysqlDialect({
           pool: createPool({
             uri: options.uri.replace(/^mariadb:/i, "mysql:"),
@@ -204,7 +215,8 @@ export const layerMysql = (options: MysqlOptions): Layer.Layer<StoragePorts> =>
             bigNumberStrings: false
           })
         })
-      }),
+      })
+    }),
     "mysql",
     options
   )

@@ -38,5 +38,6 @@ export type {
   ResidentLanguagesTable,
   ResidentSkillsTable,
   ResidentGuardiansTable,
+  OutboxHeadsTable,
   OutboxTable
 } from "./Database.js"

@@ -154,6 +154,36 @@ describe("index tables follow the transaction", () => {
   })
 })
 
+describe("rows that do not decode", () => {
+  it.effect("die with the table, the key and the failing path, never the stored values", () => {
+    const file = tempFile("corrupt.sqlite")
+    const communityId = freshCommunityId()
+    const resident = makeResident({ communityId, displayName: "周赛群" })
+    return Effect.gen(function* () {
+      const repo = yield* ResidentRepo
+      yield* repo.insert(resident)
+      const other = new SQLite(file)
+      try {
+        const data = JSON.parse(other.prepare("select data from residents where id = ?").pluck().get(resident.id) as string)
+        other
+          .prepare("update residents set data = ? where id = ?")
+          .run(JSON.stringify({ ...data, birthYear: "secret-1934", phone: 13800138000 }), resident.id)
+      } finally {
+        other.close()
+      }
+      const exit = yield* Effect.exit(repo.findById(communityId, resident.id))
+      expect(Exit.isFailure(exit) && Cause.isDie(exit.cause)).toBe(true)
+      const message = String(Exit.isFailure(exit) ? Cause.squash(exit.cause) : "")
+      expect(message).toContain(`residents row ${communityId}/${resident.id}`)
+      expect(message).toContain("birthYear")
+      expect(message).not.toContain("secret-1934")
+      expect(message).not.toContain("13800138000")
+      expect(message).not.toContain("周赛群")
+      expect(Cause.pretty(Exit.isFailure(exit) ? exit.cause : Cause.empty)).not.toContain("secret-1934")
+    }).pipe(Effect.provide(SqlStore.layerSqlite({ filename: file })))
+  })
+})
+
 // ---------------------------------------------------------------------------------------------
 // migrations, on every dialect available
 

@@ -56,11 +56,8 @@ interface State {
   readonly communities: HashMap.HashMap<CommunityId, Community>
   /** Residents by community, each community's ordered by id. */
   readonly residents: HashMap.HashMap<CommunityId, ResidentTree>
-  /** The community of every resident id, so that ids are unique across communities. */
-  /** Outbox events by community, in sequence order. */
+  /** Outbox events by community, in sequence order; a community's sequences are 1, 2, 3 … */
   readonly events: HashMap.HashMap<CommunityId, Chunk.Chunk<StoredEvent>>
-  /** The last sequence given to an event (0: none yet). */
-  readonly lastSequence: number
 }
 
 const emptyTree: ResidentTree = RedBlackTree.empty<string, Resident>(Order.string)
@@ -68,8 +65,7 @@ const emptyTree: ResidentTree = RedBlackTree.empty<string, Resident>(Order.strin
 const emptyState: State = {
   communities: HashMap.empty(),
   residents: HashMap.empty(),
-  events: HashMap.empty(),
-  lastSequence: 0
+  events: HashMap.empty()
 }
 
 /** The result of a pure state change: a value and the next state, or an error and no change. */
@@ -212,14 +208,14 @@ export const makeMemoryStore: Effect.Effect<Context.Context<StoragePorts>> = Eff
   const outbox: Context.Tag.Service<Outbox> = {
     append: (events: ReadonlyArray<DomainEvent>) =>
       events.length === 0 ? Effect.void : write((state) => {
-        let { events: byCommunity, lastSequence } = state
+        let byCommunity = state.events
         for (const event of events) {
-          lastSequence += 1
-          const stored: StoredEvent = { ...event, sequence: lastSequence }
           const log = Option.getOrElse(HashMap.get(byCommunity, event.communityId), () => Chunk.empty<StoredEvent>())
+          // the log holds every sequence from 1, so its length is the last one
+          const stored: StoredEvent = { ...event, sequence: Chunk.size(log) + 1 }
           byCommunity = HashMap.set(byCommunity, event.communityId, Chunk.append(log, stored))
         }
-        return Either.right([undefined, { ...state, events: byCommunity, lastSequence }] as const)
+        return Either.right([undefined, { ...state, events: byCommunity }] as const)
       }),
     list: (communityId, afterSequence, limit) =>
       read((state) => {

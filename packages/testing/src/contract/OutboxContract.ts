@@ -4,9 +4,9 @@
  * @module
  */
 import { describe, expect } from "@effect/vitest"
-import { DomainEvent, EventId, Outbox, ResidentRegistered, ResidentUpdated, StoredEvent } from "@commonweal/core"
+import { DomainEvent, EventId, Outbox, ResidentRegistered, ResidentUpdated, StoredEvent, Transactor } from "@commonweal/core"
 import type { CommunityId } from "@commonweal/core"
-import { DateTime, Effect, Schema } from "effect"
+import { DateTime, Deferred, Effect, Fiber, Schema } from "effect"
 import { freshResidentId, randomUuid7 } from "../builders.js"
 import type { ContractIt } from "./helpers.js"
 import { freshCommunity } from "./helpers.js"
@@ -54,7 +54,10 @@ const envelope = (event: StoredEvent) => {
   return rest
 }
 
-/** Registers the `Outbox` contract: append order, paging by sequence, tenancy. */
+/**
+ * Registers the `Outbox` contract: append order, sequences 1, 2, 3 … per community in commit
+ * order, paging by sequence, tenancy.
+ */
 export const outboxContract = (it: ContractIt): void => {
   describe("Outbox", () => {
     it.effect("lists appended events in append order with increasing sequences, envelopes intact", () =>
@@ -91,20 +94,68 @@ export const outboxContract = (it: ContractIt): void => {
         expect(yield* outbox.list(communityId, all[4]!.sequence, 100)).toEqual(all.slice(5))
       }))
 
-    it.effect("sequences keep increasing across appends and communities", () =>
+    it.effect("numbers each community's events 1, 2, 3 … across appends, whatever other communities append", () =>
       Effect.gen(function* () {
         const outbox = yield* Outbox
         const a = yield* freshCommunity
         const b = yield* freshCommunity
         yield* outbox.append([makeResidentEvent(a, 0)])
         yield* outbox.append([makeResidentEvent(b, 1)])
-        yield* outbox.append([makeResidentEvent(a, 2), makeResidentEvent(a, 3)])
-        const inA = yield* outbox.list(a, 0, 100)
-        const inB = yield* outbox.list(b, 0, 100)
-        expect(inA).toHaveLength(3)
-        expect(inB).toHaveLength(1)
-        expect(inB[0]!.sequence).toBeGreaterThan(inA[0]!.sequence)
-        expect(inA[1]!.sequence).toBeGreaterThan(inB[0]!.sequence)
+        yield* outbox.append([makeResidentEvent(a, 2), makeResidentEvent(b, 3), makeResidentEvent(a, 4)])
+        yield* outbox.append([makeResidentEvent(a, 5)])
+        expect((yield* outbox.list(a, 0, 100)).map((e) => e.sequence)).toEqual([1, 2, 3, 4])
+        expect((yield* outbox.list(b, 0, 100)).map((e) => e.sequence)).toEqual([1, 2])
+      }))
+
+    it.effect("a reader that continues from the last sequence it saw never misses a transaction that commits late", () =>
+      Effect.gen(function* () {
+        const outbox = yield* Outbox
+        const tx = yield* Transactor
+        const communityId = yield* freshCommunity
+        const early = makeResidentEvent(communityId, 0) // appended first, committed late
+        const late = makeResidentEvent(communityId, 1) // appended second, by a transaction of its own
+        const appended = yield* Deferred.make<void>()
+        const release = yield* Deferred.make<void>()
+        const t1 = yield* Effect.fork(
+          tx.withTransaction(
+            outbox.append([early]).pipe(
+              Effect.zipRight(Deferred.succeed(appended, undefined)),
+              Effect.zipRight(Deferred.await(release))
+            )
+          )
+        )
+        yield* Deferred.await(appended)
+        // an append outside a transaction; an adapter may make it wait for T1 (serialized appends)
+        const t2 = yield* Effect.fork(outbox.append([late]))
+        // give T2 the time to commit, if the adapter lets it commit before T1
+        yield* Effect.option(Effect.timeout(Fiber.await(t2), "200 millis"))
+        // a store that runs transactions one at a time may make the reader wait for T1 too: let T1
+        // go after a while, so the read below never waits for itself
+        yield* Effect.fork(Effect.zipRight(Effect.sleep("300 millis"), Deferred.succeed(release, undefined)))
+        const first = yield* outbox.list(communityId, 0, 100)
+        const lastSeen = first.length === 0 ? 0 : first[first.length - 1]!.sequence
+        yield* Deferred.succeed(release, undefined)
+        yield* Fiber.join(t1)
+        yield* Fiber.join(t2)
+        const rest = yield* outbox.list(communityId, lastSeen, 100)
+        expect([...first, ...rest].map((e) => e.id)).toEqual([early.id, late.id])
+        const [s1, s2] = (yield* outbox.list(communityId, 0, 100)).map((e) => e.sequence)
+        expect(s2).toBe(s1! + 1)
+      }))
+
+    it.effect("a rolled-back append leaves no gap in the sequence", () =>
+      Effect.gen(function* () {
+        const outbox = yield* Outbox
+        const tx = yield* Transactor
+        const communityId = yield* freshCommunity
+        yield* outbox.append([makeResidentEvent(communityId, 0)])
+        yield* Effect.exit(
+          tx.withTransaction(Effect.zipRight(outbox.append([makeResidentEvent(communityId, 1)]), Effect.fail("undo")))
+        )
+        yield* outbox.append([makeResidentEvent(communityId, 2)])
+        const [s1, s2, ...more] = (yield* outbox.list(communityId, 0, 100)).map((e) => e.sequence)
+        expect(more).toEqual([])
+        expect(s2).toBe(s1! + 1)
       }))
 
     it.effect("never lists another community's events", () =>

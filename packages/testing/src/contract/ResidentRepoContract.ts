@@ -4,9 +4,9 @@
  * @module
  */
 import { describe, expect } from "@effect/vitest"
-import { GridCode, ResidentRepo } from "@commonweal/core"
+import { GridCode, ResidentRepo, Transactor } from "@commonweal/core"
 import type { CommunityId, Resident, ResidentQuery } from "@commonweal/core"
-import { DateTime, Effect, Option } from "effect"
+import { DateTime, Deferred, Effect, Exit, Fiber, Option } from "effect"
 import { freshResidentId, makeResident, makeVolunteer } from "../builders.js"
 import type { ContractIt } from "./helpers.js"
 import { expectConflict, expectResident, freshCommunity, insertAll, searchIds, sortedIds } from "./helpers.js"
@@ -282,6 +282,92 @@ export const residentRepoContract = (it: ContractIt): void => {
           yield* repo.insert(other)
           expectResident(yield* repo.findById(otherCommunityId, zhou.id), other)
           expectResident(yield* repo.findById(communityId, zhou.id), zhou)
+        }))
+    })
+
+    describe("insert inside a transaction", () => {
+      it.effect("a caller may catch the duplicate Conflict and go on: the rest of the transaction commits", () =>
+        Effect.gen(function* () {
+          const repo = yield* ResidentRepo
+          const tx = yield* Transactor
+          const communityId = yield* freshCommunity
+          const zhou = makeResident({ communityId })
+          const liu = makeVolunteer({ communityId })
+          yield* repo.insert(zhou)
+          yield* tx.withTransaction(
+            Effect.gen(function* () {
+              const error = yield* Effect.flip(repo.insert(makeVolunteer({ communityId, id: zhou.id })))
+              expectConflict(error, "duplicate")
+              yield* repo.insert(liu)
+            })
+          )
+          expectResident(yield* repo.findById(communityId, liu.id), liu)
+          expectResident(yield* repo.findById(communityId, zhou.id), zhou)
+        }))
+    })
+
+    describe("lock", () => {
+      it.effect("succeeds on the stored version; Conflict (stale) on another version, community or id", () =>
+        Effect.gen(function* () {
+          const repo = yield* ResidentRepo
+          const tx = yield* Transactor
+          const communityId = yield* freshCommunity
+          const otherCommunityId = yield* freshCommunity
+          const zhou = makeResident({ communityId })
+          yield* repo.insert(zhou)
+          yield* repo.lock(communityId, zhou.id, 1)
+          yield* tx.withTransaction(repo.lock(communityId, zhou.id, 1))
+          yield* repo.update(makeResident({ ...zhou, version: 2 }))
+          yield* tx.withTransaction(repo.lock(communityId, zhou.id, 2))
+          expectConflict(yield* Effect.flip(repo.lock(communityId, zhou.id, 1)), "stale_version")
+          expectConflict(yield* Effect.flip(tx.withTransaction(repo.lock(communityId, zhou.id, 3))), "stale_version")
+          expectConflict(yield* Effect.flip(repo.lock(otherCommunityId, zhou.id, 2)), "stale_version")
+          expectConflict(yield* Effect.flip(repo.lock(communityId, freshResidentId(), 1)), "stale_version")
+        }))
+
+      it.effect("two transactions that each lock what the other updates: at most one commits, the other is a Conflict", () =>
+        Effect.gen(function* () {
+          const repo = yield* ResidentRepo
+          const tx = yield* Transactor
+          const communityId = yield* freshCommunity
+          const a = makeResident({ communityId })
+          const b = makeVolunteer({ communityId })
+          yield* insertAll([a, b])
+          const locked1 = yield* Deferred.make<void>()
+          const locked2 = yield* Deferred.make<void>()
+          // Each waits (briefly) for the other to have locked, so that where transactions run side
+          // by side both locks are held before either update; where they run one at a time, the
+          // first goes on alone after the wait and the second then finds a stale version.
+          const meet = (mine: Deferred.Deferred<void>, theirs: Deferred.Deferred<void>) =>
+            Effect.zipRight(Deferred.succeed(mine, undefined), Effect.option(Effect.timeout(Deferred.await(theirs), "300 millis")))
+          const t1 = tx.withTransaction(
+            Effect.gen(function* () {
+              yield* repo.lock(communityId, b.id, 1)
+              yield* meet(locked1, locked2)
+              yield* repo.update(makeResident({ ...a, version: 2, displayName: "T1" }))
+            })
+          )
+          const t2 = tx.withTransaction(
+            Effect.gen(function* () {
+              yield* repo.lock(communityId, a.id, 1)
+              yield* meet(locked2, locked1)
+              yield* repo.update(makeVolunteer({ ...b, version: 2, displayName: "T2" }))
+            })
+          )
+          const fiber1 = yield* Effect.fork(Effect.exit(t1))
+          const fiber2 = yield* Effect.fork(Effect.exit(t2))
+          const exits = [yield* Fiber.join(fiber1), yield* Fiber.join(fiber2)]
+          for (const exit of exits) {
+            // a failure, never a defect (a deadlock the database broke is a Conflict too; a defect
+            // makes Effect.flip die here)
+            if (Exit.isFailure(exit)) expectConflict(yield* Effect.flip(exit), "stale_version")
+          }
+          const committed = exits.filter(Exit.isSuccess).length
+          expect(committed).toBeLessThanOrEqual(1)
+          const storedA = Option.getOrThrow(yield* repo.findById(communityId, a.id))
+          const storedB = Option.getOrThrow(yield* repo.findById(communityId, b.id))
+          expect(storedA.version).toBe(Exit.isSuccess(exits[0]!) ? 2 : 1)
+          expect(storedB.version).toBe(Exit.isSuccess(exits[1]!) ? 2 : 1)
         }))
     })
 
