@@ -22,6 +22,7 @@ import {
   ResidentFullView,
   ResidentReducedView,
   ResidentTag,
+  ResidentFilter,
   ResidentView,
   UpdateResidentInput
 } from "@commonweal/core"
@@ -97,16 +98,9 @@ const AgeParam = Schema.NumberFromString.pipe(Schema.int(), Schema.between(0, 15
  * Numbers arrive as strings and are decoded here.
  */
 export const ResidentSearchParams = Schema.Struct({
-  grid: Schema.optional(GridCode),
-  tag: Schema.optional(ResidentTag),
-  language: Schema.optional(LanguageCode),
-  dialect: Schema.optional(Schema.String),
-  homeProvince: Schema.optional(Province),
-  skill: Schema.optional(Schema.String),
+  ...ResidentFilter.fields,
   minAge: Schema.optional(AgeParam),
   maxAge: Schema.optional(AgeParam),
-  nameContains: Schema.optional(Schema.String.pipe(Schema.maxLength(40))),
-  status: Schema.optional(Schema.Literal("active", "inactive")),
   cursor: Schema.optional(Schema.String).annotations({ description: "The nextCursor of the previous page / 分页游标" }),
   limit: Schema.optional(Schema.compose(Schema.NumberFromString, Paging.Limit))
 })

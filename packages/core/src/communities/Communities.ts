@@ -30,6 +30,17 @@ export class Communities extends Effect.Service<Communities>()("@commonweal/core
     const outbox = yield* Outbox
     const ids = yield* IdGenerator
 
+    /** The new community from a validated input, created now. */
+    const build = (id: CommunityId, valid: ProvisionCommunityInput) =>
+      Effect.map(Clock.currentTimeMillis, (now): Community => ({
+        id,
+        name: valid.name,
+        nameEn: valid.nameEn ?? null,
+        timeZone: valid.timeZone,
+        grids: valid.grids,
+        createdAt: DateTime.unsafeMake(now)
+      }))
+
     /** Inserts the community and its event, atomically. */
     const create = (community: Community) =>
       transactor.withTransaction(
@@ -64,16 +75,7 @@ export class Communities extends Effect.Service<Communities>()("@commonweal/core
       provision: (input: typeof ProvisionCommunityInput.Encoded): Effect.Effect<Community, InvalidInput | Conflict> =>
         Effect.gen(function* () {
           const valid = yield* decodeInput(ProvisionCommunityInput)(input)
-          const id = valid.id ?? CommunityId.make(yield* ids.next)
-          const createdAt = DateTime.unsafeMake(yield* Clock.currentTimeMillis)
-          const community: Community = {
-            id,
-            name: valid.name,
-            nameEn: valid.nameEn ?? null,
-            timeZone: valid.timeZone,
-            grids: valid.grids,
-            createdAt
-          }
+          const community = yield* build(valid.id ?? CommunityId.make(yield* ids.next), valid)
           yield* create(community)
           return community
         }),
@@ -85,14 +87,7 @@ export class Communities extends Effect.Service<Communities>()("@commonweal/core
           const id = valid.id ?? CommunityId.make(input.id)
           const existing = yield* repo.findById(id)
           if (Option.isSome(existing)) return existing.value
-          const community: Community = {
-            id,
-            name: valid.name,
-            nameEn: valid.nameEn ?? null,
-            timeZone: valid.timeZone,
-            grids: valid.grids,
-            createdAt: DateTime.unsafeMake(yield* Clock.currentTimeMillis)
-          }
+          const community = yield* build(id, valid)
           // a concurrent ensure may have won: then the community exists, which is what was asked
           return yield* create(community).pipe(
             Effect.as(community),
