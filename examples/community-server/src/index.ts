@@ -9,9 +9,7 @@
  * @example
  * ```ts
  * import { Effect } from "effect"
- * import { HttpMiddleware } from "@effect/platform"
-import type { HttpServer } from "@effect/platform"
-import type { ServeError } from "@effect/platform/HttpServerError"
+ * import { HttpServer } from "@effect/platform"
  * import { makeServer, serverUrl } from "@commonweal/example-community-server"
  *
  * const program = Effect.gen(function* () {

@@ -52,7 +52,7 @@ export const residentTagLabels: Readonly<Record<ResidentTag, string>> = {
 /**
  * Languages, as ISO 639-3 codes: Mandarin and the Chinese language groups whose dialects the
  * migrant elderly speak, plus a few others. A dialect (南昌话, 宁波话 …) is named in
- * {@link LanguageSkill.dialect}.
+ * `LanguageSkill.dialect`.
  */
 export const languageNames = {
   cmn: "普通话 Mandarin",
