@@ -78,11 +78,18 @@ const unreadable = (table: string, key: string, what: string) =>
  * table, the row's key and the failing paths only.
  */
 const rowDecoder = <A, I>(schema: Schema.Schema<A, I>, table: string) => {
-  const decode = Schema.decodeUnknownEither(schema)
+  const decode = rowDecoderEither(schema, table)
   return (key: string, input: unknown): Effect.Effect<A> => {
-    const result = decode(input)
-    return Either.isRight(result) ? Effect.succeed(result.right) : Effect.die(unreadable(table, key, issuePaths(result.left)))
+    const result = decode(key, input)
+    return Either.isRight(result) ? Effect.succeed(result.right) : Effect.die(result.left)
   }
+}
+
+/** {@link rowDecoder} as an `Either` whose `Left` is the defect. */
+const rowDecoderEither = <A, I>(schema: Schema.Schema<A, I>, table: string) => {
+  const decode = Schema.decodeUnknownEither(schema)
+  return (key: string, input: unknown): Either.Either<A, Error> =>
+    Either.mapLeft(decode(input), (error) => unreadable(table, key, issuePaths(error)))
 }
 
 /** Parses a JSON column; bad JSON is a defect naming the table, key and column (not the text). */
@@ -95,14 +102,51 @@ const parseJson = (table: string, key: string, column: string, text: string): Ei
 }
 
 const decodeCommunity = rowDecoder(Community, "communities")
-const decodeResident = rowDecoder(Resident, "residents")
+const decodeResident = rowDecoderEither(Resident, "residents")
 const decodeStoredEvent = rowDecoder(StoredEvent, "outbox")
 
-/** A resident from its `data` column. */
-const residentFromData = (communityId: string, id: string, data: string): Effect.Effect<Resident> => {
+/** A resident from its `data` column; a `Left` is the defect. */
+const residentFromData = (communityId: string, id: string, data: string): Either.Either<Resident, Error> => {
   const key = `${communityId}/${id}`
   const json = parseJson("residents", key, "data", data)
-  return Either.isRight(json) ? decodeResident(key, json.right) : Effect.die(json.left)
+  return Either.isRight(json) ? decodeResident(key, json.right) : Either.left(json.left)
+}
+
+/** How many decoded residents one store instance keeps (see {@link makeDecodedResidents}). */
+const DECODED_RESIDENTS_CAPACITY = 1_000
+
+/**
+ * Decoding a stored resident (`JSON.parse`, then the `Resident` schema with its dates) is the
+ * largest cost of a read after the database itself. Decoding is a pure function of the `data`
+ * text, so each store instance remembers, per (community, id), the last text it decoded and
+ * the immutable resident it gave, and reuses that resident when a row it reads carries the
+ * very same text. The row is always read first and compared in full: the memory never answers
+ * on its own, so writes, rolled-back writes and other store instances on the same database
+ * cannot make it stale. At most `capacity` entries, the least recently used dropped first.
+ */
+const makeDecodedResidents = (capacity = DECODED_RESIDENTS_CAPACITY) => {
+  const entries = new Map<string, { readonly data: string; readonly resident: Resident }>()
+  /** Drops what is kept of a resident: on every write, so that an erased record's old data is not kept in memory. */
+  const forget = (communityId: string, id: string): void => {
+    entries.delete(`${communityId}\u0000${id}`)
+  }
+  const decoded = (communityId: string, id: string, data: string): Effect.Effect<Resident> => {
+    const key = `${communityId}\u0000${id}`
+    const hit = entries.get(key)
+    if (hit !== undefined) {
+      entries.delete(key) // re-inserted below: most recently used last
+      if (hit.data === data) {
+        entries.set(key, hit)
+        return Effect.succeed(hit.resident)
+      }
+    }
+    const fresh = residentFromData(communityId, id, data)
+    if (Either.isLeft(fresh)) return Effect.die(fresh.left)
+    if (entries.size >= capacity) entries.delete(entries.keys().next().value as string)
+    entries.set(key, { data, resident: fresh.right })
+    return Effect.succeed(fresh.right)
+  }
+  return { decoded, forget }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -246,6 +290,7 @@ const writeChildren = (db: Executor, resident: Resident, replace: boolean): Prom
 
 /** `ResidentRepo` over SQL. */
 export const makeResidentRepo = (conn: Connection): ResidentRepo["Type"] => {
+  const { decoded: fromData, forget } = makeDecodedResidents()
   const byId = conn.prepare((db, param) =>
     db.selectFrom("residents").select("data").where("community_id", "=", param(0)).where("id", "=", param(1))
   )
@@ -271,6 +316,7 @@ export const makeResidentRepo = (conn: Connection): ResidentRepo["Type"] => {
   }
 
   const update = (resident: Resident) => {
+    forget(resident.communityId, resident.id)
     const row = residentRow(resident)
     return conn.withTransaction(
       conn
@@ -318,7 +364,7 @@ export const makeResidentRepo = (conn: Connection): ResidentRepo["Type"] => {
   const findById = (communityId: CommunityId, id: ResidentId) =>
     Effect.flatMap(Effect.orDie(byId(communityId, id)), (rows) => {
       const row = rows[0]
-      return row === undefined ? Effect.succeedNone : Effect.asSome(residentFromData(communityId, id, row.data))
+      return row === undefined ? Effect.succeedNone : Effect.asSome(fromData(communityId, id, row.data))
     })
 
   const search = (query: ResidentQuery, window: Window) => {
@@ -391,7 +437,7 @@ export const makeResidentRepo = (conn: Connection): ResidentRepo["Type"] => {
         }
         return q.orderBy("r.id").limit(window.limit).execute()
       })
-      .pipe(Effect.flatMap((rows) => Effect.forEach(rows, (row) => residentFromData(query.communityId, row.id, row.data))))
+      .pipe(Effect.flatMap((rows) => Effect.forEach(rows, (row) => fromData(query.communityId, row.id, row.data))))
   }
 
   return { insert, update, lock, findById, search }

@@ -67,6 +67,21 @@ const ENTITY = "Resident"
 
 const isResidentId = Schema.is(ResidentId)
 
+/**
+ * The full view of each resident record, made once: a store may hand out the same immutable
+ * record for the same stored data, and then reads share one view object as well, which lets
+ * a transport reuse what it derived from it (its encoding). Equal to a fresh spread.
+ */
+const fullViews = new WeakMap<Resident, ResidentView>()
+const fullView = (resident: Resident): ResidentView => {
+  let view = fullViews.get(resident)
+  if (view === undefined) {
+    view = { _tag: "Full" as const, ...resident }
+    fullViews.set(resident, view)
+  }
+  return view
+}
+
 /** The resident registry service. Provide the storage ports and `IdGenerator` to `Residents.Default`. */
 export class Residents extends Effect.Service<Residents>()("@commonweal/core/Residents", {
   effect: Effect.gen(function* () {
@@ -401,7 +416,7 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
           const resident = yield* load(actor, id)
           switch (Rules.visibility(actor, resident)) {
             case "full":
-              return { _tag: "Full" as const, ...resident }
+              return fullView(resident)
             case "reduced": {
               // only the reduced view needs the community (its time zone gives the age band)
               const community = yield* loadCommunity(actor)
