@@ -5,7 +5,7 @@
  * them good primary keys and cursor keys) and unique without coordination. The brand keeps a
  * `ResidentId` from being passed where a `CommunityId` is wanted.
  *
- * Ids are made only by `IdGenerator`, never by `Math.random()`: the live layer uses the Web
+ * Ids are made only by `IdGenerator`, never by a bare random call: the live layer uses the Web
  * Crypto random source and Effect's `Clock`, the test layer is deterministic from a seed.
  *
  * @example
