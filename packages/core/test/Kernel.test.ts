@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Schema, TestClock } from "effect"
 import fc from "fast-check"
-import { authorize, CommunityId, formatUuid7, IdGenerator, nextMonotonic, Paging, ResidentId, Uuid7 } from "../src/index.js"
+import { authorize, CommunityId, decodeInput, formatUuid7, IdGenerator, nextMonotonic, Paging, RegisterResidentInput, ResidentId, Uuid7 } from "../src/index.js"
 
 describe("ids", () => {
   it("formatUuid7 always yields a valid, time-ordered UUIDv7", () => {
@@ -99,5 +99,22 @@ describe("policy", () => {
       const hidden = yield* Effect.flip(authorize(staff, "residents:read:full", { communityId: junxin, entity: "Resident", id }))
       expect(hidden._tag).toBe("NotFound")
       yield* authorize(staff, "residents:read:full", { communityId: guli, entity: "Resident", id })
+    }))
+})
+
+describe("validation", () => {
+  it.effect("decodeInput lists every issue, each naming its field", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(
+        decodeInput(RegisterResidentInput)({ displayName: "周赛群", birthYear: "x", phone: "123", languages: [{ language: "zz", proficiency: "native" }] })
+      )
+      expect(error.field).toBe("birthYear")
+      expect(error.issues.map((i) => i.field).sort()).toEqual(["birthYear", "languages.0.language", "phone"])
+      // an optional field's union does not add an "Expected undefined" issue next to the real one,
+      // a failed choice among literals is one issue, no message echoes a value, all carry Chinese
+      expect(error.issues.some((i) => i.message.startsWith("Expected undefined"))).toBe(false)
+      expect(error.issues.filter((i) => i.field === "languages.0.language")).toHaveLength(1)
+      expect(error.message).not.toMatch(/"x"|"123"|"zz"/)
+      expect(error.issues.every((i) => /[\u4e00-\u9fff]/.test(i.message))).toBe(true)
     }))
 })

@@ -78,7 +78,7 @@ export const languageNames = {
 export const LanguageCode = Schema.Literal(
   ...(Object.keys(languageNames) as [keyof typeof languageNames, ...Array<keyof typeof languageNames>])
 ).annotations({
-  message: () => `must be one of ${Object.keys(languageNames).join(", ")} / 语言代码无效`
+  message: () => ({ message: `must be one of ${Object.keys(languageNames).join(", ")} / 语言代码无效`, override: true })
 })
 /** A language code. */
 export type LanguageCode = typeof LanguageCode.Type
@@ -112,7 +112,7 @@ export const provinceNames = {
 /** A province key from {@link provinceNames}, e.g. `jiangxi`. */
 export const Province = Schema.Literal(
   ...(Object.keys(provinceNames) as [keyof typeof provinceNames, ...Array<keyof typeof provinceNames>])
-).annotations({ message: () => "must be a province key such as jiangxi / 省份无效" })
+).annotations({ message: () => ({ message: "must be a province key such as jiangxi / 省份无效", override: true }) })
 /** A province key. */
 export type Province = typeof Province.Type
 
