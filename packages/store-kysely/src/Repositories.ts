@@ -316,9 +316,13 @@ export const makeResidentRepo = (conn: Connection): ResidentRepo["Type"] => {
   }
 
   const update = (resident: Resident) => {
-    forget(resident.communityId, resident.id)
     const row = residentRow(resident)
-    return conn.withTransaction(
+    // drop what is kept of the old record before and after the write, so that, once the write
+    // is done, no decoded copy of the replaced data (e.g. before an erasure) stays in memory;
+    // a read on another connection while an outer transaction is still open can keep one until
+    // the next read of that resident or its eviction
+    const forgetIt = Effect.sync(() => forget(resident.communityId, resident.id))
+    return forgetIt.pipe(Effect.zipRight(conn.withTransaction(
       conn
         .attempt(async (db) => {
           const result = await db
@@ -347,7 +351,7 @@ export const makeResidentRepo = (conn: Connection): ResidentRepo["Type"] => {
           Effect.catchAll(staleOnDeadlock(conn, resident.id)),
           Effect.flatMap((updated) => (updated ? Effect.void : Effect.fail(Conflict.stale("Resident", resident.id))))
         )
-    )
+    )), Effect.ensuring(forgetIt))
   }
 
   const lock = (communityId: CommunityId, id: ResidentId, version: number) =>
