@@ -7,7 +7,7 @@
  * | `HOST` | `127.0.0.1` | interface to listen on (`0.0.0.0` for every interface) |
  * | `DATABASE_URL` | — | a PostgreSQL or MySQL/MariaDB URL; when set, used instead of SQLite |
  * | `COMMONWEAL_DB_FILE` | `./.data/commonweal.sqlite` | the embedded SQLite file, relative to this example's folder |
- * | `COMMONWEAL_SEED` | `true` | seed 君馨社区 and 顾里小站 on start (idempotent) |
+ * | `COMMONWEAL_SEED` | `true` | seed 君馨社区 and 顾里小站 on start (each only if it does not exist yet) |
  * | `COMMONWEAL_HTTP_TRACING` | `false` | make a tracing span per request (for an OpenTelemetry setup) |
  *
  * @module

@@ -23,10 +23,10 @@
  * @module
  */
 import { Communities, IdGenerator, Residents } from "@commonweal/core"
-import type { Actor, StoragePorts } from "@commonweal/core"
+import type { Actor, StoragePorts, Transactor } from "@commonweal/core"
 import { IdempotencyStore, makeHttpLayer, TokenVerifier } from "@commonweal/http"
 import { SqlStore } from "@commonweal/store-kysely"
-import { demoActors, seedDemo, zhouSaiqun } from "@commonweal/testing/demo"
+import { demoActors, emptyDemoSeedReport, seedDemo, zhouSaiqun } from "@commonweal/testing/demo"
 import type { DemoSeedReport } from "@commonweal/testing/demo"
 import { HttpMiddleware } from "@effect/platform"
 import type { HttpServer } from "@effect/platform"
@@ -44,14 +44,6 @@ export type { DemoActor, DemoSeedReport } from "@commonweal/testing/demo"
 
 /** What the seed wrote on this start (all zeros when the data was already there, or seeding was off). */
 export class SeedReport extends Context.Tag("@commonweal/example-community-server/SeedReport")<SeedReport, DemoSeedReport>() {}
-
-const NOTHING_SEEDED: DemoSeedReport = {
-  communitiesCreated: 0,
-  residentsRegistered: 0,
-  householdLinks: 0,
-  guardianLinks: 0,
-  consentsRecorded: 0
-}
 
 /** The storage layer: SQLite in a file (its folder is created) or the database at a URL. */
 export const storageLayer = (storage: StorageConfig): Layer.Layer<StoragePorts> =>
@@ -72,8 +64,12 @@ export const coreLayer = <E, R>(
     Layer.provideMerge(Layer.merge(storage, IdGenerator.Live))
   )
 
-/** Seeds the demo communities (when `seed`) before anything else starts, and records what it wrote. */
-export const seedLayer = (seed: boolean): Layer.Layer<SeedReport, never, Residents | Communities> =>
+/**
+ * Seeds the demo communities (when `seed`) before anything else starts, and records what it
+ * wrote. Each community is written whole in one transaction (the storage layer's `Transactor`)
+ * or not at all, and only if it does not exist yet: a restart never touches what users changed.
+ */
+export const seedLayer = (seed: boolean): Layer.Layer<SeedReport, never, Residents | Communities | Transactor> =>
   Layer.effect(
     SeedReport,
     seed
@@ -81,7 +77,7 @@ export const seedLayer = (seed: boolean): Layer.Layer<SeedReport, never, Residen
         // the demo data is valid by construction: a failure here is a bug, not a condition to handle
         Effect.orDieWith((e) => new Error(`demo seed failed / 演示数据初始化失败: ${e.message}`))
       )
-      : Effect.succeed(NOTHING_SEEDED)
+      : Effect.succeed(emptyDemoSeedReport)
   )
 
 /** The static demo token table: `demo-junxin-staff` → the Junxin staff actor, and so on. */
@@ -124,15 +120,21 @@ export const serverUrl = (address: HttpServer.Address): string => {
 /** The resident the banner's curl example reads: 周赛群 of 君馨社区. */
 export const exampleResidentId = zhouSaiqun.id
 
-/** The start-up text: where the docs are, the demo tokens, and a curl to paste. Chinese and English. */
-export const banner = (address: HttpServer.Address, report: DemoSeedReport): string => {
+/**
+ * The start-up text: where the docs are, the demo tokens, and a curl to paste. Chinese and
+ * English. It says what the seed wrote, or that nothing was written (and why: the demo
+ * communities existed already, or seeding was off).
+ */
+export const banner = (address: HttpServer.Address, report: DemoSeedReport, seedEnabled = true): string => {
   const base = serverUrl(address)
   const staff = demoActors.find((a) => a.key === "junxin-staff")
   const width = Math.max(...demoActors.map((a) => a.token.length))
   const seeded = report.communitiesCreated + report.residentsRegistered + report.householdLinks + report.guardianLinks + report.consentsRecorded > 0
     ? `已写入演示数据 / seeded: ${report.communitiesCreated} 个社区 communities, ${report.residentsRegistered} 位居民 residents, ` +
       `${report.householdLinks + report.guardianLinks} 条家庭/监护关系 links, ${report.consentsRecorded} 项监护人同意 guardian consents`
-    : "演示数据已存在，未重复写入 / demo data already present, nothing written"
+    : seedEnabled
+    ? "演示社区已存在，未写入任何数据 / demo communities already present, nothing written"
+    : "未写入演示数据（COMMONWEAL_SEED=false）/ demo seeding off, nothing written"
   return [
     "",
     "commonweal 社区服务示例服务器已启动 / example server is running",

@@ -2,7 +2,7 @@
  * `pnpm start`: runs the commonweal example server until Ctrl-C.
  *
  * Reads the environment (see `config.ts`), opens the database, seeds 君馨社区 and 顾里小站
- * (idempotently), starts the HTTP API, and prints where the docs are, one demo token per
+ * (each whole, and only if it does not exist yet), starts the HTTP API, and prints where the docs are, one demo token per
  * community and role, and a curl command to try.
  *
  * @module
@@ -19,7 +19,7 @@ const main = Effect.gen(function* () {
   yield* Effect.gen(function* () {
     const server = yield* HttpServer.HttpServer
     const report = yield* SeedReport
-    yield* Console.log(banner(server.address, report))
+    yield* Console.log(banner(server.address, report, config.seed))
     return yield* Effect.never
   }).pipe(Effect.provide(makeServer(config)))
 })

@@ -4,14 +4,14 @@
  */
 import { CurrentActor, Outbox, Residents, systemActor } from "@commonweal/core"
 import type { CommunityId } from "@commonweal/core"
-import { GULI_ID, guliResidents, JUNXIN_ID, junxinResidents, seedDemo, zhouSaiqun } from "@commonweal/testing/demo"
+import { emptyDemoSeedReport, GULI_ID, guliResidents, JUNXIN_ID, junxinResidents, seedDemo, zhouSaiqun } from "@commonweal/testing/demo"
 import { HttpServer } from "@effect/platform"
 import { Effect, ManagedRuntime } from "effect"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { findDemoActor, makeServer, SeedReport, serverUrl } from "../src/index.js"
+import { banner, findDemoActor, makeServer, SeedReport, serverUrl } from "../src/index.js"
 import type { ServerConfig } from "../src/index.js"
 
 const dir = mkdtempSync(join(tmpdir(), "commonweal-server-test-"))
@@ -28,7 +28,7 @@ const start = async () => {
   const { address, report } = await runtime.runPromise(
     Effect.all({ address: Effect.map(HttpServer.HttpServer, (s) => s.address), report: SeedReport })
   )
-  return { runtime, base: serverUrl(address), report }
+  return { runtime, address, base: serverUrl(address), report }
 }
 
 /** Counts what is stored: active residents per community (as its admin) and outbox events. */
@@ -66,6 +66,7 @@ describe("community-server", () => {
       guardianLinks: 4,
       consentsRecorded: 7
     })
+    expect(banner(first.address, first.report)).toContain("seeded: 2 个社区 communities")
     const stored = await first.runtime.runPromise(counts)
     expect(stored.junxin.residents).toBe(junxinResidents.length)
     expect(stored.guli.residents).toBe(guliResidents.length)
@@ -92,7 +93,7 @@ describe("community-server", () => {
     const staff = await fetch(`${first.base}/residents/${zhouSaiqun.id}`, { headers: auth("junxin-staff") })
     expect(staff.status).toBe(200)
     const full = (await staff.json()) as Record<string, unknown>
-    expect(full).toMatchObject({ _tag: "Full", displayName: "周赛群", birthYear: 1934, health: { conditions: ["高血压"] } })
+    expect(full).toMatchObject({ _tag: "Full", displayName: "周赛群", birthYear: 1936, health: { conditions: ["高血压"] } })
 
     const volunteer = await fetch(`${first.base}/residents/${zhouSaiqun.id}`, { headers: auth("junxin-volunteer") })
     expect(volunteer.status).toBe(200)
@@ -109,15 +110,15 @@ describe("community-server", () => {
     expect(await other.json()).toMatchObject({ code: "NotFound" })
   })
 
-  it("seeds idempotently: seeding again, in process and after a restart, writes nothing", async () => {
+  it("seeds once: seeding again, in process and after a restart, writes nothing", async () => {
     const before = await first.runtime.runPromise(counts)
     const again = await first.runtime.runPromise(seedDemo)
     expect(again).toEqual({ communitiesCreated: 0, residentsRegistered: 0, householdLinks: 0, guardianLinks: 0, consentsRecorded: 0 })
     await first.runtime.dispose()
 
     first = await start()
-    expect(first.report.residentsRegistered).toBe(0)
-    expect(first.report.communitiesCreated).toBe(0)
+    expect(first.report).toEqual(emptyDemoSeedReport)
+    expect(banner(first.address, first.report)).toContain("nothing written")
     const after = await first.runtime.runPromise(counts)
     expect(after).toEqual(before)
     const response = await fetch(`${first.base}/residents/${zhouSaiqun.id}`, { headers: auth("junxin-staff") })

@@ -57,7 +57,7 @@ export const makeResident = (overrides: Partial<ResidentFields> = {}): Resident 
     displayName: "周赛群",
     grid: GridCode.make("JX-03"),
     householdId: null,
-    birthYear: 1934,
+    birthYear: 1936,
     tags: ["migrant_elderly"],
     homePlace: { province: "jiangxi", city: "南昌" },
     languages: [

@@ -1,6 +1,7 @@
 /**
  * `@commonweal/testing/demo`: the demo data of the two neighbourhoods in DOMAIN.md, and
- * `seedDemo`, which puts it into any storage idempotently.
+ * `seedDemo`, which puts it into any storage: each community whole, in one transaction, and
+ * only when it does not exist yet (so later runs never touch what users changed).
  *
  * - 君馨社区 (Junxin, Gaoqiao, Haishu, Ningbo): migrant elderly and the fellow-townsperson
  *   volunteers who translate for them, Xin Workshop members, children and guardians, the

@@ -1,7 +1,7 @@
 /**
  * The links made after registration: guardians of the demo children, households, and the
  * consents guardians give for their wards. Registration cannot carry them (a guardian consent
- * needs a linked guardian), so `seedDemo` makes them afterwards, each only if not yet made.
+ * needs a linked guardian), so `seedDemo` makes them afterwards, in the same transaction.
  *
  * @module
  */
@@ -26,17 +26,17 @@ export interface DemoHousehold {
 
 /** The guardian links of the demo children. */
 export const demoGuardianLinks: ReadonlyArray<DemoGuardianLink> = [
-  { communityId: JUNXIN_ID, wardId: R.zhouZixuan.id, guardianId: R.xiongLiping.id, consents: ["registry", "photos"] },
-  { communityId: JUNXIN_ID, wardId: R.chenYiyi.id, guardianId: R.chenXiaoyan.id, consents: ["registry", "photos"] },
-  { communityId: JUNXIN_ID, wardId: R.wuHaoran.id, guardianId: R.wuHaixia.id, consents: ["registry"] },
+  { communityId: JUNXIN_ID, wardId: R.wanZixuan.id, guardianId: R.xiongLiping.id, consents: ["registry", "photos"] },
+  { communityId: JUNXIN_ID, wardId: R.tianYiyi.id, guardianId: R.chenXiaoyan.id, consents: ["registry", "photos"] },
+  { communityId: JUNXIN_ID, wardId: R.songHaoran.id, guardianId: R.wuHaixia.id, consents: ["registry"] },
   { communityId: GULI_ID, wardId: R.gaoRui.id, guardianId: R.panXiaoli.id, consents: ["registry", "photos"] }
 ]
 
 /** The demo households. */
 export const demoHouseholds: ReadonlyArray<DemoHousehold> = [
-  // 周赛群 lives with her daughter-in-law and grandson in 15幢2单元301
-  { communityId: JUNXIN_ID, memberIds: [R.zhouSaiqun.id, R.xiongLiping.id, R.zhouZixuan.id] },
-  { communityId: JUNXIN_ID, memberIds: [R.chenXiaoyan.id, R.chenYiyi.id] },
-  { communityId: JUNXIN_ID, memberIds: [R.wuHaixia.id, R.wuHaoran.id] },
+  // 周赛群 lives with her daughter-in-law 熊丽萍 and grandson 万子轩 in 15幢2单元301
+  { communityId: JUNXIN_ID, memberIds: [R.zhouSaiqun.id, R.xiongLiping.id, R.wanZixuan.id] },
+  { communityId: JUNXIN_ID, memberIds: [R.chenXiaoyan.id, R.tianYiyi.id] },
+  { communityId: JUNXIN_ID, memberIds: [R.wuHaixia.id, R.songHaoran.id] },
   { communityId: GULI_ID, memberIds: [R.panXiaoli.id, R.gaoRui.id] }
 ]

@@ -6,7 +6,18 @@
  * translate for them, the Xin Workshop (馨工坊) piece-workers, children and their guardians, the
  * medical staff of the "shared children" team (共享子女), grid workers and social workers; and
  * at Gu Li the community talents (社区能人), the university students who teach smartphones, the
- * elders and the centre staff. Phone numbers are well-formed but invented.
+ * elders and the centre staff. Phone numbers are well-formed mainland mobile numbers, but
+ * invented. Ages are as of 2026.
+ *
+ * Realism rules the data keeps:
+ *
+ * - `location` is where a person **lives** in the community. People who only work in it or
+ *   visit it (the hospital's medical staff, the university students, social workers, grid
+ *   workers and centre staff) are registered without one; their workplace is not their home.
+ * - A married woman keeps her own surname; a child carries the father's. So 周赛群's son and
+ *   grandson are 万 (her husband's surname), her daughter-in-law is 熊丽萍, and no
+ *   child shares a surname with its mother.
+ * - Gu Li volunteers are available only on the station's opening days, Wednesday to Sunday.
  *
  * Guardian and household links cannot be given at registration: see `demoLinks`.
  *
@@ -52,10 +63,14 @@ const weekday = (day: number, start: string, end: string) => ({ day, start, end 
 // 君馨社区 (Junxin)
 // ---------------------------------------------------------------------------------------------
 
-/** 周赛群, 90, from Jiangxi: speaks only Gan (南昌话). A check-up means a 30-minute bus ride. */
+/**
+ * 周赛群, 90, from Jiangxi: speaks only Gan (南昌话). A check-up means a 30-minute bus ride.
+ * She lives with her son 万建华 (who works in the city and is not registered here), his wife
+ * 熊丽萍 and their son 万子轩.
+ */
 export const zhouSaiqun = resident("0187d49b-e800-7000-8001-000000000001", "周赛群", {
   grid: "JX-03",
-  birthYear: 1934,
+  birthYear: 1936,
   tags: ["migrant_elderly"],
   homePlace: { province: "jiangxi", city: "南昌" },
   languages: [{ language: "gan", dialect: "南昌话", proficiency: "native" }],
@@ -219,7 +234,7 @@ export const pengLijuan = resident("0187d49b-e800-7000-8001-000000000011", "彭�
   consents: ["contact_sharing", "matching"]
 })
 
-/** 陈晓燕, from Zunyi, Guizhou: a stay-at-home mother at Xin Workshop, 依依's mother. */
+/** 陈晓燕, from Zunyi, Guizhou: a stay-at-home mother at Xin Workshop, 田依依's mother. */
 export const chenXiaoyan = resident("0187d49b-e800-7000-8001-000000000012", "陈晓燕", {
   grid: "JX-01",
   birthYear: 1988,
@@ -233,7 +248,7 @@ export const chenXiaoyan = resident("0187d49b-e800-7000-8001-000000000012", "陈
   consents: ["matching"]
 })
 
-/** 吴海霞, from Xinyang, Henan: a stay-at-home mother who signs parts out to assemble at home. */
+/** 吴海霞, from Xinyang, Henan: a stay-at-home mother who signs parts out to assemble at home; 宋浩然's mother. */
 export const wuHaixia = resident("0187d49b-e800-7000-8001-000000000013", "吴海霞", {
   grid: "JX-02",
   birthYear: 1986,
@@ -264,7 +279,7 @@ export const sunMeihua = resident("0187d49b-e800-7000-8001-000000000014", "孙�
   consents: ["matching", "photos"]
 })
 
-/** 熊丽萍, from Nanchang, Jiangxi: 周赛群's daughter-in-law and 周子轩's mother. */
+/** 熊丽萍, from Nanchang, Jiangxi: 周赛群's daughter-in-law (wife of her son 万建华) and 万子轩's mother. */
 export const xiongLiping = resident("0187d49b-e800-7000-8001-000000000015", "熊丽萍", {
   grid: "JX-03",
   birthYear: 1987,
@@ -279,8 +294,8 @@ export const xiongLiping = resident("0187d49b-e800-7000-8001-000000000015", "熊
   consents: ["contact_sharing"]
 })
 
-/** 周子轩, 10: 周赛群's grandson, at the town's primary school. */
-export const zhouZixuan = child("0187d49b-e800-7000-8001-000000000016", "周子轩", {
+/** 万子轩, 10: 周赛群's grandson (her son's son, so surnamed 万), at the town's primary school. */
+export const wanZixuan = child("0187d49b-e800-7000-8001-000000000016", "万子轩", {
   grid: "JX-03",
   birthYear: 2016,
   tags: ["child"],
@@ -289,8 +304,8 @@ export const zhouZixuan = child("0187d49b-e800-7000-8001-000000000016", "周子�
   location: { building: "15幢", unit: "2单元", room: "301" }
 })
 
-/** 陈依依, 11: drew the community mascot 幸运君 (a Ningbo tangyuan). */
-export const chenYiyi = child("0187d49b-e800-7000-8001-000000000017", "陈依依", {
+/** 田依依, 11: 陈晓燕's daughter (her father is 田), drew the community mascot 幸运君 (a Ningbo tangyuan). */
+export const tianYiyi = child("0187d49b-e800-7000-8001-000000000017", "田依依", {
   grid: "JX-01",
   birthYear: 2015,
   tags: ["child"],
@@ -300,8 +315,8 @@ export const chenYiyi = child("0187d49b-e800-7000-8001-000000000017", "陈依依
   location: { building: "4幢", unit: "1单元", room: "1502" }
 })
 
-/** 吴浩然, 13: grabs a place in the holiday kite-making class. */
-export const wuHaoran = child("0187d49b-e800-7000-8001-000000000018", "吴浩然", {
+/** 宋浩然, 13: 吴海霞's son (his father is 宋), grabs a place in the holiday kite-making class. */
+export const songHaoran = child("0187d49b-e800-7000-8001-000000000018", "宋浩然", {
   grid: "JX-02",
   birthYear: 2013,
   tags: ["child"],
@@ -310,7 +325,10 @@ export const wuHaoran = child("0187d49b-e800-7000-8001-000000000018", "吴浩然
   location: { building: "7幢", unit: "2单元", room: "802" }
 })
 
-/** 黄敏, a nurse of the nearby hospital on the "shared children" (共享子女) team. */
+/**
+ * 黄敏, a nurse of the nearby 高桥镇卫生院 on the "shared children" (共享子女) team. Hospital staff
+ * who visit on the team's home check-ups, registered as volunteers: no grid, no location.
+ */
 export const huangMin = resident("0187d49b-e800-7000-8001-000000000019", "黄敏", {
   birthYear: 1983,
   tags: ["medical_staff", "volunteer"],
@@ -321,12 +339,11 @@ export const huangMin = resident("0187d49b-e800-7000-8001-000000000019", "黄敏
   ],
   skills: ["health_check", "blood_pressure", "home_visit"],
   availability: [weekday(3, "14:00", "17:00")],
-  location: { building: "高桥镇卫生院" },
   phone: "13777085326",
   consents: ["contact_sharing", "matching"]
 })
 
-/** 邵志刚, a general practitioner on the "shared children" team. */
+/** 邵志刚, a general practitioner of 高桥镇卫生院 on the "shared children" team: a visiting volunteer like 黄敏. */
 export const shaoZhigang = resident("0187d49b-e800-7000-8001-000000000020", "邵志刚", {
   birthYear: 1979,
   tags: ["medical_staff", "volunteer"],
@@ -337,7 +354,6 @@ export const shaoZhigang = resident("0187d49b-e800-7000-8001-000000000020", "邵
   ],
   skills: ["health_check", "general_practice", "home_visit"],
   availability: [weekday(3, "14:00", "17:00")],
-  location: { building: "高桥镇卫生院" },
   phone: "13867806614",
   consents: ["contact_sharing", "matching"]
 })
@@ -353,7 +369,6 @@ export const geLin = resident("0187d49b-e800-7000-8001-000000000021", "葛琳", 
     { language: "wuu", dialect: "宁波话", proficiency: "native" }
   ],
   skills: ["home_visit", "registry"],
-  location: { building: "社区服务中心" },
   phone: "13819802237",
   consents: ["contact_sharing"]
 })
@@ -369,7 +384,6 @@ export const yuJia = resident("0187d49b-e800-7000-8001-000000000022", "俞佳", 
     { language: "wuu", dialect: "宁波话", proficiency: "fluent" }
   ],
   skills: ["home_visit", "registry"],
-  location: { building: "社区服务中心" },
   phone: "15988141706",
   consents: ["contact_sharing"]
 })
@@ -381,7 +395,6 @@ export const linXiao = resident("0187d49b-e800-7000-8001-000000000023", "林晓"
   homePlace: { province: "zhejiang", city: "台州" },
   languages: [{ language: "cmn", proficiency: "native" }, { language: "wuu", proficiency: "fluent" }],
   skills: ["social_work", "home_visit", "project_management"],
-  location: { building: "社区服务中心" },
   phone: "13575531842",
   consents: ["contact_sharing"]
 })
@@ -393,7 +406,6 @@ export const fangTing = resident("0187d49b-e800-7000-8001-000000000024", "方婷
   homePlace: { province: "anhui", city: "安庆" },
   languages: [{ language: "cmn", proficiency: "native" }],
   skills: ["social_work", "workshop_coordination", "youth_activities"],
-  location: { building: "社区服务中心" },
   phone: "18815082964",
   consents: ["contact_sharing"]
 })
@@ -403,7 +415,7 @@ export const junxinResidents: ReadonlyArray<DemoResident> = [
   zhouSaiqun, taoGuifang, liFushan, heYuzhen, tanManxiu, zengDewang,
   liuYing, wangXiulan, zhangJianguo, luoChunmei, pengLijuan,
   chenXiaoyan, wuHaixia, sunMeihua, xiongLiping,
-  zhouZixuan, chenYiyi, wuHaoran,
+  wanZixuan, tianYiyi, songHaoran,
   huangMin, shaoZhigang, geLin, yuJia, linXiao, fangTing
 ]
 
@@ -509,7 +521,7 @@ export const yangQiuping = resident("0186389f-2800-7000-8002-000000000007", "杨
   consents: ["contact_sharing", "matching", "photos"]
 })
 
-/** 陆子豪, a university student who teaches elders to use a smartphone at weekends. */
+/** 陆子豪, a student at 上海大学 (Baoshan campus) who comes at weekends to teach elders to use a smartphone. */
 export const luZihao = resident("0186389f-2800-7000-8002-000000000008", "陆子豪", {
   birthYear: 2004,
   tags: ["student_volunteer", "volunteer"],
@@ -517,12 +529,11 @@ export const luZihao = resident("0186389f-2800-7000-8002-000000000008", "陆子�
   languages: [{ language: "cmn", proficiency: "native" }, { language: "wuu", dialect: "苏州话", proficiency: "conversational" }, { language: "eng", proficiency: "fluent" }],
   skills: ["smartphone_teaching"],
   availability: [weekday(6, "09:00", "12:00"), weekday(7, "09:00", "12:00")],
-  location: { building: "上海大学宝山校区" },
   phone: "17821936045",
   consents: ["contact_sharing", "matching"]
 })
 
-/** 张雨桐, a university student who teaches smartphones one to one. */
+/** 张雨桐, a student at 上海大学 (Baoshan campus) who teaches smartphones one to one on Saturdays. */
 export const zhangYutong = resident("0186389f-2800-7000-8002-000000000009", "张雨桐", {
   birthYear: 2005,
   tags: ["student_volunteer", "volunteer"],
@@ -530,7 +541,6 @@ export const zhangYutong = resident("0186389f-2800-7000-8002-000000000009", "张
   languages: [{ language: "cmn", proficiency: "native" }, { language: "eng", proficiency: "fluent" }],
   skills: ["smartphone_teaching"],
   availability: [weekday(6, "13:30", "16:30")],
-  location: { building: "上海大学宝山校区" },
   phone: "19821547730",
   consents: ["contact_sharing", "matching"]
 })
@@ -602,7 +612,6 @@ export const xuJing = resident("0186389f-2800-7000-8002-000000000015", "许静",
   homePlace: { province: "shanghai", city: "宝山" },
   languages: [{ language: "cmn", proficiency: "native" }, { language: "wuu", dialect: "上海话", proficiency: "native" }],
   skills: ["social_work", "project_management"],
-  location: { building: "馨清佳苑党群服务站" },
   phone: "13764420915",
   consents: ["contact_sharing"]
 })
@@ -614,7 +623,6 @@ export const zouMing = resident("0186389f-2800-7000-8002-000000000016", "邹明"
   homePlace: { province: "hubei", city: "荆州" },
   languages: [{ language: "cmn", proficiency: "native" }],
   skills: ["social_work", "mutual_aid_matching"],
-  location: { building: "馨清佳苑党群服务站" },
   phone: "15000873416",
   consents: ["contact_sharing"]
 })

@@ -1,15 +1,26 @@
 /**
- * `seedDemo`: puts the two neighbourhoods into any storage, idempotently.
+ * `seedDemo`: puts the two neighbourhoods into any storage, once.
  *
  * Runs through the core services as the system actor of each community, so every record is
  * validated and every change leaves its domain event, exactly as if staff had entered it.
- * Each step first reads what is there and only writes what is missing: seeding twice writes
- * nothing the second time (no record, no event).
+ *
+ * Each community is seeded **atomically** and **only when it does not exist yet**:
+ *
+ * - The whole seed of one community (provision it, register its residents, make its households
+ *   and guardian links, record the guardians' consents) runs in one `Transactor.withTransaction`;
+ *   the services' own transactions join it. A seed that fails, dies or is interrupted midway
+ *   leaves nothing of that community behind, so the next start simply tries again.
+ * - When the community already exists, nothing at all is written for it (its report is zeros).
+ *   The demo data is a starting point, not a state to restore: what users changed afterwards
+ *   (a withdrawn consent, an unlinked guardian, an erased resident) stays as they left it.
+ *
+ * Two seeders racing on an empty store are fine too: the loser's provisioning is a duplicate,
+ * its transaction rolls back whole, and it reports zeros for that community.
  *
  * @module
  */
-import { Communities, CurrentActor, NotFound, Residents, systemActor } from "@commonweal/core"
-import type { CommunityId, ResidentCommandError, ResidentFullView, ResidentId } from "@commonweal/core"
+import { Communities, CurrentActor, Residents, systemActor, Transactor } from "@commonweal/core"
+import type { CommunityId, ResidentCommandError } from "@commonweal/core"
 import { Effect } from "effect"
 import type { DemoCommunity } from "./communities.js"
 import { demoCommunities } from "./communities.js"
@@ -18,7 +29,7 @@ import { demoGuardianLinks, demoHouseholds } from "./links.js"
 import type { DemoResident } from "./residents.js"
 import { guliResidents, junxinResidents } from "./residents.js"
 
-/** What one run of {@link seedDemo} wrote. All zero on a second run. */
+/** What one run of {@link seedDemo} wrote. All zero when the communities existed already. */
 export interface DemoSeedReport {
   readonly communitiesCreated: number
   readonly residentsRegistered: number
@@ -26,6 +37,26 @@ export interface DemoSeedReport {
   readonly guardianLinks: number
   readonly consentsRecorded: number
 }
+
+/** A report of nothing written. */
+export const emptyDemoSeedReport: DemoSeedReport = {
+  communitiesCreated: 0,
+  residentsRegistered: 0,
+  householdLinks: 0,
+  guardianLinks: 0,
+  consentsRecorded: 0
+}
+
+/** Everything seeded into one community, in the order it is written. */
+export interface DemoCommunitySeed {
+  readonly community: DemoCommunity
+  readonly residents: ReadonlyArray<DemoResident>
+  readonly households: ReadonlyArray<DemoHousehold>
+  readonly guardianLinks: ReadonlyArray<DemoGuardianLink>
+}
+
+/** The errors a seed can fail with (never, for the demo data itself: it is valid by construction). */
+export type DemoSeedError = ResidentCommandError
 
 /** The demo residents of each community, keyed by community id. */
 export const demoResidentsByCommunity: ReadonlyMap<CommunityId, ReadonlyArray<DemoResident>> = new Map([
@@ -36,106 +67,102 @@ export const demoResidentsByCommunity: ReadonlyMap<CommunityId, ReadonlyArray<De
 /** Every demo resident of both communities. */
 export const demoResidents: ReadonlyArray<DemoResident> = [...junxinResidents, ...guliResidents]
 
-/** The full view of a resident, as the system actor (an admin) sees it. */
-const fullView = (residents: Residents, id: ResidentId): Effect.Effect<ResidentFullView, ResidentCommandError, CurrentActor> =>
-  Effect.flatMap(residents.get(id), (view) =>
-    view._tag === "Full" ? Effect.succeed(view) : Effect.fail(NotFound.of("Resident", id)))
+/** The seed of each demo community, Junxin first. */
+export const demoCommunitySeeds: ReadonlyArray<DemoCommunitySeed> = demoCommunities.map((community) => ({
+  community,
+  residents: demoResidentsByCommunity.get(community.id) ?? [],
+  households: demoHouseholds.filter((h) => h.communityId === community.id),
+  guardianLinks: demoGuardianLinks.filter((l) => l.communityId === community.id)
+}))
 
-const seedCommunity = (
-  community: DemoCommunity,
-  people: ReadonlyArray<DemoResident>,
-  households: ReadonlyArray<DemoHousehold>,
-  guardians: ReadonlyArray<DemoGuardianLink>
-): Effect.Effect<DemoSeedReport, ResidentCommandError, Communities | Residents> =>
+/** Whether this error says the community was provisioned by someone else meanwhile. */
+const isCommunityDuplicate = (community: DemoCommunity) => (e: DemoSeedError): boolean =>
+  e._tag === "Conflict" && e.reason === "duplicate" && e.entity === "Community" && e.id === community.id
+
+/**
+ * Seeds one community, atomically, if it does not exist yet; writes nothing (and reports
+ * zeros) if it does. Exposed so that a test can seed its own variant of the data.
+ */
+export const seedDemoCommunity = (
+  seed: DemoCommunitySeed
+): Effect.Effect<DemoSeedReport, DemoSeedError, Communities | Residents | Transactor> =>
   Effect.gen(function* () {
     const communities = yield* Communities
     const residents = yield* Residents
+    const transactor = yield* Transactor
+    const { community } = seed
 
-    const existed = yield* communities.get(community.id).pipe(
-      Effect.as(true),
-      Effect.catchTag("NotFound", () => Effect.succeed(false))
-    )
-    if (!existed) yield* communities.ensure(community)
-
-    let residentsRegistered = 0
-    for (const person of people) {
-      const present = yield* residents.get(person.id).pipe(
+    const write = Effect.gen(function* () {
+      // read inside the transaction: a community that exists is never touched again
+      const exists = yield* communities.get(community.id).pipe(
         Effect.as(true),
         Effect.catchTag("NotFound", () => Effect.succeed(false))
       )
-      if (present) continue
-      // a concurrent seeder may have won the race: a duplicate is as good as our own insert
-      const inserted = yield* residents.register(person).pipe(
-        Effect.as(true),
-        Effect.catchIf((e) => e._tag === "Conflict" && e.reason === "duplicate", () => Effect.succeed(false))
-      )
-      if (inserted) residentsRegistered++
-    }
+      if (exists) return emptyDemoSeedReport
 
-    let householdLinks = 0
-    for (const household of households) {
-      const [head, ...others] = household.memberIds
-      for (const other of others) {
-        const [h, o] = [yield* fullView(residents, head), yield* fullView(residents, other)]
-        if (h.householdId !== null && h.householdId === o.householdId) continue
-        yield* residents.linkHousehold(other, head)
-        householdLinks++
+      yield* communities.provision(community)
+      for (const person of seed.residents) yield* residents.register(person)
+
+      let householdLinks = 0
+      for (const household of seed.households) {
+        const [head, ...others] = household.memberIds
+        for (const other of others) {
+          yield* residents.linkHousehold(other, head)
+          householdLinks++
+        }
       }
-    }
 
-    let guardianLinks = 0
-    let consentsRecorded = 0
-    for (const link of guardians) {
-      let ward = yield* fullView(residents, link.wardId)
-      if (!ward.guardianIds.includes(link.guardianId)) {
+      let consentsRecorded = 0
+      for (const link of seed.guardianLinks) {
         yield* residents.linkGuardian(link.wardId, link.guardianId)
-        guardianLinks++
-        ward = yield* fullView(residents, link.wardId)
+        for (const purpose of link.consents) {
+          yield* residents.recordConsent(link.wardId, { purpose, grantedBy: { _tag: "Guardian", guardianId: link.guardianId } })
+          consentsRecorded++
+        }
       }
-      for (const purpose of link.consents) {
-        if (ward.consents.some((c) => c.purpose === purpose && c.withdrawnAt === null)) continue
-        yield* residents.recordConsent(link.wardId, { purpose, grantedBy: { _tag: "Guardian", guardianId: link.guardianId } })
-        consentsRecorded++
-      }
-    }
 
-    return {
-      communitiesCreated: existed ? 0 : 1,
-      residentsRegistered,
-      householdLinks,
-      guardianLinks,
-      consentsRecorded
-    }
-  }).pipe(Effect.provideService(CurrentActor, systemActor(community.id)))
+      return {
+        communitiesCreated: 1,
+        residentsRegistered: seed.residents.length,
+        householdLinks,
+        guardianLinks: seed.guardianLinks.length,
+        consentsRecorded
+      } satisfies DemoSeedReport
+    })
+
+    return yield* transactor.withTransaction(write).pipe(
+      // a concurrent seeder provisioned it first: our transaction rolled back whole, theirs stands
+      Effect.catchIf(isCommunityDuplicate(community), () => Effect.succeed(emptyDemoSeedReport))
+    )
+  }).pipe(Effect.provideService(CurrentActor, systemActor(seed.community.id)))
+
+/** Adds two reports. */
+const add = (a: DemoSeedReport, b: DemoSeedReport): DemoSeedReport => ({
+  communitiesCreated: a.communitiesCreated + b.communitiesCreated,
+  residentsRegistered: a.residentsRegistered + b.residentsRegistered,
+  householdLinks: a.householdLinks + b.householdLinks,
+  guardianLinks: a.guardianLinks + b.guardianLinks,
+  consentsRecorded: a.consentsRecorded + b.consentsRecorded
+})
+
+/** Seeds the given communities one after the other (each atomically) and adds up the reports. */
+export const seedDemoWith = (
+  seeds: ReadonlyArray<DemoCommunitySeed>
+): Effect.Effect<DemoSeedReport, DemoSeedError, Communities | Residents | Transactor> =>
+  Effect.reduce(seeds, emptyDemoSeedReport, (total, seed) => Effect.map(seedDemoCommunity(seed), (report) => add(total, report)))
 
 /**
  * Seeds 君馨社区 and 顾里小站 with their demo residents, households, guardians and guardian
- * consents. Idempotent: run it on every start; the second run writes nothing and reports zeros.
+ * consents. Each community is written whole, in one transaction, or not at all; a community
+ * that exists already is left exactly as it is. Run it on every start: once both exist, it
+ * writes nothing and reports zeros.
  *
  * @example
  * ```ts
  * import { seedDemo } from "@commonweal/testing/demo"
  *
- * const report = yield* seedDemo   // needs Communities | Residents
+ * const report = yield* seedDemo   // needs Communities | Residents | Transactor
  * ```
  */
-export const seedDemo: Effect.Effect<DemoSeedReport, ResidentCommandError, Communities | Residents> = Effect.gen(function* () {
-  const reports: Array<DemoSeedReport> = []
-  for (const community of demoCommunities) {
-    reports.push(
-      yield* seedCommunity(
-        community,
-        demoResidentsByCommunity.get(community.id) ?? [],
-        demoHouseholds.filter((h) => h.communityId === community.id),
-        demoGuardianLinks.filter((l) => l.communityId === community.id)
-      )
-    )
-  }
-  return reports.reduce((a, b) => ({
-    communitiesCreated: a.communitiesCreated + b.communitiesCreated,
-    residentsRegistered: a.residentsRegistered + b.residentsRegistered,
-    householdLinks: a.householdLinks + b.householdLinks,
-    guardianLinks: a.guardianLinks + b.guardianLinks,
-    consentsRecorded: a.consentsRecorded + b.consentsRecorded
-  }))
-})
+export const seedDemo: Effect.Effect<DemoSeedReport, DemoSeedError, Communities | Residents | Transactor> =
+  seedDemoWith(demoCommunitySeeds)
