@@ -4,11 +4,11 @@ import { DateTime, Effect, Schema } from "effect"
 import { contractMode, databaseUrl, makeCommunity, makeResident, makeVolunteer, randomUuid7 } from "../src/index.js"
 
 describe("builders", () => {
-  it.effect("makeResident builds a valid resident: 周赛群, 90 in 2024, from Jiangxi, speaks 南昌话", () =>
+  it.effect("makeResident builds a valid resident: 周赛群, 90 in 2026, from Jiangxi, speaks 南昌话", () =>
     Effect.gen(function* () {
       const zhou = yield* Schema.validate(Resident)(makeResident())
       expect(zhou.displayName).toBe("周赛群")
-      expect(2024 - (zhou.birthYear ?? 0)).toBe(90)
+      expect(2026 - (zhou.birthYear ?? 0)).toBe(90)
       expect(zhou.homePlace?.province).toBe("jiangxi")
       expect(zhou.languages[0]).toEqual({ language: "gan", dialect: "南昌话", proficiency: "native" })
       for (const consent of zhou.consents) expect(DateTime.toEpochMillis(consent.grantedAt) % 1).toBe(0)

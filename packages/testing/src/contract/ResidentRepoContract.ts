@@ -19,7 +19,7 @@ const grid = (code: string) => GridCode.make(code)
  * some filters and missed by others; the comments say which.
  */
 const searchFixture = (communityId: CommunityId) => {
-  const zhou = makeResident({ communityId, grid: grid("JX-01") }) // gan + 南昌话 on one entry, 1934, jiangxi
+  const zhou = makeResident({ communityId, grid: grid("JX-01"), birthYear: 1934 }) // gan + 南昌话 on one entry, 1934, jiangxi
   const liu = makeVolunteer({ communityId, grid: grid("JX-01") }) // hak 赣州客家话, gan without dialect, 1968, jiangxi
   const chen = makeResident({
     communityId,
