@@ -39,7 +39,9 @@ import {
   InvalidInputProblem,
   InvalidTransitionProblem,
   NotFoundProblem,
-  PROBLEM_CONTENT_TYPE
+  PayloadTooLargeProblem,
+  PROBLEM_CONTENT_TYPE,
+  UnsupportedMediaTypeProblem
 } from "./Problem.js"
 
 /** The version of this API (and of `@commonweal/http`), reported by `GET /health` and in OpenAPI. */
@@ -71,7 +73,17 @@ export const ResidentPage = Paging.Page(ResidentView).annotations({ identifier: 
  * JSON values and may omit what the core schema defaults.
  */
 const wire = <A, I, R>(schema: Schema.Schema<A, I, R>, identifier: string) =>
-  Schema.encodedBoundSchema(schema).annotations({ identifier })
+  strict(Schema.encodedBoundSchema(schema).annotations({ identifier }))
+
+/**
+ * How the server decodes a request's payload and query: an unknown field (a typo such as
+ * `lanuage`, at any depth) is an issue naming it, not silently ignored, and every issue is
+ * reported, not only the first. The decode options are a schema annotation because
+ * `HttpApiBuilder` (0.97) decodes with `Schema.decodeUnknown(schema)` and no options of its own.
+ */
+const strictParseOptions: AST.ParseOptions = { onExcessProperty: "error", errors: "all" }
+const strict = <S extends Schema.Schema.Any>(schema: S): S =>
+  schema.annotations({ parseOptions: strictParseOptions }) as S
 
 /** The body of `POST /residents` (wire form of `RegisterResidentInput`). */
 export const RegisterResidentBody = wire(RegisterResidentInput, "RegisterResidentInput")
@@ -91,19 +103,28 @@ export const ResidentCreated = Schema.Union(
   ResidentReducedView.annotations(HttpApiSchema.annotations({ status: 201 }))
 )
 
-const AgeParam = Schema.NumberFromString.pipe(Schema.int(), Schema.between(0, 150))
+/** A bilingual message that replaces the schema library's (which quotes the value) for every failure. */
+const wholeMessage = (message: string) => ({ message: () => ({ message, override: true }) })
+
+const AgeParam = Schema.NumberFromString.pipe(Schema.int(), Schema.between(0, 150)).annotations(
+  wholeMessage("must be a whole number from 0 to 150 / 须为 0 到 150 之间的整数")
+)
+
+const LimitParam = Schema.compose(Schema.NumberFromString, Paging.Limit).annotations(
+  wholeMessage(`must be a whole number from 1 to ${Paging.MAX_LIMIT} / 每页条数须为 1 到 ${Paging.MAX_LIMIT} 之间的整数`)
+)
 
 /**
  * The query string of `GET /residents`: every `ResidentFilter` field, plus `cursor` and `limit`.
- * Numbers arrive as strings and are decoded here.
+ * Numbers arrive as strings and are decoded here. Any other parameter is refused (400 naming it).
  */
-export const ResidentSearchParams = Schema.Struct({
+export const ResidentSearchParams = strict(Schema.Struct({
   ...ResidentFilter.fields,
   minAge: Schema.optional(AgeParam),
   maxAge: Schema.optional(AgeParam),
   cursor: Schema.optional(Schema.String).annotations({ description: "The nextCursor of the previous page / 分页游标" }),
-  limit: Schema.optional(Schema.compose(Schema.NumberFromString, Paging.Limit))
-})
+  limit: Schema.optional(LimitParam)
+}))
 
 const ResidentPath = Schema.Struct({ id: ResidentId })
 
@@ -227,7 +248,7 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
   .add(
     HttpApiEndpoint.post("linkHousehold", "/residents/:id/household")
       .setPath(ResidentPath)
-      .setPayload(Schema.Struct({ withResidentId: ResidentId }))
+      .setPayload(strict(Schema.Struct({ withResidentId: ResidentId })))
       .setHeaders(IdempotencyHeaders)
       .addSuccess(ResidentView)
       .addError(IdempotencyKeyReusedProblem)
@@ -241,7 +262,7 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
   .add(
     HttpApiEndpoint.post("linkGuardian", "/residents/:id/guardians")
       .setPath(ResidentPath)
-      .setPayload(Schema.Struct({ guardianId: ResidentId }))
+      .setPayload(strict(Schema.Struct({ guardianId: ResidentId })))
       .setHeaders(IdempotencyHeaders)
       .addSuccess(ResidentView)
       .addError(IdempotencyKeyReusedProblem)
@@ -259,7 +280,7 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
   .add(
     HttpApiEndpoint.post("deactivate", "/residents/:id/deactivate")
       .setPath(ResidentPath)
-      .setPayload(Schema.Struct({ reason: DeactivationReason }))
+      .setPayload(strict(Schema.Struct({ reason: DeactivationReason })))
       .setHeaders(IdempotencyHeaders)
       .addSuccess(ResidentView)
       .addError(IdempotencyKeyReusedProblem)
@@ -304,6 +325,8 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
   .addError(NotFoundProblem)
   .addError(ConflictProblem)
   .addError(InvalidTransitionProblem)
+  .addError(PayloadTooLargeProblem)
+  .addError(UnsupportedMediaTypeProblem)
   .middleware(Authentication)
   .annotate(OpenApi.Description, "The resident registry / 居民档案")
 {}

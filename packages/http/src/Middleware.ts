@@ -9,8 +9,11 @@
  * - the platform's request-decoding error (`HttpApiDecodeError`) becomes `InvalidInput` (400),
  *   whose `field` is the path of the first failing value, so clients see one kind of 400;
  * - `InvalidInput` messages never echo the offending value (the schema library's
- *   `…, actual "<value>"` suffix is dropped): the value may be personal data (a health note),
- *   and problem details are remembered for idempotent replays and end up in client logs;
+ *   `…, actual "<value>"` suffix and any other quoted text are dropped): the value may be
+ *   personal data (a health note), and problem details are remembered for idempotent replays
+ *   and end up in client logs; and every message carries Chinese (see {@link wireMessage});
+ * - a body that is not JSON is 415, one over the size limit 413, before any route runs (see
+ *   {@link makeApiMiddleware});
  * - an unknown path becomes a 404 problem; a known path with a method it does not support a
  *   405 problem with an `Allow` header, both derived from the {@link CommonwealApi} contract;
  * - anything unexpected becomes a 500 problem whose `instance` is a fresh correlation id
@@ -29,7 +32,7 @@
  */
 import { CurrentActor, InvalidInput, Residents, ResidentView } from "@commonweal/core"
 import type { Actor } from "@commonweal/core"
-import { HttpApiBuilder, HttpServerRequest, HttpServerRespondable, HttpServerResponse } from "@effect/platform"
+import { Headers, HttpApiBuilder, HttpServerRequest, HttpServerRespondable, HttpServerResponse } from "@effect/platform"
 import type { HttpApp } from "@effect/platform"
 import { HttpApiDecodeError } from "@effect/platform/HttpApiError"
 import * as HttpServerError from "@effect/platform/HttpServerError"
@@ -62,10 +65,14 @@ import {
   MethodNotAllowed,
   MethodNotAllowedProblem,
   NotFoundProblem,
+  PayloadTooLarge,
+  PayloadTooLargeProblem,
   PROBLEM_CONTENT_TYPE,
   RouteNotFound,
   RouteNotFoundProblem,
-  UnauthorizedProblem
+  UnauthorizedProblem,
+  UnsupportedMediaType,
+  UnsupportedMediaTypeProblem
 } from "./Problem.js"
 
 /** Every problem schema as one union: encodes any {@link ProblemError} to its document. */
@@ -80,6 +87,8 @@ const AnyProblem = Schema.Union(
   CapacityExceededProblem,
   IdempotencyKeyReusedProblem,
   IdempotencyKeyInUseProblem,
+  PayloadTooLargeProblem,
+  UnsupportedMediaTypeProblem,
   RouteNotFoundProblem,
   MethodNotAllowedProblem,
   InternalErrorProblem
@@ -96,18 +105,54 @@ const instanceOf = requestPath
 /** Drops the `, actual <value>` the schema library appends to a message: the value may be personal data. */
 const withoutActual = (message: string): string => message.replace(/,\s*actual\s[\s\S]*$/, "")
 
+const CJK = /[\u4e00-\u9fff]/
+
+/** The schema library's default messages, made bilingual. */
+const defaultMessages: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^is missing$/, "is required / 必填项"],
+  [/^is unexpected\b/, "is not a known field / 不认识的字段"],
+  [/^Unable to decode [\s\S]* into a number$/, "must be a number / 须为数字"],
+  [/^Expected number$/, "must be a number / 须为数字"],
+  [/^Expected string$/, "must be text / 须为文本"],
+  [/^Expected (an )?integer$/, "must be an integer / 须为整数"],
+  [/^Expected (ReadonlyArray|Array|an array)\b/, "must be a list / 须为列表"],
+  [/^Expected (ReadonlyArray|Array)<[\s\S]*>$/, "must be a list / 须为列表"],
+  [/^Expected boolean\b/, "must be true or false / 须为 true 或 false"],
+  [/^Expected \{[\s\S]*\}$/, "must be an object / 须为对象"],
+  [/^Expected object\b/, "must be an object / 须为对象"]
+]
+
 /**
- * `InvalidInput` without echoed input values: every issue message loses its `, actual "…"`
- * suffix, and the summary message is rebuilt from them.
+ * A message fit for the wire: never the offending value (the `, actual …` suffix is cut and
+ * any other quoted text, `Unable to decode "周赛群" into a number`, is dropped) and always with
+ * Chinese (the schemas' own messages have it; the library's defaults get a translation, and
+ * anything else a generic one).
+ */
+export const wireMessage = (message: string): string => {
+  const cut = withoutActual(message)
+  for (const [pattern, text] of defaultMessages) if (pattern.test(cut)) return text
+  const length = /^Expected a string at (most|least) (\d+) character\(s\) long$/.exec(cut)
+  if (length) {
+    return length[1] === "most"
+      ? `must be at most ${length[2]} characters / 不得超过 ${length[2]} 个字符`
+      : `must be at least ${length[2]} characters / 不得少于 ${length[2]} 个字符`
+  }
+  const unquoted = cut.replace(/"(?:[^"\\]|\\.)*"/g, "…").replace(/\s+…(?=\s|$)/g, "").trim()
+  return CJK.test(unquoted) ? unquoted : `${unquoted} / 输入无效`
+}
+
+/**
+ * `InvalidInput` without echoed input values and with Chinese in every message (see
+ * {@link wireMessage}); the summary message is rebuilt from the issues.
  */
 export const redactInvalidInput = (error: InvalidInput): InvalidInput => {
-  const issues = error.issues.map((issue) => ({ field: issue.field, message: withoutActual(issue.message) }))
+  const issues = error.issues.map((issue) => ({ field: issue.field, message: wireMessage(issue.message) }))
   const joined = error.issues.map((i) => `${i.field}: ${i.message}`).join("; ")
   const message = error.message === joined
     ? issues.map((i) => `${i.field}: ${i.message}`).join("; ")
     : error.issues.length === 1 && error.message === error.issues[0]?.message
     ? issues[0]?.message ?? ""
-    : withoutActual(error.message)
+    : wireMessage(error.message)
   return new InvalidInput({ field: error.field, message, issues })
 }
 
@@ -140,19 +185,109 @@ export const problemResponse = (
     )
   )
 
-/** `HttpApiDecodeError` (the platform's request decoding failure) as `InvalidInput`. */
+const LITERAL = /^Expected "((?:[^"\\]|\\.)*)"$/
+
+/**
+ * `HttpApiDecodeError` (the platform's request decoding failure) as `InvalidInput`, one issue
+ * per field and message:
+ *
+ * - a failed choice among literals (`?tag=nope` fails every member of the union) becomes one
+ *   issue "must be one of a, b, c / 须为以下之一：a、b、c" (the literals are the schema's, not input);
+ * - an optional or nullable field's schema is `X | undefined` (or `X | null`), so a bad value
+ *   also reports "Expected undefined"/"Expected null": dropped when another issue names the
+ *   same field or one inside it;
+ * - every message goes through {@link wireMessage}: no echoed value, always Chinese.
+ */
 export const decodeErrorToInvalidInput = (error: HttpApiDecodeError): InvalidInput => {
-  const issues = error.issues.map((issue) => ({
+  const raw = error.issues.map((issue) => ({
     field: issue.path.map(String).join(".") || "input",
     message: withoutActual(issue.message)
   }))
-  // An optional field's schema is `X | undefined`, so a bad value also reports "Expected
-  // undefined"; keep that only when it is the sole issue on its field.
-  const useful = issues.filter((issue) =>
-    !issue.message.startsWith("Expected undefined") ||
-    !issues.some((other) => other !== issue && other.field === issue.field && !other.message.startsWith("Expected undefined"))
-  )
-  return InvalidInput.many(useful)
+  const choices = new Map<string, Array<string>>()
+  for (const issue of raw) {
+    const literal = LITERAL.exec(issue.message)
+    if (literal) choices.set(issue.field, [...(choices.get(issue.field) ?? []), literal[1] ?? ""])
+  }
+  const collapsed = raw.flatMap((issue) => {
+    const options = choices.get(issue.field)
+    const literal = LITERAL.exec(issue.message)
+    if (options === undefined || literal === null) return [issue]
+    if (literal[1] !== options[0]) return []
+    return [{
+      field: issue.field,
+      message: options.length === 1
+        ? `must be ${options[0]} / 须为 ${options[0]}`
+        : `must be one of ${options.join(", ")} / 须为以下之一：${options.join("、")}`
+    }]
+  })
+  const noise = (issue: { readonly field: string; readonly message: string }) =>
+    /^Expected (undefined|null)$/.test(issue.message) &&
+    collapsed.some((other) =>
+      other !== issue && !/^Expected (undefined|null)$/.test(other.message) &&
+      (other.field === issue.field || other.field.startsWith(`${issue.field}.`))
+    )
+  const seen = new Set<string>()
+  const issues = collapsed.filter((issue) => !noise(issue)).map((issue) => ({
+    field: issue.field,
+    message: wireMessage(issue.message)
+  })).filter((issue) => {
+    const key = `${issue.field}\u0000${issue.message}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+  return InvalidInput.many(issues)
+}
+
+/** The body limit when `makeHttpLayer` is given none: 1 MB. */
+export const DEFAULT_MAX_BODY_SIZE = 1024 * 1024
+
+/**
+ * How deeply a JSON body may nest (objects and arrays). commonweal's payloads nest a few levels;
+ * a deeper body is refused before it is parsed or decoded, whose recursion it could exhaust.
+ */
+export const MAX_JSON_DEPTH = 64
+
+/** The deepest nesting of objects and arrays in a JSON text, counting no further than `limit + 1`. */
+export const jsonDepth = (text: string, limit: number = MAX_JSON_DEPTH): number => {
+  let depth = 0
+  let deepest = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 92) i++ // backslash: skip the escaped character
+      else if (c === 34) inString = false
+    } else if (c === 34) inString = true
+    else if (c === 91 || c === 123) {
+      depth++
+      if (depth > deepest) {
+        deepest = depth
+        if (deepest > limit) return deepest
+      }
+    } else if (c === 93 || c === 125) depth--
+  }
+  return deepest
+}
+
+const notJson = () => InvalidInput.of("body", "is not valid JSON / 请求体不是有效的 JSON")
+
+/** The platform's body reading failed because the body exceeded the `MaxBodySize`. */
+const isBodyTooLarge = (error: unknown): boolean =>
+  HttpServerError.isServerError(error) && error._tag === "RequestError" && error.reason === "Decode" &&
+  error.cause instanceof Error && error.cause.message === "maxBytes exceeded"
+
+/** The request carries a body (`Content-Length` other than 0, or `Transfer-Encoding`). */
+const hasBody = (request: HttpServerRequest.HttpServerRequest): boolean => {
+  const length = request.headers["content-length"]
+  return (length !== undefined && length.trim() !== "0") || request.headers["transfer-encoding"] !== undefined
+}
+
+/** `application/json` (any parameters, e.g. `charset=utf-8`) or an `application/*+json` type; `undefined` if not JSON. */
+const jsonMediaType = (contentType: string | undefined): "json" | "suffix" | undefined => {
+  const media = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? ""
+  if (media === "application/json") return "json"
+  return /^application\/[a-z0-9!#$&^_.-]+\+json$/.test(media) ? "suffix" : undefined
 }
 
 /** The methods of the contract, by path pattern segments (`:id` matches any one segment). */
@@ -218,7 +353,8 @@ export const defectSummary = (
 /** Turns any failure of the API's HTTP app into a response (see the module docs). */
 export const causeResponse = (
   cause: Cause.Cause<unknown>,
-  request: HttpServerRequest.HttpServerRequest
+  request: HttpServerRequest.HttpServerRequest,
+  maxBodySize: number = DEFAULT_MAX_BODY_SIZE
 ): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
   if (Cause.isInterruptedOnly(cause)) return Effect.interrupt
   const failure = Cause.failureOption(cause)
@@ -235,8 +371,10 @@ export const causeResponse = (
         request
       )
   }
+  if (isBodyTooLarge(error)) return problemResponse(PayloadTooLarge.of(maxBodySize), request)
+  // any failure to read or parse the body (`JSON.parse` throwing a SyntaxError or a RangeError)
   if (HttpServerError.isServerError(error) && error._tag === "RequestError" && error.reason === "Decode") {
-    return problemResponse(InvalidInput.of("body", "is not valid JSON / 请求体不是有效的 JSON"), request)
+    return problemResponse(notJson(), request)
   }
   if (HttpServerRespondable.isRespondable(error)) {
     return Effect.flatMap(problemResponse(internalError(), request), (fallback) =>
@@ -298,7 +436,8 @@ const replay = (
   stored: StoredResponse,
   actor: Actor,
   residents: Residents,
-  request: HttpServerRequest.HttpServerRequest
+  request: HttpServerRequest.HttpServerRequest,
+  maxBodySize: number
 ): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
   switch (stored._tag) {
     case "Verbatim":
@@ -312,7 +451,7 @@ const replay = (
         Effect.flatMap(encodeResidentView),
         Effect.map((json) => HttpServerResponse.unsafeJson(json, { status: stored.status })),
         Effect.provideService(CurrentActor, actor),
-        Effect.catchAllCause((cause) => causeResponse(cause, request)),
+        Effect.catchAllCause((cause) => causeResponse(cause, request, maxBodySize)),
         Effect.map(markReplayed)
       )
   }
@@ -323,24 +462,64 @@ const header = (request: HttpServerRequest.HttpServerRequest, name: string): str
   return value === undefined ? undefined : value.trim()
 }
 
+/** Options of {@link makeApiMiddleware}. */
+export interface ApiMiddlewareOptions {
+  /** The largest request body accepted, in bytes; a larger one is answered with 413. Default {@link DEFAULT_MAX_BODY_SIZE} (1 MB). */
+  readonly maxBodySize?: number | undefined
+}
+
 /**
  * The API middleware as a `Layer`. Part of `ApiLive`; needs the {@link TokenVerifier} (to scope
  * idempotency keys by actor), the {@link IdempotencyStore}, and `Residents` (to re-read a
  * resident on replay).
+ *
+ * Before any route runs, a request with a body is checked: a body that is not JSON is 415
+ * ({@link UnsupportedMediaType}); one over `maxBodySize` is 413 ({@link PayloadTooLarge}),
+ * refused by its `Content-Length` without being read, or while being read when it has none;
+ * one nested deeper than {@link MAX_JSON_DEPTH} is the 400 "not valid JSON". An
+ * `application/*+json` body is parsed as `application/json`.
  */
-export const ApiMiddlewareLive: Layer.Layer<never, never, TokenVerifier | IdempotencyStore | Residents> =
+export const makeApiMiddleware = (
+  options?: ApiMiddlewareOptions
+): Layer.Layer<never, never, TokenVerifier | IdempotencyStore | Residents> =>
   HttpApiBuilder.middleware(
     Effect.gen(function*() {
       const verifier = yield* TokenVerifier
       const store = yield* IdempotencyStore
       const residents = yield* Residents
+      const maxBodySize = options?.maxBodySize ?? DEFAULT_MAX_BODY_SIZE
 
       return (app: HttpApp.Default) =>
         Effect.gen(function*() {
-          const request = yield* HttpServerRequest.HttpServerRequest
+          const original = yield* HttpServerRequest.HttpServerRequest
+          let request = original
+          if (hasBody(original)) {
+            const media = jsonMediaType(original.headers["content-type"])
+            if (media === undefined) return yield* problemResponse(UnsupportedMediaType.of(), original)
+            const length = Number(original.headers["content-length"] ?? "0")
+            if (Number.isFinite(length) && length > maxBodySize) {
+              return yield* problemResponse(PayloadTooLarge.of(maxBodySize), original)
+            }
+            // the platform parses a body as JSON only when its content type says application/json
+            if (media === "suffix") {
+              request = original.modify({ headers: Headers.set(original.headers, "content-type", "application/json") })
+            }
+            // read once (the request caches it; the route and the idempotency fingerprint reuse it)
+            const text = yield* Effect.either(HttpServerRequest.withMaxBodySize(request.text, Option.some(maxBodySize)))
+            if (text._tag === "Left" && isBodyTooLarge(text.left)) {
+              return yield* problemResponse(PayloadTooLarge.of(maxBodySize), original)
+            }
+            if (text._tag === "Right" && jsonDepth(text.right) > MAX_JSON_DEPTH) {
+              return yield* problemResponse(notJson(), original)
+            }
+          }
           const widened: Effect.Effect<HttpServerResponse.HttpServerResponse, unknown, HttpServerRequest.HttpServerRequest> =
-            app
-          const handle = (app: typeof widened) => Effect.catchAllCause(app, (cause) => causeResponse(cause, request))
+            HttpServerRequest.withMaxBodySize(
+              Effect.provideService(app, HttpServerRequest.HttpServerRequest, request),
+              Option.some(maxBodySize)
+            )
+          const handle = (app: typeof widened) =>
+            Effect.catchAllCause(app, (cause) => causeResponse(cause, request, maxBodySize))
 
           const key = request.method === "POST" ? header(request, IDEMPOTENCY_KEY_HEADER) : undefined
           if (key === undefined) return yield* handle(widened)
@@ -369,7 +548,7 @@ export const ApiMiddlewareLive: Layer.Layer<never, never, TokenVerifier | Idempo
             Effect.flatMap(store.reserve(storeKey, print), (reservation) => {
               switch (reservation._tag) {
                 case "Completed":
-                  return restore(replay(reservation.response, actor, residents, request))
+                  return restore(replay(reservation.response, actor, residents, request, maxBodySize))
                 case "Mismatch":
                   return problemResponse(IdempotencyKeyReused.of(key), request)
                 case "InProgress":
@@ -389,3 +568,7 @@ export const ApiMiddlewareLive: Layer.Layer<never, never, TokenVerifier | Idempo
         })
     })
   )
+
+/** {@link makeApiMiddleware} with the defaults (1 MB body limit). */
+export const ApiMiddlewareLive: Layer.Layer<never, never, TokenVerifier | IdempotencyStore | Residents> =
+  makeApiMiddleware()

@@ -199,6 +199,39 @@ export class MethodNotAllowed extends Schema.TaggedError<MethodNotAllowed>()("Me
   }
 }
 
+/**
+ * The request body is larger than the server accepts (`makeHttpLayer`'s `maxBodySize`, 1 MB by
+ * default). Nothing was executed. Answered with 413.
+ */
+export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>()("PayloadTooLarge", {
+  /** The largest body the server accepts, in bytes. */
+  limit: Schema.Number,
+  message: Schema.String
+}) {
+  /** Builds the error with a bilingual message. */
+  static of(limit: number): PayloadTooLarge {
+    return new PayloadTooLarge({
+      limit,
+      message: `The request body is larger than ${limit} bytes / 请求体过大（上限 ${limit} 字节）`
+    })
+  }
+}
+
+/**
+ * The request has a body that is not JSON (`application/json`, `application/json; charset=utf-8`
+ * or an `application/*+json` type), e.g. a form. Nothing was executed. Answered with 415.
+ */
+export class UnsupportedMediaType extends Schema.TaggedError<UnsupportedMediaType>()("UnsupportedMediaType", {
+  message: Schema.String
+}) {
+  /** Builds the error with a bilingual message. */
+  static of(): UnsupportedMediaType {
+    return new UnsupportedMediaType({
+      message: "The request body must be JSON (Content-Type: application/json) / 请求体须为 JSON（Content-Type: application/json）"
+    })
+  }
+}
+
 /** `InvalidInput` as 400 problem details, with `field` and `issues`. Request decoding failures are answered with it too. */
 export const InvalidInputProblem = problem(InvalidInput, {
   status: 400,
@@ -282,6 +315,22 @@ export const IdempotencyKeyInUseProblem = problem(IdempotencyKeyInUse, {
   description: "A request with the same Idempotency-Key is still in progress / 相同幂等键的请求正在处理中"
 })
 
+/** `PayloadTooLarge` as 413 problem details, with `limit`. */
+export const PayloadTooLargeProblem = problem(PayloadTooLarge, {
+  status: 413,
+  title: "Payload Too Large",
+  slug: "payload-too-large",
+  description: "The request body exceeds the server's limit; `limit` is the limit in bytes / 请求体过大"
+})
+
+/** `UnsupportedMediaType` as 415 problem details. */
+export const UnsupportedMediaTypeProblem = problem(UnsupportedMediaType, {
+  status: 415,
+  title: "Unsupported Media Type",
+  slug: "unsupported-media-type",
+  description: "The request body is not JSON (application/json) / 请求体须为 JSON"
+})
+
 /** `RouteNotFound` as 404 problem details. */
 export const RouteNotFoundProblem = problem(RouteNotFound, {
   status: 404,
@@ -318,6 +367,8 @@ export const problemSchemas = {
   CapacityExceeded: CapacityExceededProblem,
   IdempotencyKeyReused: IdempotencyKeyReusedProblem,
   IdempotencyKeyInUse: IdempotencyKeyInUseProblem,
+  PayloadTooLarge: PayloadTooLargeProblem,
+  UnsupportedMediaType: UnsupportedMediaTypeProblem,
   RouteNotFound: RouteNotFoundProblem,
   MethodNotAllowed: MethodNotAllowedProblem,
   InternalError: InternalErrorProblem

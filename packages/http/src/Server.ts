@@ -42,7 +42,8 @@ import { API_VERSION, CommonwealApi } from "./Api.js"
 import { AuthenticationLive } from "./Auth.js"
 import type { TokenVerifier } from "./Auth.js"
 import type { IdempotencyStore } from "./Idempotency.js"
-import { ApiMiddlewareLive, requestPath } from "./Middleware.js"
+import type { ApiMiddlewareOptions } from "./Middleware.js"
+import { makeApiMiddleware, requestPath } from "./Middleware.js"
 
 /** Handlers of the `health` group. */
 export const HealthLive = HttpApiBuilder.group(CommonwealApi, "health", (handlers) =>
@@ -96,20 +97,28 @@ export const ResidentsLive = HttpApiBuilder.group(CommonwealApi, "residents", (h
 
 /**
  * The whole API as a layer: every handler, the authentication middleware and the API
- * middleware (problem details, idempotency). Provide it to `HttpApiBuilder.serve()`, or use
- * {@link HttpLive}, which does.
+ * middleware (problem details, idempotency, request body checks). Provide it to
+ * `HttpApiBuilder.serve()`, or use {@link makeHttpLayer} / {@link HttpLive}, which do.
  */
+export const makeApiLive = (options?: ApiMiddlewareOptions): Layer.Layer<
+  HttpApi.Api,
+  never,
+  Residents | Communities | TokenVerifier | IdempotencyStore
+> =>
+  Layer.mergeAll(
+    HttpApiBuilder.api(CommonwealApi).pipe(
+      Layer.provide([HealthLive, CommunitiesLive, ResidentsLive]),
+      Layer.provide(AuthenticationLive)
+    ),
+    makeApiMiddleware(options)
+  )
+
+/** {@link makeApiLive} with the defaults (1 MB body limit). */
 export const ApiLive: Layer.Layer<
   HttpApi.Api,
   never,
   Residents | Communities | TokenVerifier | IdempotencyStore
-> = Layer.mergeAll(
-  HttpApiBuilder.api(CommonwealApi).pipe(
-    Layer.provide([HealthLive, CommunitiesLive, ResidentsLive]),
-    Layer.provide(AuthenticationLive)
-  ),
-  ApiMiddlewareLive
-)
+> = makeApiLive()
 
 /**
  * Logs one line per request: method, path **without the query string** (a query may hold names,
@@ -142,6 +151,11 @@ export interface HttpLayerOptions {
   readonly openApiPath?: `/${string}` | undefined
   /** Log every request with {@link requestLogger} (path without query). Default `false`. */
   readonly logRequests?: boolean | undefined
+  /**
+   * The largest request body accepted, in bytes; a larger one is answered with 413 problem
+   * details (`PayloadTooLarge`) without being parsed. Default 1 MB (`DEFAULT_MAX_BODY_SIZE`).
+   */
+  readonly maxBodySize?: number | undefined
 }
 
 /**
@@ -164,7 +178,7 @@ export const makeHttpLayer = (
   (options?.logRequests === true ? HttpApiBuilder.serve(requestLogger) : HttpApiBuilder.serve()).pipe(
     Layer.provide(HttpApiSwagger.layer({ path: options?.docsPath ?? "/docs" })),
     Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: options?.openApiPath ?? "/openapi.json" })),
-    Layer.provide(ApiLive)
+    Layer.provide(makeApiLive({ maxBodySize: options?.maxBodySize }))
   )
 
 /** {@link makeHttpLayer} with the defaults: `/docs`, `/openapi.json`, no request log. */

@@ -66,6 +66,8 @@ describe("problem schemas", () => {
       CapacityExceeded: 409,
       IdempotencyKeyReused: 422,
       IdempotencyKeyInUse: 409,
+      PayloadTooLarge: 413,
+      UnsupportedMediaType: 415,
       RouteNotFound: 404,
       MethodNotAllowed: 405,
       InternalError: 500
@@ -89,9 +91,32 @@ describe("problem schemas", () => {
     const invalid = decodeErrorToInvalidInput(error)
     expect(invalid.field).toBe("phone")
     expect(invalid.issues).toEqual([
-      { field: "phone", message: "must be an 11-digit mobile number" },
-      { field: "displayName", message: "is missing" }
+      { field: "phone", message: "must be an 11-digit mobile number / 输入无效" },
+      { field: "displayName", message: "is required / 必填项" }
     ])
+  })
+
+  it("collapse a failed choice among literals, drop null/undefined noise under a field, never echo a value", () => {
+    const error = new HttpApiDecodeError({
+      message: "…",
+      issues: [
+        { _tag: "Type", path: ["tag"], message: "Expected \"elderly\", actual \"nope\"" },
+        { _tag: "Type", path: ["tag"], message: "Expected \"disabled\", actual \"nope\"" },
+        { _tag: "Type", path: ["tag"], message: "Expected undefined, actual \"nope\"" },
+        { _tag: "Type", path: ["health", "conditions"], message: "Expected ReadonlyArray<string>, actual 1" },
+        { _tag: "Type", path: ["health"], message: "Expected null, actual {}" },
+        { _tag: "Type", path: ["minAge"], message: "Unable to decode \"周赛群\" into a number" },
+        { _tag: "Type", path: ["nickname"], message: "Expected \"秘密\" to match something" }
+      ]
+    })
+    const invalid = decodeErrorToInvalidInput(error)
+    expect(invalid.issues).toEqual([
+      { field: "tag", message: "must be one of elderly, disabled / 须为以下之一：elderly、disabled" },
+      { field: "health.conditions", message: "must be a list / 须为列表" },
+      { field: "minAge", message: "must be a number / 须为数字" },
+      { field: "nickname", message: "Expected to match something / 输入无效" }
+    ])
+    expect(invalid.message).not.toContain("周赛群")
   })
 })
 
