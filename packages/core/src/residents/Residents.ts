@@ -27,7 +27,7 @@
  * @module
  */
 import { Clock, DateTime, Effect, Either, Option, Schema } from "effect"
-import type { Actor } from "../kernel/Actor.js"
+import type { Actor, Permission } from "../kernel/Actor.js"
 import { authorize, authorizeAny, can, CurrentActor } from "../kernel/Actor.js"
 import type { Community } from "../kernel/Community.js"
 import { CommunityRepo } from "../kernel/Community.js"
@@ -166,8 +166,11 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
         )
       })
 
-    /** Staff permission, or (when `selfService`) the resident themself or their guardian. */
-    const staffOrSelf = (permission: "residents:update" | "residents:consent", selfService: boolean) =>
+    /**
+     * Staff permission, or (when `selfService`) the resident themself or their guardian. An actor
+     * who may not even see the resident gets `NotFound`, not `Forbidden`: nothing is revealed.
+     */
+    const staffOrSelf = (permission: Permission, selfService: boolean) =>
     (actor: Actor, resident: Resident) =>
       can(actor, permission) || (selfService && Rules.isSelfOrGuardian(actor, resident))
         ? Effect.void
@@ -175,13 +178,8 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
         ? Effect.fail(NotFound.of(ENTITY, resident.id))
         : Effect.fail(Forbidden.of(permission))
 
-    const staff = (permission: "residents:link" | "residents:deactivate" | "residents:erase") =>
-    (actor: Actor, resident: Resident) =>
-      can(actor, permission)
-        ? Effect.void
-        : Rules.visibility(actor, resident) === "none"
-        ? Effect.fail(NotFound.of(ENTITY, resident.id))
-        : Effect.fail(Forbidden.of(permission))
+    /** Staff permission only. */
+    const staff = (permission: Permission) => staffOrSelf(permission, false)
 
     const validId = (id: string) => validateInput(ResidentId)(id as ResidentId).pipe(Effect.mapError(() => InvalidInput.of("id", "must be a resident id (UUIDv7) / 居民编号格式无效")))
 
