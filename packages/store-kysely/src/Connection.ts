@@ -111,6 +111,12 @@ export interface Connection {
   readonly withTransaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   /** Whether the calling fiber is inside a transaction of this store. */
   readonly inTransaction: Effect.Effect<boolean>
+  /**
+   * Runs `f` once the current transaction has ended, committed or rolled back (at once when
+   * there is none): for in-process caches that must drop what a write replaced only when the
+   * write's outcome is visible to every connection.
+   */
+  readonly afterTransaction: (f: () => void) => Effect.Effect<void>
 }
 
 /** A FIFO gate with one holder. */
@@ -278,6 +284,25 @@ export const makeConnection = (
         )
       : Effect.orDie(Effect.tryPromise({ try: () => trx.rollback().execute(), catch: (error) => error }))
 
+  /** Callbacks to run when a transaction ends, by transaction. */
+  const endHooks = new WeakMap<Transaction<Database>, Array<() => void>>()
+
+  const afterTransaction = (f: () => void): Effect.Effect<void> =>
+    Effect.flatMap(FiberRef.get(currentTx), (tx) =>
+      Effect.sync(() => {
+        if (Option.isNone(tx)) return f()
+        const hooks = endHooks.get(tx.value) ?? []
+        hooks.push(f)
+        endHooks.set(tx.value, hooks)
+      }))
+
+  const runEndHooks = (trx: Transaction<Database>) =>
+    Effect.sync(() => {
+      const hooks = endHooks.get(trx) ?? []
+      endHooks.delete(trx)
+      for (const hook of hooks) hook()
+    })
+
   const withTransaction = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
     Effect.flatMap(FiberRef.get(currentTx), (tx) =>
       Option.isSome(tx)
@@ -286,7 +311,7 @@ export const makeConnection = (
             Effect.acquireUseRelease(
               begin,
               (trx) => Effect.locally(effect, currentTx, Option.some<Transaction<Database>>(trx)),
-              finish
+              (trx, exit) => Effect.ensuring(finish(trx, exit), runEndHooks(trx))
             )
           )
     )
@@ -298,6 +323,7 @@ export const makeConnection = (
     run,
     prepare,
     withTransaction,
-    inTransaction: Effect.map(FiberRef.get(currentTx), Option.isSome)
+    inTransaction: Effect.map(FiberRef.get(currentTx), Option.isSome),
+    afterTransaction
   }
 }

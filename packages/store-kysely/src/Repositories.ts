@@ -317,10 +317,9 @@ export const makeResidentRepo = (conn: Connection): ResidentRepo["Type"] => {
 
   const update = (resident: Resident) => {
     const row = residentRow(resident)
-    // drop what is kept of the old record before and after the write, so that, once the write
-    // is done, no decoded copy of the replaced data (e.g. before an erasure) stays in memory;
-    // a read on another connection while an outer transaction is still open can keep one until
-    // the next read of that resident or its eviction
+    // drop what is kept of the old record before the write and again once its transaction has
+    // ended, so that no decoded copy of the replaced data (e.g. before an erasure) stays in
+    // memory, even one a concurrent read on another connection cached meanwhile
     const forgetIt = Effect.sync(() => forget(resident.communityId, resident.id))
     return forgetIt.pipe(Effect.zipRight(conn.withTransaction(
       conn
@@ -351,7 +350,7 @@ export const makeResidentRepo = (conn: Connection): ResidentRepo["Type"] => {
           Effect.catchAll(staleOnDeadlock(conn, resident.id)),
           Effect.flatMap((updated) => (updated ? Effect.void : Effect.fail(Conflict.stale("Resident", resident.id))))
         )
-    )), Effect.ensuring(forgetIt))
+    )), Effect.ensuring(conn.afterTransaction(() => forget(resident.communityId, resident.id))))
   }
 
   const lock = (communityId: CommunityId, id: ResidentId, version: number) =>

@@ -9,6 +9,7 @@ import SQLite from "better-sqlite3"
 import { Cause, Deferred, Effect, Exit, Option } from "effect"
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql } from "kysely"
 import { createPool } from "mysql2"
+import { makeConnection } from "../src/Connection.js"
 import { existsSync, mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -300,3 +301,34 @@ for (const target of targets) {
   })
 }
 
+
+describe("Connection.afterTransaction", () => {
+  const connectionOf = () => {
+    const dir = mkdtempSync(join(tmpdir(), "commonweal-after-"))
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(join(dir, "a.sqlite")) }) })
+    return { db, conn: makeConnection(db, "sqlite") }
+  }
+
+  it.effect("runs a hook at once outside a transaction, and only after the end of one inside it", () =>
+    Effect.gen(function* () {
+      const { db, conn } = connectionOf()
+      const ran: Array<string> = []
+      yield* conn.afterTransaction(() => ran.push("outside"))
+      expect(ran).toEqual(["outside"])
+      yield* conn.withTransaction(
+        Effect.gen(function* () {
+          yield* conn.afterTransaction(() => ran.push("committed"))
+          // nested calls join the outer transaction: their hooks wait for it too
+          yield* conn.withTransaction(conn.afterTransaction(() => ran.push("nested")))
+          expect(ran).toEqual(["outside"])
+        })
+      )
+      expect(ran).toEqual(["outside", "committed", "nested"])
+      const failed = yield* Effect.exit(
+        conn.withTransaction(Effect.zipRight(conn.afterTransaction(() => ran.push("rolled back")), Effect.fail("boom")))
+      )
+      expect(Exit.isFailure(failed)).toBe(true)
+      expect(ran).toEqual(["outside", "committed", "nested", "rolled back"])
+      yield* Effect.promise(() => db.destroy())
+    }))
+})
