@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Schema, TestClock } from "effect"
+import { Effect, Result, Schema } from "effect"
+import { TestClock } from "effect/testing"
 import fc from "fast-check"
 import { authorize, CommunityId, decodeInput, formatUuid7, IdGenerator, nextMonotonic, Paging, RegisterResidentInput, ResidentId, Uuid7 } from "../src/index.js"
 
@@ -63,17 +64,17 @@ describe("paging", () => {
   it("cursors round-trip any key, including Chinese text", () => {
     fc.assert(
       fc.property(fc.string({ unit: "grapheme" }), (key) => {
-        expect(Either.getOrThrow(Paging.decodeCursor(Paging.encodeCursor(key)))).toBe(key)
+        expect(Result.getOrThrow(Paging.decodeCursor(Paging.encodeCursor(key)))).toBe(key)
       })
     )
   })
 
   it("a foreign cursor or a bad limit is InvalidInput naming the field", () => {
     const bad = Paging.window({ cursor: "not-a-cursor!" })
-    expect(Either.isLeft(bad) && bad.left.field).toBe("cursor")
+    expect(Result.isFailure(bad) && bad.failure.field).toBe("cursor")
     const big = Paging.window({ limit: 1000 })
-    expect(Either.isLeft(big) && big.left.field).toBe("limit")
-    expect(Either.getOrThrow(Paging.window(undefined))).toEqual({ after: undefined, limit: Paging.DEFAULT_LIMIT })
+    expect(Result.isFailure(big) && big.failure.field).toBe("limit")
+    expect(Result.getOrThrow(Paging.window(undefined))).toEqual({ after: undefined, limit: Paging.DEFAULT_LIMIT })
   })
 
   it("fromItems sets a cursor only when more items exist", () => {
@@ -81,7 +82,7 @@ describe("paging", () => {
     expect(Paging.fromItems(items, 3, (x) => x).nextCursor).toBeNull()
     const page = Paging.fromItems(items, 2, (x) => x)
     expect(page.items).toEqual(["a", "b"])
-    expect(Either.getOrThrow(Paging.decodeCursor(page.nextCursor!))).toBe("b")
+    expect(Result.getOrThrow(Paging.decodeCursor(page.nextCursor!))).toBe("b")
   })
 })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { DateTime, Either, Schema } from "effect"
+import { DateTime, Result, Schema } from "effect"
 import fc from "fast-check"
 import type { Actor, Community, RegisterResidentInput } from "../src/index.js"
 import { CommunityId, GridCode, RegisterResidentInput as RegisterSchema, Resident, ResidentId, ResidentRules } from "../src/index.js"
@@ -10,16 +10,16 @@ const junxin: Community = {
   nameEn: "Junxin Community",
   timeZone: "Asia/Shanghai",
   grids: [{ code: GridCode.make("JX-01"), name: "一网格" }],
-  createdAt: DateTime.unsafeMake("2023-05-01T00:00:00Z")
+  createdAt: DateTime.makeUnsafe("2023-05-01T00:00:00Z")
 }
 const staff: Actor = { subject: "sw-wang", communityId: junxin.id, roles: ["staff"] }
 // 2026-12-31 20:00 UTC is already 2027 in Shanghai
-const newYearsEve = DateTime.unsafeMake("2026-12-31T20:00:00Z")
-const ctx = { now: DateTime.unsafeMake("2026-11-23T08:00:00Z"), community: junxin, actor: staff }
+const newYearsEve = DateTime.makeUnsafe("2026-12-31T20:00:00Z")
+const ctx = { now: DateTime.makeUnsafe("2026-11-23T08:00:00Z"), community: junxin, actor: staff }
 const id = (n: number) => ResidentId.make(`0190f0a0-0000-7000-8000-${String(n).padStart(12, "0")}`)
 const decode = (input: unknown): RegisterResidentInput => Schema.decodeUnknownSync(RegisterSchema)(input)
 
-const zhou = Either.getOrThrow(
+const zhou = Result.getOrThrow(
   ResidentRules.register(
     id(1),
     decode({
@@ -48,16 +48,16 @@ describe("register", () => {
 
   it("refuses a future birth year in the community's time zone", () => {
     const r = ResidentRules.register(id(2), decode({ displayName: "小明", birthYear: 2027 }), ctx)
-    expect(Either.isLeft(r) && r.left._tag === "InvalidInput" && r.left.field).toBe("birthYear")
+    expect(Result.isFailure(r) && r.failure._tag === "InvalidInput" && r.failure.field).toBe("birthYear")
     // on new year's eve in UTC it is already 2027 in Shanghai: allowed
-    expect(Either.isRight(ResidentRules.register(id(2), decode({ displayName: "小明", birthYear: 2027 }), { ...ctx, now: newYearsEve }))).toBe(true)
+    expect(Result.isSuccess(ResidentRules.register(id(2), decode({ displayName: "小明", birthYear: 2027 }), { ...ctx, now: newYearsEve }))).toBe(true)
   })
 
   it("refuses an unknown grid and health data without a health consent", () => {
     const grid = ResidentRules.register(id(3), decode({ displayName: "李", grid: "GL-09" }), ctx)
-    expect(Either.isLeft(grid) && grid.left.field).toBe("grid")
+    expect(Result.isFailure(grid) && grid.failure.field).toBe("grid")
     const health = ResidentRules.register(id(3), decode({ displayName: "李", health: { conditions: ["糖尿病"] } }), ctx)
-    expect(Either.isLeft(health) && health.left.field).toBe("health")
+    expect(Result.isFailure(health) && health.failure.field).toBe("health")
   })
 })
 
@@ -75,11 +75,11 @@ describe("transitions", () => {
         let current = zhou
         for (const step of plan) {
           const next = steps[step]!(current)
-          if (Either.isRight(next)) {
-            expect(next.right.version).toBe(current.version + 1)
-            current = next.right
+          if (Result.isSuccess(next)) {
+            expect(next.success.version).toBe(current.version + 1)
+            current = next.success
           } else {
-            expect(["InvalidInput", "InvalidTransition"]).toContain(next.left._tag)
+            expect(["InvalidInput", "InvalidTransition"]).toContain(next.failure._tag)
           }
         }
       })
@@ -87,7 +87,7 @@ describe("transitions", () => {
   })
 
   it("withdrawing the health consent deletes the health data", () => {
-    const after = Either.getOrThrow(ResidentRules.withdrawConsent(zhou, "health_data", ctx))
+    const after = Result.getOrThrow(ResidentRules.withdrawConsent(zhou, "health_data", ctx))
     expect(after.health).toBeNull()
     expect(ResidentRules.hasConsent(after, "health_data")).toBe(false)
     // the record of the consent stays, as evidence
@@ -95,38 +95,38 @@ describe("transitions", () => {
   })
 
   it("guardian links: no self, no cycle, adults only, and a guardian consent needs the link", () => {
-    const child = Either.getOrThrow(ResidentRules.register(id(10), decode({ displayName: "乐乐", birthYear: 2017, tags: ["child"] }), ctx))
-    const mother = Either.getOrThrow(ResidentRules.register(id(11), decode({ displayName: "陈静", birthYear: 1990, tags: ["parent"] }), ctx))
-    expect(Either.isLeft(ResidentRules.linkGuardian(child, child, ctx))).toBe(true)
-    expect(Either.isLeft(ResidentRules.linkGuardian(mother, child, ctx))).toBe(true) // a child cannot be a guardian
+    const child = Result.getOrThrow(ResidentRules.register(id(10), decode({ displayName: "乐乐", birthYear: 2017, tags: ["child"] }), ctx))
+    const mother = Result.getOrThrow(ResidentRules.register(id(11), decode({ displayName: "陈静", birthYear: 1990, tags: ["parent"] }), ctx))
+    expect(Result.isFailure(ResidentRules.linkGuardian(child, child, ctx))).toBe(true)
+    expect(Result.isFailure(ResidentRules.linkGuardian(mother, child, ctx))).toBe(true) // a child cannot be a guardian
     const noLink = ResidentRules.recordConsent(child, { purpose: "photos", grantedBy: { _tag: "Guardian", guardianId: mother.id } }, ctx)
-    expect(Either.isLeft(noLink)).toBe(true)
-    const linked = Either.getOrThrow(ResidentRules.linkGuardian(child, mother, ctx))
+    expect(Result.isFailure(noLink)).toBe(true)
+    const linked = Result.getOrThrow(ResidentRules.linkGuardian(child, mother, ctx))
     expect(linked.guardianIds).toEqual([mother.id])
-    expect(Either.isLeft(ResidentRules.linkGuardian(linked, mother, ctx))).toBe(true) // twice
-    expect(Either.isLeft(ResidentRules.linkGuardian(mother, linked, ctx))).toBe(true) // cycle
+    expect(Result.isFailure(ResidentRules.linkGuardian(linked, mother, ctx))).toBe(true) // twice
+    expect(Result.isFailure(ResidentRules.linkGuardian(mother, linked, ctx))).toBe(true) // cycle
     const byMother = { purpose: "photos" as const, grantedBy: { _tag: "Guardian" as const, guardianId: mother.id } }
-    expect(Either.isRight(ResidentRules.recordConsent(linked, byMother, ctx, mother))).toBe(true)
+    expect(Result.isSuccess(ResidentRules.recordConsent(linked, byMother, ctx, mother))).toBe(true)
     // the guardian must be given as loaded, and active
-    expect(Either.isLeft(ResidentRules.recordConsent(linked, byMother, ctx))).toBe(true)
-    const away = Either.getOrThrow(ResidentRules.deactivate(mother, ctx))
+    expect(Result.isFailure(ResidentRules.recordConsent(linked, byMother, ctx))).toBe(true)
+    const away = Result.getOrThrow(ResidentRules.deactivate(mother, ctx))
     const inactive = ResidentRules.recordConsent(linked, byMother, ctx, away)
-    expect(Either.isLeft(inactive) && inactive.left._tag === "InvalidInput" && inactive.left.field).toBe("grantedBy.guardianId")
+    expect(Result.isFailure(inactive) && inactive.failure._tag === "InvalidInput" && inactive.failure.field).toBe("grantedBy.guardianId")
   })
 
   it("a child under 14 cannot consent themself, at registration or later (PIPL art. 31)", () => {
     const self = [{ purpose: "photos", grantedBy: { _tag: "Self" } }]
     const atRegistration = ResidentRules.register(id(12), decode({ displayName: "乐乐", birthYear: 2013, consents: self }), ctx)
-    expect(Either.isLeft(atRegistration) && atRegistration.left.field).toBe("consents")
+    expect(Result.isFailure(atRegistration) && atRegistration.failure.field).toBe("consents")
     // 2012 turns 14 in 2026: may consent
-    expect(Either.isRight(ResidentRules.register(id(12), decode({ displayName: "小华", birthYear: 2012, consents: self }), ctx))).toBe(true)
-    const taggedChild = Either.getOrThrow(ResidentRules.register(id(13), decode({ displayName: "豆豆", tags: ["child"] }), ctx))
+    expect(Result.isSuccess(ResidentRules.register(id(12), decode({ displayName: "小华", birthYear: 2012, consents: self }), ctx))).toBe(true)
+    const taggedChild = Result.getOrThrow(ResidentRules.register(id(13), decode({ displayName: "豆豆", tags: ["child"] }), ctx))
     const later = ResidentRules.recordConsent(taggedChild, { purpose: "photos", grantedBy: { _tag: "Self" } }, ctx)
-    expect(Either.isLeft(later) && later.left._tag === "InvalidInput" && later.left.field).toBe("grantedBy")
+    expect(Result.isFailure(later) && later.failure._tag === "InvalidInput" && later.failure.field).toBe("grantedBy")
   })
 
   it("erase clears every personal field, keeps the id, and is final", () => {
-    const erased = Either.getOrThrow(ResidentRules.erase(zhou, ctx))
+    const erased = Result.getOrThrow(ResidentRules.erase(zhou, ctx))
     expect(erased.id).toBe(zhou.id)
     expect(erased.status).toBe("erased")
     expect(erased.displayName).toBe(ResidentRules.ERASED_NAME)
@@ -137,7 +137,7 @@ describe("transitions", () => {
     expect(erased.consents.every((c) => c.withdrawnAt !== null)).toBe(true)
     expect(JSON.stringify(Schema.encodeSync(Resident)(erased))).not.toMatch(/周赛群|南昌|1380574|高血压/)
     for (const next of [ResidentRules.erase(erased, ctx), ResidentRules.update(erased, { phone: "13800000000" }, ctx), ResidentRules.deactivate(erased, ctx)]) {
-      expect(Either.isLeft(next) && next.left._tag).toBe("InvalidTransition")
+      expect(Result.isFailure(next) && next.failure._tag).toBe("InvalidTransition")
     }
   })
 })
@@ -158,7 +158,7 @@ describe("projection", () => {
       expect(reduced.maskedPhone).toBeNull() // no contact_sharing consent
       expect(JSON.stringify(reduced)).not.toMatch(/高血压|13805741234/)
     }
-    const sharing = Either.getOrThrow(ResidentRules.recordConsent(zhou, { purpose: "contact_sharing", grantedBy: { _tag: "Self" } }, ctx))
+    const sharing = Result.getOrThrow(ResidentRules.recordConsent(zhou, { purpose: "contact_sharing", grantedBy: { _tag: "Self" } }, ctx))
     const masked = ResidentRules.project(volunteer, sharing, 2026)
     expect(masked?._tag === "Reduced" && masked.maskedPhone).toBe("138****1234")
   })

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { Clock, DateTime, Effect, Option } from "effect"
+import { Clock, Context, DateTime, Effect, Layer, Option } from "effect"
 import { authorize, CurrentActor } from "../kernel/Actor.js"
 import type { Community } from "../kernel/Community.js"
 import { CommunityRepo, ProvisionCommunityInput } from "../kernel/Community.js"
@@ -23,8 +23,8 @@ import { Transactor } from "../kernel/Transactor.js"
 import { decodeInput } from "../kernel/Validation.js"
 
 /** The communities service. */
-export class Communities extends Effect.Service<Communities>()("@commonweal/core/Communities", {
-  effect: Effect.gen(function* () {
+export class Communities extends Context.Service<Communities>()("@commonweal/core/Communities", {
+  make: Effect.gen(function* () {
     const repo = yield* CommunityRepo
     const transactor = yield* Transactor
     const outbox = yield* Outbox
@@ -38,7 +38,7 @@ export class Communities extends Effect.Service<Communities>()("@commonweal/core
         nameEn: valid.nameEn ?? null,
         timeZone: valid.timeZone,
         grids: valid.grids,
-        createdAt: DateTime.unsafeMake(now)
+        createdAt: DateTime.makeUnsafe(now)
       }))
 
     /** Inserts the community and its event, atomically. */
@@ -112,4 +112,7 @@ export class Communities extends Effect.Service<Communities>()("@commonweal/core
         })
     }
   })
-}) {}
+}) {
+  /** The service, built from the storage ports and `IdGenerator`. */
+  static readonly layer = Layer.effect(this, this.make)
+}

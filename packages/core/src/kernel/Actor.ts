@@ -35,14 +35,14 @@ import { CommunityId, ResidentId } from "./Ids.js"
  * - `volunteer`: volunteers and community talents: a reduced view, for matching.
  * - `resident`: a resident (or guardian) acting for themself and their wards.
  */
-export const Role = Schema.Literal("admin", "staff", "grid_worker", "volunteer", "resident")
+export const Role = Schema.Literals(["admin", "staff", "grid_worker", "volunteer", "resident"])
 /** The roles an actor can hold. */
 export type Role = typeof Role.Type
 
 /** An authenticated subject acting in one community. */
 export const Actor = Schema.Struct({
   /** Stable subject id of the account (a staff account name, or the resident id). */
-  subject: Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(200)),
+  subject: Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(200)),
   /** The community the actor acts in. */
   communityId: CommunityId,
   /** The roles held in that community. */
@@ -54,7 +54,7 @@ export const Actor = Schema.Struct({
 export type Actor = typeof Actor.Type
 
 /** The actor of the current command or query. Transports provide it per request. */
-export class CurrentActor extends Context.Tag("@commonweal/core/CurrentActor")<CurrentActor, Actor>() {}
+export class CurrentActor extends Context.Service<CurrentActor, Actor>()("@commonweal/core/CurrentActor") {}
 
 /**
  * The permissions services check. Named `domain:action`.

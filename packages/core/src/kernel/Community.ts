@@ -10,27 +10,29 @@ import { Context, DateTime, Effect, Option, Schema } from "effect"
 import type { Conflict } from "./Errors.js"
 import { CommunityId } from "./Ids.js"
 
+/** Text with no leading or trailing spaces and at least one character. */
+export const NonEmptyTrimmed = Schema.Trimmed.check(Schema.isNonEmpty({ message: "must not be empty / 不能为空" }))
+
 /** An IANA time zone name that this runtime knows, e.g. `Asia/Shanghai`. */
-export const TimeZone = Schema.String.pipe(
-  Schema.filter((name) =>
+export const TimeZone = Schema.String.check(
+  Schema.makeFilter((name: string) =>
     Option.isSome(DateTime.zoneMakeNamed(name)) || "must be an IANA time zone such as Asia/Shanghai / 时区无效"
   )
 )
 
 /** A grid code, unique in its community: letters, digits and dashes, e.g. `JX-03`. */
-export const GridCode = Schema.String.pipe(
-  Schema.pattern(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, {
-    message: () => "must be 1-32 letters, digits or dashes / 网格编号格式无效"
-  }),
-  Schema.brand("GridCode")
-)
+export const GridCode = Schema.String.check(
+  Schema.isPattern(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, {
+    message: "must be 1-32 letters, digits or dashes / 网格编号格式无效"
+  })
+).pipe(Schema.brand("GridCode"))
 /** A grid code, unique in its community. */
 export type GridCode = typeof GridCode.Type
 
 /** A grid (网格): a small area of the community with its own grid worker. */
 export const Grid = Schema.Struct({
   code: GridCode,
-  name: Schema.NonEmptyTrimmedString
+  name: NonEmptyTrimmed
 })
 /** A grid (网格). */
 export type Grid = typeof Grid.Type
@@ -39,12 +41,12 @@ export type Grid = typeof Grid.Type
 export const Community = Schema.Struct({
   id: CommunityId,
   /** The name residents use, in Chinese: 君馨社区. */
-  name: Schema.NonEmptyTrimmedString,
+  name: NonEmptyTrimmed,
   /** An English or pinyin name for integrators: Junxin Community. */
   nameEn: Schema.NullOr(Schema.String),
   timeZone: TimeZone,
   grids: Schema.Array(Grid),
-  createdAt: Schema.DateTimeUtc
+  createdAt: Schema.DateTimeUtcFromString
 })
 /** A community: the tenant. */
 export type Community = typeof Community.Type
@@ -53,11 +55,11 @@ export type Community = typeof Community.Type
 export const ProvisionCommunityInput = Schema.Struct({
   /** Chosen id (for idempotent seeding); a fresh one when omitted. */
   id: Schema.optional(CommunityId),
-  name: Schema.NonEmptyTrimmedString,
+  name: NonEmptyTrimmed,
   nameEn: Schema.optional(Schema.String),
   timeZone: TimeZone,
-  grids: Schema.Array(Grid).pipe(
-    Schema.filter((grids) =>
+  grids: Schema.Array(Grid).check(
+    Schema.makeFilter((grids: ReadonlyArray<Grid>) =>
       new Set(grids.map((g) => g.code)).size === grids.length || "grid codes must be unique / 网格编号不能重复"
     )
   )
@@ -66,7 +68,7 @@ export const ProvisionCommunityInput = Schema.Struct({
 export type ProvisionCommunityInput = typeof ProvisionCommunityInput.Type
 
 /** The storage port for communities. */
-export class CommunityRepo extends Context.Tag("@commonweal/core/CommunityRepo")<
+export class CommunityRepo extends Context.Service<
   CommunityRepo,
   {
     /** Stores a new community; `Conflict` (duplicate) when the id exists. */
@@ -76,4 +78,4 @@ export class CommunityRepo extends Context.Tag("@commonweal/core/CommunityRepo")
     /** All communities, ordered by id. */
     readonly list: () => Effect.Effect<ReadonlyArray<Community>>
   }
->() {}
+>()("@commonweal/core/CommunityRepo") {}

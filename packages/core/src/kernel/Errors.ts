@@ -74,7 +74,7 @@ export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInp
 }
 
 /** Why a write conflicted. */
-export const ConflictReason = Schema.Literal("stale_version", "duplicate")
+export const ConflictReason = Schema.Literals(["stale_version", "duplicate"])
 /** Why a write conflicted. */
 export type ConflictReason = typeof ConflictReason.Type
 

@@ -26,7 +26,7 @@ export const DomainEvent = Schema.Struct({
   aggregateId: Schema.String,
   /** The aggregate's version after the change. */
   aggregateVersion: Schema.Int,
-  occurredAt: Schema.DateTimeUtc,
+  occurredAt: Schema.DateTimeUtcFromString,
   /** The subject of the actor who caused it. */
   actor: Schema.String,
   payload: Schema.Unknown
@@ -50,7 +50,7 @@ export type StoredEvent = typeof StoredEvent.Type
  * The outbox port: an append-only log of domain events. Adapters write it in the caller's
  * transaction (see `Transactor`).
  */
-export class Outbox extends Context.Tag("@commonweal/core/Outbox")<
+export class Outbox extends Context.Service<
   Outbox,
   {
     /** Appends events in order, in the current transaction. */
@@ -65,14 +65,14 @@ export class Outbox extends Context.Tag("@commonweal/core/Outbox")<
       limit: number
     ) => Effect.Effect<ReadonlyArray<StoredEvent>>
   }
->() {}
+>()("@commonweal/core/Outbox") {}
 
 /**
  * Wraps a domain event (a tagged struct) in an envelope: a fresh id, the time from `Clock`,
  * and the acting subject. `schema` encodes the payload to its JSON form.
  */
 export const makeEvent = <A extends { readonly _tag: string }, I>(
-  schema: Schema.Schema<A, I>,
+  schema: Schema.Codec<A, I>,
   params: {
     readonly actor: Actor
     readonly aggregateType: string
@@ -85,7 +85,7 @@ export const makeEvent = <A extends { readonly _tag: string }, I>(
     const ids = yield* IdGenerator
     const id = EventId.make(yield* ids.next)
     const now = yield* Clock.currentTimeMillis
-    const payload = yield* Schema.encode(schema)(params.event).pipe(Effect.orDie)
+    const payload = yield* Schema.encodeEffect(schema)(params.event).pipe(Effect.orDie)
     return {
       id,
       communityId: params.actor.communityId,
@@ -93,7 +93,7 @@ export const makeEvent = <A extends { readonly _tag: string }, I>(
       aggregateType: params.aggregateType,
       aggregateId: params.aggregateId,
       aggregateVersion: params.aggregateVersion,
-      occurredAt: DateTime.unsafeMake(now),
+      occurredAt: DateTime.makeUnsafe(now),
       actor: params.actor.subject,
       payload
     }

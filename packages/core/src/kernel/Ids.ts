@@ -26,8 +26,8 @@ import { Clock, Context, Effect, Layer, Ref, Schema } from "effect"
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 
 /** A lower-case UUIDv7 string. */
-export const Uuid7 = Schema.String.pipe(
-  Schema.pattern(UUID_V7, { message: () => "must be a UUIDv7 string / 必须是 UUIDv7 格式的编号" })
+export const Uuid7 = Schema.String.check(
+  Schema.isPattern(UUID_V7, { message: "must be a UUIDv7 string / 必须是 UUIDv7 格式的编号" })
 )
 
 /** Identifies a community (the tenant: 君馨社区, 顾里小站 …). */
@@ -94,13 +94,13 @@ const formatMonotonic = (state: MonotonicState, random: Uint8Array): string => {
  * Makes new ids. Services depend on this rather than on a random source so that tests are
  * deterministic.
  */
-export class IdGenerator extends Context.Tag("@commonweal/core/IdGenerator")<
+export class IdGenerator extends Context.Service<
   IdGenerator,
   {
     /** A fresh UUIDv7 string; brand it with the id schema you need (`ResidentId.make(id)`). */
     readonly next: Effect.Effect<string>
   }
->() {
+>()("@commonweal/core/IdGenerator") {
   /**
    * Random ids from the Web Crypto source (`globalThis.crypto`), timed by Effect's `Clock`, and
    * strictly increasing within one generator (RFC 9562 method 1: a 12-bit counter in `rand_a`

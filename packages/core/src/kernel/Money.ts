@@ -1,8 +1,8 @@
 /**
  * Money as integer minor units (fen) with a currency.
  *
- * Amounts are safe integers; every operation is checked and returns an `Either` that is a
- * `Left(InvalidInput)` on overflow or on mixing currencies, never a wrong number. Splitting
+ * Amounts are safe integers; every operation is checked and returns a `Result` that is a
+ * `Failure(InvalidInput)` on overflow or on mixing currencies, never a wrong number. Splitting
  * never loses or invents a fen: `allocate` uses the largest-remainder method, and ties in the
  * remainder go to the **earlier** share (lower index), so the result is deterministic.
  *
@@ -11,12 +11,12 @@
  * import { Money } from "@commonweal/core"
  *
  * const fee = Money.cny(10_000)                          // 100.00 元
- * const parts = Money.allocate(fee, [1, 1, 1])          // Right([3334, 3333, 3333] fen)
+ * const parts = Money.allocate(fee, [1, 1, 1])          // Success([3334, 3333, 3333] fen)
  * ```
  *
  * @module
  */
-import { Either, Schema } from "effect"
+import { Result, Schema } from "effect"
 import { InvalidInput } from "./Errors.js"
 
 /** ISO 4217 currency code. The communities here use CNY. */
@@ -25,8 +25,8 @@ export const Currency = Schema.Literal("CNY")
 export type Currency = typeof Currency.Type
 
 /** A safe integer number of minor units (fen). May be negative (a debit, a correction). */
-export const MinorUnits = Schema.Int.pipe(
-  Schema.filter((n) => Number.isSafeInteger(n) || "must be a safe integer of fen / 金额超出范围")
+export const MinorUnits = Schema.Int.check(
+  Schema.makeFilter((n: number) => Number.isSafeInteger(n) || "must be a safe integer of fen / 金额超出范围")
 )
 
 /** An amount of money: integer minor units plus currency. */
@@ -39,44 +39,44 @@ export type Money = typeof Money.Type
 
 const overflow = (op: string) => InvalidInput.of("amount", `${op} overflows the safe integer range / 金额计算溢出`)
 
-const checked = (n: number, op: string): Either.Either<number, InvalidInput> =>
-  Number.isSafeInteger(n) ? Either.right(n) : Either.left(overflow(op))
+const checked = (n: number, op: string): Result.Result<number, InvalidInput> =>
+  Number.isSafeInteger(n) ? Result.succeed(n) : Result.fail(overflow(op))
 
 /** An amount in yuan-fen: `cny(150)` is 1.50 元. Throws nothing; an unsafe amount is caught by `make`. */
 export const cny = (fen: number): Money => ({ amount: fen, currency: "CNY" })
 
 /** Validates an amount: a safe integer in a known currency. */
-export const make = (amount: number, currency: Currency = "CNY"): Either.Either<Money, InvalidInput> =>
+export const make = (amount: number, currency: Currency = "CNY"): Result.Result<Money, InvalidInput> =>
   Number.isSafeInteger(amount)
-    ? Either.right({ amount, currency })
-    : Either.left(InvalidInput.of("amount", "must be a safe integer number of fen / 金额必须为整数（分）"))
+    ? Result.succeed({ amount, currency })
+    : Result.fail(InvalidInput.of("amount", "must be a safe integer number of fen / 金额必须为整数（分）"))
 
-const sameCurrency = (a: Money, b: Money): Either.Either<Currency, InvalidInput> =>
+const sameCurrency = (a: Money, b: Money): Result.Result<Currency, InvalidInput> =>
   a.currency === b.currency
-    ? Either.right(a.currency)
-    : Either.left(InvalidInput.of("currency", `cannot mix ${a.currency} and ${b.currency} / 币种不一致`))
+    ? Result.succeed(a.currency)
+    : Result.fail(InvalidInput.of("currency", `cannot mix ${a.currency} and ${b.currency} / 币种不一致`))
 
 /** `a + b`, checked. */
-export const add = (a: Money, b: Money): Either.Either<Money, InvalidInput> =>
-  Either.flatMap(sameCurrency(a, b), (currency) =>
-    Either.map(checked(a.amount + b.amount, "add"), (amount) => ({ amount, currency })))
+export const add = (a: Money, b: Money): Result.Result<Money, InvalidInput> =>
+  Result.flatMap(sameCurrency(a, b), (currency) =>
+    Result.map(checked(a.amount + b.amount, "add"), (amount) => ({ amount, currency })))
 
 /** `a - b`, checked. */
-export const subtract = (a: Money, b: Money): Either.Either<Money, InvalidInput> =>
-  Either.flatMap(sameCurrency(a, b), (currency) =>
-    Either.map(checked(a.amount - b.amount, "subtract"), (amount) => ({ amount, currency })))
+export const subtract = (a: Money, b: Money): Result.Result<Money, InvalidInput> =>
+  Result.flatMap(sameCurrency(a, b), (currency) =>
+    Result.map(checked(a.amount - b.amount, "subtract"), (amount) => ({ amount, currency })))
 
 /** `a × n` for an integer factor (e.g. a piece rate times a count), checked. */
-export const multiply = (a: Money, factor: number): Either.Either<Money, InvalidInput> =>
+export const multiply = (a: Money, factor: number): Result.Result<Money, InvalidInput> =>
   Number.isSafeInteger(factor)
-    ? Either.map(checked(a.amount * factor, "multiply"), (amount) => ({ amount, currency: a.currency }))
-    : Either.left(InvalidInput.of("factor", "must be an integer / 倍数必须为整数"))
+    ? Result.map(checked(a.amount * factor, "multiply"), (amount) => ({ amount, currency: a.currency }))
+    : Result.fail(InvalidInput.of("factor", "must be an integer / 倍数必须为整数"))
 
 /** The sum of many amounts of one currency, checked. An empty list sums to zero CNY. */
-export const sum = (items: ReadonlyArray<Money>, currency: Currency = "CNY"): Either.Either<Money, InvalidInput> =>
-  items.reduce<Either.Either<Money, InvalidInput>>(
-    (acc, m) => Either.flatMap(acc, (a) => add(a, m)),
-    Either.right({ amount: 0, currency })
+export const sum = (items: ReadonlyArray<Money>, currency: Currency = "CNY"): Result.Result<Money, InvalidInput> =>
+  items.reduce<Result.Result<Money, InvalidInput>>(
+    (acc, m) => Result.flatMap(acc, (a) => add(a, m)),
+    Result.succeed({ amount: 0, currency })
   )
 
 /**
@@ -94,14 +94,14 @@ export const sum = (items: ReadonlyArray<Money>, currency: Currency = "CNY"): Ei
 export const allocate = (
   total: Money,
   weights: ReadonlyArray<number>
-): Either.Either<ReadonlyArray<Money>, InvalidInput> => {
-  if (weights.length === 0) return Either.left(InvalidInput.of("weights", "must not be empty / 权重不能为空"))
+): Result.Result<ReadonlyArray<Money>, InvalidInput> => {
+  if (weights.length === 0) return Result.fail(InvalidInput.of("weights", "must not be empty / 权重不能为空"))
   if (weights.some((w) => !Number.isSafeInteger(w) || w < 0)) {
-    return Either.left(InvalidInput.of("weights", "must be non-negative integers / 权重必须为非负整数"))
+    return Result.fail(InvalidInput.of("weights", "must be non-negative integers / 权重必须为非负整数"))
   }
   const weightSum = weights.reduce((a, b) => a + b, 0)
-  if (!Number.isSafeInteger(weightSum)) return Either.left(overflow("allocate"))
-  if (weightSum === 0) return Either.left(InvalidInput.of("weights", "must not all be zero / 权重不能全为零"))
+  if (!Number.isSafeInteger(weightSum)) return Result.fail(overflow("allocate"))
+  if (weightSum === 0) return Result.fail(InvalidInput.of("weights", "must not all be zero / 权重不能全为零"))
   const sign = total.amount < 0 ? -1 : 1
   const abs = BigInt(Math.abs(total.amount))
   const W = BigInt(weightSum)
@@ -118,7 +118,7 @@ export const allocate = (
     shares[i] = shares[i]! + 1n
     left -= 1n
   }
-  return Either.right(shares.map((s) => ({ amount: sign * Number(s), currency: total.currency })))
+  return Result.succeed(shares.map((s) => ({ amount: sign * Number(s), currency: total.currency })))
 }
 
 /** Formats for people: `¥12.34`. */

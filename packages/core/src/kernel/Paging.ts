@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { Either, Schema } from "effect"
+import { Result, Schema } from "effect"
 import { InvalidInput } from "./Errors.js"
 
 /** Default page size. */
@@ -23,8 +23,8 @@ export const DEFAULT_LIMIT = 50
 export const MAX_LIMIT = 200
 
 /** A page size: an integer from 1 to {@link MAX_LIMIT}. */
-export const Limit = Schema.Int.pipe(
-  Schema.between(1, MAX_LIMIT, { message: () => `must be an integer from 1 to ${MAX_LIMIT} / 每页条数须在 1 到 ${MAX_LIMIT} 之间` })
+export const Limit = Schema.Int.check(
+  Schema.isBetween({ minimum: 1, maximum: MAX_LIMIT }, { message: `must be an integer from 1 to ${MAX_LIMIT} / 每页条数须在 1 到 ${MAX_LIMIT} 之间` })
 )
 
 /** What a caller asks for: where to continue, and how many. */
@@ -36,7 +36,7 @@ export const PageRequest = Schema.Struct({
 export type PageRequest = typeof PageRequest.Type
 
 /** A page of items and the cursor for the next page (`null` on the last page). */
-export const Page = <A, I, R>(item: Schema.Schema<A, I, R>) =>
+export const Page = <S extends Schema.Top>(item: S) =>
   Schema.Struct({
     items: Schema.Array(item),
     nextCursor: Schema.NullOr(Schema.String)
@@ -67,19 +67,19 @@ const fromBase64Url = (text: string): string | undefined => {
 export const encodeCursor = (key: string): string => toBase64Url(JSON.stringify({ k: key }))
 
 /** Decodes a cursor made by {@link encodeCursor}; a tampered or foreign cursor is `InvalidInput` on `cursor`. */
-export const decodeCursor = (cursor: string): Either.Either<string, InvalidInput> => {
+export const decodeCursor = (cursor: string): Result.Result<string, InvalidInput> => {
   const json = fromBase64Url(cursor)
   if (json !== undefined) {
     try {
       const parsed: unknown = JSON.parse(json)
       if (typeof parsed === "object" && parsed !== null && "k" in parsed && typeof parsed.k === "string") {
-        return Either.right(parsed.k)
+        return Result.succeed(parsed.k)
       }
     } catch {
       // fall through
     }
   }
-  return Either.left(InvalidInput.of("cursor", "is not a cursor from this list / 分页游标无效"))
+  return Result.fail(InvalidInput.of("cursor", "is not a cursor from this list / 分页游标无效"))
 }
 
 /** The resolved request a repository sees: the key to continue after, and the page size. */
@@ -89,13 +89,13 @@ export interface Window {
 }
 
 /** Resolves a request: decodes the cursor and applies the default limit. */
-export const window = (request: PageRequest | undefined): Either.Either<Window, InvalidInput> => {
+export const window = (request: PageRequest | undefined): Result.Result<Window, InvalidInput> => {
   const limit = request?.limit ?? DEFAULT_LIMIT
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    return Either.left(InvalidInput.of("limit", `must be an integer from 1 to ${MAX_LIMIT} / 每页条数须在 1 到 ${MAX_LIMIT} 之间`))
+    return Result.fail(InvalidInput.of("limit", `must be an integer from 1 to ${MAX_LIMIT} / 每页条数须在 1 到 ${MAX_LIMIT} 之间`))
   }
-  if (request?.cursor === undefined || request.cursor === "") return Either.right({ after: undefined, limit })
-  return Either.map(decodeCursor(request.cursor), (after) => ({ after, limit }))
+  if (request?.cursor === undefined || request.cursor === "") return Result.succeed({ after: undefined, limit })
+  return Result.map(decodeCursor(request.cursor), (after) => ({ after, limit }))
 }
 
 /**

@@ -27,10 +27,10 @@
 import { Context, type Effect } from "effect"
 
 /** Runs effects atomically. */
-export class Transactor extends Context.Tag("@commonweal/core/Transactor")<
+export class Transactor extends Context.Service<
   Transactor,
   {
     /** Runs `effect` in a transaction: commit on success, roll back on failure, defect or interruption. */
     readonly withTransaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   }
->() {}
+>()("@commonweal/core/Transactor") {}

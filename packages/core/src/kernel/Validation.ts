@@ -5,74 +5,189 @@
  * TypeScript type does not stop `"abc"` from being passed as a phone number. A failure names
  * the offending field by its path (`languages.0.language`), and every issue found is listed.
  *
+ * Messages are for people: a schema's own `message` annotation (bilingual in commonweal's
+ * schemas) is used as it is; where a schema has none, the message says what was expected in
+ * English and Chinese. A message never repeats the value that was given, because values may be
+ * personal data and errors are logged and stored.
+ *
  * @module
  */
-import { Effect, ParseResult, Schema } from "effect"
+import { Effect, Schema } from "effect"
+import type { SchemaAST, SchemaIssue } from "effect"
+import type { InputIssue } from "./Errors.js"
 import { InvalidInput } from "./Errors.js"
 
-/** Converts a `ParseError` into an `InvalidInput` with one issue per failing path. */
-export const toInvalidInput = (error: ParseResult.ParseError): InvalidInput => {
-  const raw = ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
-    field: issue.path.map(String).join(".") || "input",
-    message: issue.message
-  }))
-  // a failed choice among literals reports one issue per literal: say it once, listing them
-  const choices = new Map<string, Array<string>>()
-  for (const issue of raw) {
-    const literal = /^Expected "([^"]*)"(?:, actual\b|$)/.exec(issue.message)
-    if (literal) choices.set(issue.field, [...(choices.get(issue.field) ?? []), literal[1]!])
-  }
-  const issues = raw.flatMap((issue) => {
-    const options = choices.get(issue.field)
-    if (options === undefined || options.length < 2 || !/^Expected "/.test(issue.message)) {
-      return [{ field: issue.field, message: humanMessage(issue.message) }]
+const INVALID = "is invalid / 输入无效"
+
+/** A bilingual message for "expected a value of this schema", without the value. */
+const expected = (ast: SchemaAST.AST): string => {
+  const own = ast.annotations?.["message"]
+  if (typeof own === "string") return own
+  switch (ast._tag) {
+    case "String":
+    case "TemplateLiteral":
+      return "must be text / 须为文本"
+    case "Number":
+      return "must be a number / 须为数字"
+    case "Boolean":
+      return "must be true or false / 须为 true 或 false"
+    case "Arrays":
+      return "must be a list / 须为列表"
+    case "Objects":
+      return "must be an object / 须为对象"
+    case "Null":
+      return "must be null / 须为 null"
+    case "Literal":
+      return `must be ${String(ast.literal)} / 须为 ${String(ast.literal)}`
+    case "Union": {
+      const literals = literalsOf(ast)
+      if (literals !== undefined) return `must be one of ${literals.join(", ")} / 须为以下之一：${literals.join("、")}`
+      const tags = tagsOf(ast)
+      if (tags !== undefined) return `must have _tag ${tags.join(" or ")} / _tag 须为 ${tags.join(" 或 ")}`
+      // `X | null` or `X | undefined` says what X expects
+      const meaningful = ast.types.filter((t) => t._tag !== "Null" && t._tag !== "Undefined")
+      return meaningful.length === 1 ? expected(meaningful[0]!) : INVALID
     }
-    if (options[0] !== /^Expected "([^"]*)"/.exec(issue.message)?.[1]) return []
-    return [{ field: issue.field, message: `must be one of ${options.join(", ")} / 须为以下之一：${options.join("、")}` }]
-  })
-  // an optional or nullable field's schema is `X | undefined` (or `X | null`): when X fails, the
-  // union also reports "Expected undefined"/"Expected null"; that says nothing when another issue
-  // names the same field or one inside it
-  const noise = (issue: { field: string; message: string }) =>
-    /^Expected (undefined|null)\b/.test(issue.message) &&
-    issues.some((o) => o !== issue && (o.field === issue.field || o.field.startsWith(`${issue.field}.`)))
-  const useful = issues.filter((issue) => !noise(issue))
-  // one issue per field and message (a failed choice among literals reports once, see the schemas)
+    case "Declaration":
+      return /DateTime/i.test(String(ast.annotations?.["expected"] ?? ast.annotations?.["identifier"] ?? ""))
+        ? "must be an ISO 8601 date-time / 须为 ISO 8601 日期时间"
+        : INVALID
+    default:
+      return INVALID
+  }
+}
+
+/** The values of a union of literals, or `undefined` when it is another kind of union. */
+const literalsOf = (ast: SchemaAST.Union): ReadonlyArray<string> | undefined => {
+  const values: Array<string> = []
+  for (const member of ast.types) {
+    if (member._tag === "Literal") values.push(String(member.literal))
+    else if (member._tag === "Union") {
+      const nested = literalsOf(member)
+      if (nested === undefined) return undefined
+      values.push(...nested)
+    } else return undefined
+  }
+  return values
+}
+
+/** The `_tag`s of a union of tagged structs, or `undefined` when it is another kind of union. */
+const tagsOf = (ast: SchemaAST.Union): ReadonlyArray<string> | undefined => {
+  const tags: Array<string> = []
+  for (const member of ast.types) {
+    const tag = member._tag === "Objects" ? member.propertySignatures.find((p) => p.name === "_tag") : undefined
+    if (tag === undefined || tag.type._tag !== "Literal") return undefined
+    tags.push(String(tag.type.literal))
+  }
+  return tags
+}
+
+/** Chinese for the `expected` texts of Effect's built-in checks. */
+const expectedInChinese: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => string]> = [
+  [/^a value between (\S+) and (\S+)$/, (m) => `须在 ${m[1]} 到 ${m[2]} 之间`],
+  [/^a value greater than or equal to (\S+)$/, (m) => `须不小于 ${m[1]}`],
+  [/^a value less than or equal to (\S+)$/, (m) => `须不大于 ${m[1]}`],
+  [/^a value with a length of at least (\d+)$/, (m) => (m[1] === "1" ? "不能为空" : `长度须至少为 ${m[1]}`)],
+  [/^a value with a length of at most (\d+)$/, (m) => `长度最多为 ${m[1]}`],
+  [/^an integer$/, () => "须为整数"],
+  [/^a finite number$/, () => "须为有限数值"]
+]
+
+/** A filter's failure: its own message, else what its `expected` annotation says, else generic. */
+const filterMessage = (issue: SchemaIssue.Filter): string => {
+  const own = issue.filter.annotations?.message
+  if (typeof own === "string") return own
+  const inner = issue.issue._tag === "InvalidValue" ? issue.issue.annotations?.message : undefined
+  if (typeof inner === "string") return inner
+  const what = issue.filter.annotations?.expected
+  if (typeof what !== "string") return INVALID
+  for (const [pattern, chinese] of expectedInChinese) {
+    const m = pattern.exec(what)
+    if (m !== null) return `must be ${what} / ${chinese(m)}`
+  }
+  return `must be ${what} / 输入无效`
+}
+
+/** Flattens an issue tree into one `{ field, message }` per failure. */
+const flatten = (issue: SchemaIssue.Issue, path: ReadonlyArray<PropertyKey>, out: Array<InputIssue>): void => {
+  const field = path.map(String).join(".") || "input"
+  switch (issue._tag) {
+    case "Pointer":
+      return flatten(issue.issue, [...path, ...issue.path], out)
+    case "Encoding":
+      // a failed transformation (a string that is not a date-time, say): report the inner issue
+      return flatten(issue.issue, path, out)
+    case "Composite":
+      for (const inner of issue.issues) flatten(inner, path, out)
+      return
+    case "Filter":
+      // a filter that reports its own issue (with a path and a message) is flattened
+      if (typeof issue.filter.annotations?.message !== "string" && issue.issue._tag !== "InvalidValue") {
+        return flatten(issue.issue, path, out)
+      }
+      out.push({ field, message: filterMessage(issue) })
+      return
+    case "AnyOf":
+      if (issue.issues.length > 0) {
+        for (const inner of issue.issues) flatten(inner, path, out)
+        return
+      }
+      out.push({ field, message: expected(issue.ast) })
+      return
+    case "InvalidType":
+      out.push({ field, message: expected(issue.ast) })
+      return
+    case "InvalidValue": {
+      const own = issue.annotations?.message
+      out.push({ field, message: typeof own === "string" ? own : INVALID })
+      return
+    }
+    case "MissingKey": {
+      const own = issue.annotations?.messageMissingKey
+      out.push({ field, message: typeof own === "string" ? own : "is required / 必填项" })
+      return
+    }
+    case "UnexpectedKey":
+      out.push({ field, message: "is not a known field / 不认识的字段" })
+      return
+    case "OneOf":
+      out.push({ field, message: "matches more than one form / 输入有歧义" })
+      return
+    case "Forbidden":
+      out.push({ field, message: INVALID })
+      return
+  }
+}
+
+/** Converts a schema failure into an `InvalidInput` with one issue per failing field and message. */
+export const toInvalidInput = (error: Schema.SchemaError | SchemaIssue.Issue): InvalidInput => {
+  const all: Array<InputIssue> = []
+  flatten("issue" in error && error._tag === "SchemaError" ? error.issue : (error as SchemaIssue.Issue), [], all)
   const seen = new Set<string>()
-  const unique = useful.filter((issue) => {
+  const unique = all.filter((issue) => {
     const key = `${issue.field}\u0000${issue.message}`
     if (seen.has(key)) return false
     seen.add(key)
     return true
   })
-  return InvalidInput.many(unique.length > 0 ? unique : issues)
-}
-
-const defaultMessages: ReadonlyArray<readonly [RegExp, string]> = [
-  [/^is missing$/, "is required / 必填项"],
-  [/^Expected number\b/, "must be a number / 须为数字"],
-  [/^Expected string\b/, "must be text / 须为文本"],
-  [/^Expected (an )?integer\b/, "must be an integer / 须为整数"],
-  [/^Expected (ReadonlyArray|Array|an array)\b/, "must be a list / 须为列表"],
-  [/^Expected boolean\b/, "must be true or false / 须为 true 或 false"],
-  [/^is unexpected\b/, "is not a known field / 不认识的字段"]
-]
-
-/**
- * Makes a schema's message fit for people: never echoes the value (`, actual "…"` is cut,
- * as values may be personal data and errors are logged and stored), and always carries
- * Chinese (the schemas' own messages do; Effect's defaults get a translation).
- */
-const humanMessage = (message: string): string => {
-  const withoutValue = message.replace(/,\s*actual\b[\s\S]*$/, "").replace(/^Unable to decode [\s\S]*? into /, "cannot be read as ")
-  for (const [pattern, text] of defaultMessages) if (pattern.test(withoutValue)) return text
-  return /[\u4e00-\u9fff]/.test(withoutValue) ? withoutValue : `${withoutValue} / 输入无效`
+  return InvalidInput.many(unique)
 }
 
 /** Checks a typed value against the schema's type side (refinements included). */
-export const validateInput = <A, I, R>(schema: Schema.Schema<A, I, R>) => (value: A): Effect.Effect<A, InvalidInput, R> =>
-  Schema.validate(schema)(value, { errors: "all" }).pipe(Effect.mapError(toInvalidInput))
+export const validateInput = <S extends Schema.Top>(schema: S) => {
+  const decode = Schema.decodeUnknownEffect(Schema.toType(schema))
+  return (value: S["Type"]): Effect.Effect<S["Type"], InvalidInput, S["DecodingServices"]> =>
+    decode(value, { errors: "all" }).pipe(Effect.mapError(toInvalidInput)) as Effect.Effect<
+      S["Type"],
+      InvalidInput,
+      S["DecodingServices"]
+    >
+}
 
 /** Decodes an unknown value (e.g. a parsed JSON body) with the schema. */
-export const decodeInput = <A, I, R>(schema: Schema.Schema<A, I, R>) => (value: unknown): Effect.Effect<A, InvalidInput, R> =>
-  Schema.decodeUnknown(schema)(value, { errors: "all" }).pipe(Effect.mapError(toInvalidInput))
+export const decodeInput = <S extends Schema.Top>(schema: S) => {
+  const decode = Schema.decodeUnknownEffect(schema)
+  return (value: unknown): Effect.Effect<S["Type"], InvalidInput, S["DecodingServices"]> =>
+    decode(value, { errors: "all" }).pipe(Effect.mapError(toInvalidInput))
+}
+

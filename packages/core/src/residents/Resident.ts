@@ -9,12 +9,12 @@
  *
  * @module
  */
-import { Schema } from "effect"
+import { Effect, Schema } from "effect"
 import { GridCode } from "../kernel/Community.js"
 import { CommunityId, HouseholdId, ResidentId } from "../kernel/Ids.js"
 
 /** What a resident is to the community. Several may apply. */
-export const ResidentTag = Schema.Literal(
+export const ResidentTag = Schema.Literals([
   "migrant_elderly", // 随迁老人 / 老漂族
   "child", // 儿童
   "caregiver", // 照护者
@@ -28,7 +28,7 @@ export const ResidentTag = Schema.Literal(
   "workshop_member", // 馨工坊成员
   "staff", // 社工 / 工作人员
   "grid_worker" // 网格员
-)
+])
 /** What a resident is to the community. */
 export type ResidentTag = typeof ResidentTag.Type
 
@@ -75,16 +75,16 @@ export const languageNames = {
 } as const
 
 /** A language code from {@link languageNames}. */
-export const LanguageCode = Schema.Literal(
-  ...(Object.keys(languageNames) as [keyof typeof languageNames, ...Array<keyof typeof languageNames>])
-).annotations({
-  message: () => ({ message: `must be one of ${Object.keys(languageNames).join(", ")} / 语言代码无效`, override: true })
+export const LanguageCode = Schema.Literals(
+  Object.keys(languageNames) as [keyof typeof languageNames, ...Array<keyof typeof languageNames>]
+).annotate({
+  message: `must be one of ${Object.keys(languageNames).join(", ")} / 语言代码无效`
 })
 /** A language code. */
 export type LanguageCode = typeof LanguageCode.Type
 
 /** How well someone speaks a language. */
-export const Proficiency = Schema.Literal("native", "fluent", "conversational", "basic")
+export const Proficiency = Schema.Literals(["native", "fluent", "conversational", "basic"])
 /** How well someone speaks a language. */
 export type Proficiency = typeof Proficiency.Type
 
@@ -92,7 +92,7 @@ export type Proficiency = typeof Proficiency.Type
 export const LanguageSkill = Schema.Struct({
   language: LanguageCode,
   /** The dialect, as people name it: 南昌话, 宁波话, 赣州客家话. */
-  dialect: Schema.optional(Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(40))),
+  dialect: Schema.optional(Schema.Trim.check(Schema.isMinLength(1), Schema.isMaxLength(40))),
   proficiency: Proficiency
 })
 /** A language (and optionally a dialect of it) a resident speaks. */
@@ -110,9 +110,9 @@ export const provinceNames = {
 } as const
 
 /** A province key from {@link provinceNames}, e.g. `jiangxi`. */
-export const Province = Schema.Literal(
-  ...(Object.keys(provinceNames) as [keyof typeof provinceNames, ...Array<keyof typeof provinceNames>])
-).annotations({ message: () => ({ message: "must be a province key such as jiangxi / 省份无效", override: true }) })
+export const Province = Schema.Literals(
+  Object.keys(provinceNames) as [keyof typeof provinceNames, ...Array<keyof typeof provinceNames>]
+).annotate({ message: "must be a province key such as jiangxi / 省份无效" })
 /** A province key. */
 export type Province = typeof Province.Type
 
@@ -120,82 +120,82 @@ export type Province = typeof Province.Type
 export const HomePlace = Schema.Struct({
   province: Province,
   /** City or county, as people say it: 赣州, 上饶. */
-  city: Schema.optional(Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(40)))
+  city: Schema.optional(Schema.Trim.check(Schema.isMinLength(1), Schema.isMaxLength(40)))
 })
 /** Where a resident comes from. */
 export type HomePlace = typeof HomePlace.Type
 
 /** A skill, as a short lower-case slug: `translation`, `health_check`, `calligraphy`. */
-export const Skill = Schema.String.pipe(
-  Schema.pattern(/^[a-z][a-z0-9_-]{1,39}$/, {
-    message: () => "must be a lower-case slug such as health_check / 技能标识须为小写字母、数字或下划线"
+export const Skill = Schema.String.check(Schema.isPattern(/^[a-z][a-z0-9_-]{1,39}$/, {
+    message: "must be a lower-case slug such as health_check / 技能标识须为小写字母、数字或下划线"
   })
 )
 
-const HHMM = Schema.String.pipe(
-  Schema.pattern(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, { message: () => "must be HH:MM / 时间格式须为 HH:MM" })
+const HHMM = Schema.String.check(Schema.isPattern(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, { message: "must be HH:MM / 时间格式须为 HH:MM" })
 )
 
 /** A weekly time slot in the community's time zone; `day` is the ISO weekday (1 = Monday). */
 export const AvailabilitySlot = Schema.Struct({
-  day: Schema.Int.pipe(Schema.between(1, 7, { message: () => "must be 1 (Monday) to 7 (Sunday) / 星期须为 1 到 7" })),
+  day: Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 7 }, { message: "must be 1 (Monday) to 7 (Sunday) / 星期须为 1 到 7" })),
   start: HHMM,
   end: HHMM
-}).pipe(Schema.filter((s) => s.start < s.end || { path: ["end"], message: "must be after start / 结束时间须晚于开始时间" }))
+}).check(
+  Schema.makeFilter((s: { readonly start: string; readonly end: string }) =>
+    s.start < s.end || { path: ["end"], issue: "must be after start / 结束时间须晚于开始时间" })
+)
 /** A weekly time slot in the community's time zone. */
 export type AvailabilitySlot = typeof AvailabilitySlot.Type
 
 /** Latitude and longitude (WGS-84). */
 export const Coordinates = Schema.Struct({
-  lat: Schema.Number.pipe(Schema.between(-90, 90)),
-  lng: Schema.Number.pipe(Schema.between(-180, 180))
+  lat: Schema.Number.check(Schema.isBetween({ minimum: -90, maximum: 90 })),
+  lng: Schema.Number.check(Schema.isBetween({ minimum: -180, maximum: 180 }))
 })
 
 /** Where a resident lives: building (楼栋), unit (单元), room, optional coordinates. */
 export const Location = Schema.Struct({
-  building: Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(40)),
-  unit: Schema.optional(Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(20))),
-  room: Schema.optional(Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(20))),
+  building: Schema.Trim.check(Schema.isMinLength(1), Schema.isMaxLength(40)),
+  unit: Schema.optional(Schema.Trim.check(Schema.isMinLength(1), Schema.isMaxLength(20))),
+  room: Schema.optional(Schema.Trim.check(Schema.isMinLength(1), Schema.isMaxLength(20))),
   coordinates: Schema.optional(Coordinates)
 })
 /** Where a resident lives. */
 export type Location = typeof Location.Type
 
 /** A mainland China mobile number: 11 digits starting with 1. */
-export const Phone = Schema.String.pipe(
-  Schema.pattern(/^1[3-9]\d{9}$/, { message: () => "must be an 11-digit mobile number / 手机号码格式无效" })
+export const Phone = Schema.String.check(Schema.isPattern(/^1[3-9]\d{9}$/, { message: "must be an 11-digit mobile number / 手机号码格式无效" })
 )
 
 /** Masks a phone for projections: `138****5678`. */
 export const maskPhone = (phone: string): string => `${phone.slice(0, 3)}****${phone.slice(-4)}`
 
 /** The purposes a resident can consent to. `health_data` is the separate consent PIPL asks for sensitive data. */
-export const ConsentPurpose = Schema.Literal(
+export const ConsentPurpose = Schema.Literals([
   "registry", // 居民登记 — keeping the record at all
   "health_data", // 健康信息 — sensitive: check-ups, conditions
   "contact_sharing", // 向志愿者提供联系方式
   "matching", // 互助匹配
   "photos" // 活动照片
-)
+])
 /** The purposes a resident can consent to. */
 export type ConsentPurpose = typeof ConsentPurpose.Type
 
 /** Who gave a consent: the resident themself, or one of their guardians. */
-export const ConsentGiver = Schema.Union(
+export const ConsentGiver = Schema.Union([
   Schema.TaggedStruct("Self", {}),
   Schema.TaggedStruct("Guardian", { guardianId: ResidentId })
-)
+])
 /** Who gave a consent. */
 export type ConsentGiver = typeof ConsentGiver.Type
 
 /** One consent: granted when and by whom, withdrawn when (if it was). Kept after withdrawal as evidence. */
 export const ConsentRecord = Schema.Struct({
   purpose: ConsentPurpose,
-  grantedAt: Schema.DateTimeUtc,
+  grantedAt: Schema.DateTimeUtcFromString,
   grantedBy: ConsentGiver,
   /** The staff subject who recorded it. */
   recordedBy: Schema.String,
-  withdrawnAt: Schema.NullOr(Schema.DateTimeUtc)
+  withdrawnAt: Schema.NullOr(Schema.DateTimeUtcFromString)
 })
 /** One consent record. */
 export type ConsentRecord = typeof ConsentRecord.Type
@@ -203,14 +203,14 @@ export type ConsentRecord = typeof ConsentRecord.Type
 /** Health information: kept only while a `health_data` consent is in force. */
 export const HealthInfo = Schema.Struct({
   /** Conditions the check-up team should know: 高血压, 糖尿病. */
-  conditions: Schema.Array(Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(60))).pipe(Schema.maxItems(30)),
-  notes: Schema.optional(Schema.String.pipe(Schema.maxLength(500)))
+  conditions: Schema.Array(Schema.Trim.check(Schema.isMinLength(1), Schema.isMaxLength(60))).check(Schema.isMaxLength(30)),
+  notes: Schema.optional(Schema.String.check(Schema.isMaxLength(500)))
 })
 /** Health information. */
 export type HealthInfo = typeof HealthInfo.Type
 
 /** The resident's lifecycle. `erased` is final: personal fields are gone, the id stays. */
-export const ResidentStatus = Schema.Literal("active", "inactive", "erased")
+export const ResidentStatus = Schema.Literals(["active", "inactive", "erased"])
 /** The resident's lifecycle. */
 export type ResidentStatus = typeof ResidentStatus.Type
 
@@ -218,7 +218,7 @@ export type ResidentStatus = typeof ResidentStatus.Type
  * Why a resident was deactivated: a code, never free text, because the reason travels in a
  * domain event that outlives an erasure.
  */
-export const DeactivationReason = Schema.Literal("moved_away", "deceased", "duplicate_record", "other")
+export const DeactivationReason = Schema.Literals(["moved_away", "deceased", "duplicate_record", "other"])
 /** Why a resident was deactivated. */
 export type DeactivationReason = typeof DeactivationReason.Type
 
@@ -226,9 +226,8 @@ export type DeactivationReason = typeof DeactivationReason.Type
 export const AGE_OF_CONSENT = 14
 
 /** A display name: 1-40 characters after trimming. */
-export const DisplayName = Schema.Trim.pipe(
-  Schema.minLength(1, { message: () => "must not be empty / 姓名不能为空" }),
-  Schema.maxLength(40, { message: () => "must be at most 40 characters / 姓名最多 40 个字符" })
+export const DisplayName = Schema.Trim.check(Schema.isMinLength(1, { message: "must not be empty / 姓名不能为空" }),
+  Schema.isMaxLength(40, { message: "must be at most 40 characters / 姓名最多 40 个字符" })
 )
 
 /** A resident, as stored. Personal fields are `null` once erased. */
@@ -253,10 +252,10 @@ export class Resident extends Schema.Class<Resident>("Resident")({
   guardianIds: Schema.Array(ResidentId),
   consents: Schema.Array(ConsentRecord),
   health: Schema.NullOr(HealthInfo),
-  createdAt: Schema.DateTimeUtc,
-  updatedAt: Schema.DateTimeUtc,
-  deactivatedAt: Schema.NullOr(Schema.DateTimeUtc),
-  erasedAt: Schema.NullOr(Schema.DateTimeUtc)
+  createdAt: Schema.DateTimeUtcFromString,
+  updatedAt: Schema.DateTimeUtcFromString,
+  deactivatedAt: Schema.NullOr(Schema.DateTimeUtcFromString),
+  erasedAt: Schema.NullOr(Schema.DateTimeUtcFromString)
 }) {}
 
 /** The full record, as staff and the resident themself (or their guardian) see it. */
@@ -290,7 +289,7 @@ export const ResidentReducedView = Schema.TaggedStruct("Reduced", {
 export type ResidentReducedView = typeof ResidentReducedView.Type
 
 /** What a query returns: the full or the reduced view, by the actor's authority (`_tag` tells which). */
-export const ResidentView = Schema.Union(ResidentFullView, ResidentReducedView)
+export const ResidentView = Schema.Union([ResidentFullView, ResidentReducedView])
 /** What a query returns. */
 export type ResidentView = typeof ResidentView.Type
 
@@ -300,18 +299,17 @@ export const RegisterResidentInput = Schema.Struct({
   id: Schema.optional(ResidentId),
   displayName: DisplayName,
   grid: Schema.optional(GridCode),
-  birthYear: Schema.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1900, { message: () => "must be 1900 or later / 出生年份须不早于 1900" }))),
-  tags: Schema.optionalWith(Schema.Array(ResidentTag), { default: () => [] }),
+  birthYear: Schema.optional(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1900, { message: "must be 1900 or later / 出生年份须不早于 1900" }))),
+  tags: Schema.Array(ResidentTag).pipe(Schema.withDecodingDefault(Effect.succeed([]))),
   homePlace: Schema.optional(HomePlace),
-  languages: Schema.optionalWith(Schema.Array(LanguageSkill).pipe(Schema.maxItems(10)), { default: () => [] }),
-  skills: Schema.optionalWith(Schema.Array(Skill).pipe(Schema.maxItems(30)), { default: () => [] }),
-  availability: Schema.optionalWith(Schema.Array(AvailabilitySlot).pipe(Schema.maxItems(28)), { default: () => [] }),
+  languages: Schema.Array(LanguageSkill).check(Schema.isMaxLength(10)).pipe(Schema.withDecodingDefault(Effect.succeed([]))),
+  skills: Schema.Array(Skill).check(Schema.isMaxLength(30)).pipe(Schema.withDecodingDefault(Effect.succeed([]))),
+  availability: Schema.Array(AvailabilitySlot).check(Schema.isMaxLength(28)).pipe(Schema.withDecodingDefault(Effect.succeed([]))),
   location: Schema.optional(Location),
   phone: Schema.optional(Phone),
   /** Consents given at registration. `health_data` must be here for `health` to be kept. */
-  consents: Schema.optionalWith(
-    Schema.Array(Schema.Struct({ purpose: ConsentPurpose, grantedBy: ConsentGiver })),
-    { default: () => [] }
+  consents: Schema.Array(Schema.Struct({ purpose: ConsentPurpose, grantedBy: ConsentGiver })).pipe(
+    Schema.withDecodingDefault(Effect.succeed([]))
   ),
   health: Schema.optional(HealthInfo)
 })
@@ -322,12 +320,12 @@ export type RegisterResidentInput = typeof RegisterResidentInput.Type
 export const ResidentPatch = Schema.Struct({
   displayName: Schema.optional(DisplayName),
   grid: Schema.optional(Schema.NullOr(GridCode)),
-  birthYear: Schema.optional(Schema.NullOr(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1900, { message: () => "must be 1900 or later / 出生年份须不早于 1900" })))),
+  birthYear: Schema.optional(Schema.NullOr(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1900, { message: "must be 1900 or later / 出生年份须不早于 1900" })))),
   tags: Schema.optional(Schema.Array(ResidentTag)),
   homePlace: Schema.optional(Schema.NullOr(HomePlace)),
-  languages: Schema.optional(Schema.Array(LanguageSkill).pipe(Schema.maxItems(10))),
-  skills: Schema.optional(Schema.Array(Skill).pipe(Schema.maxItems(30))),
-  availability: Schema.optional(Schema.Array(AvailabilitySlot).pipe(Schema.maxItems(28))),
+  languages: Schema.optional(Schema.Array(LanguageSkill).check(Schema.isMaxLength(10))),
+  skills: Schema.optional(Schema.Array(Skill).check(Schema.isMaxLength(30))),
+  availability: Schema.optional(Schema.Array(AvailabilitySlot).check(Schema.isMaxLength(28))),
   location: Schema.optional(Schema.NullOr(Location)),
   phone: Schema.optional(Schema.NullOr(Phone)),
   health: Schema.optional(Schema.NullOr(HealthInfo))
@@ -361,12 +359,12 @@ export const ResidentFilter = Schema.Struct({
   homeProvince: Schema.optional(Province),
   skill: Schema.optional(Schema.String),
   /** Age range in whole years, computed in the community's time zone from the birth year. */
-  minAge: Schema.optional(Schema.Int.pipe(Schema.between(0, 150))),
-  maxAge: Schema.optional(Schema.Int.pipe(Schema.between(0, 150))),
+  minAge: Schema.optional(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 150 }))),
+  maxAge: Schema.optional(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 150 }))),
   /** Case-insensitive substring of the display name. */
-  nameContains: Schema.optional(Schema.String.pipe(Schema.maxLength(40))),
+  nameContains: Schema.optional(Schema.String.check(Schema.isMaxLength(40))),
   /** Defaults to `active`; erased residents are never listed. */
-  status: Schema.optional(Schema.Literal("active", "inactive"))
+  status: Schema.optional(Schema.Literals(["active", "inactive"]))
 })
 /** Search filters. */
 export type ResidentFilter = typeof ResidentFilter.Type

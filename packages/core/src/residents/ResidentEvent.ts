@@ -54,7 +54,7 @@ export const ResidentReactivated = Schema.TaggedStruct("ResidentReactivated", { 
 export const ResidentErased = Schema.TaggedStruct("ResidentErased", { residentId: ResidentId })
 
 /** Every event of the registry. */
-export const ResidentEvent = Schema.Union(
+export const ResidentEvent = Schema.Union([
   ResidentRegistered,
   ResidentUpdated,
   ConsentRecorded,
@@ -65,6 +65,6 @@ export const ResidentEvent = Schema.Union(
   ResidentDeactivated,
   ResidentReactivated,
   ResidentErased
-)
+])
 /** Every event of the registry. */
 export type ResidentEvent = typeof ResidentEvent.Type

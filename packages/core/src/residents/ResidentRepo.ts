@@ -39,7 +39,7 @@ export interface ResidentQuery {
 }
 
 /** The storage port of the resident registry. */
-export class ResidentRepo extends Context.Tag("@commonweal/core/ResidentRepo")<
+export class ResidentRepo extends Context.Service<
   ResidentRepo,
   {
     /**
@@ -70,4 +70,4 @@ export class ResidentRepo extends Context.Tag("@commonweal/core/ResidentRepo")<
     /** Residents matching the query with id greater than `window.after`, ordered by id, at most `window.limit`. */
     readonly search: (query: ResidentQuery, window: Window) => Effect.Effect<ReadonlyArray<Resident>>
   }
->() {}
+>()("@commonweal/core/ResidentRepo") {}

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { DateTime, Either } from "effect"
+import { DateTime, Result } from "effect"
 import type { Actor } from "../kernel/Actor.js"
 import { can } from "../kernel/Actor.js"
 import type { Community } from "../kernel/Community.js"
@@ -26,7 +26,7 @@ import { AGE_OF_CONSENT, maskPhone, Resident } from "./Resident.js"
 
 /** The calendar year of `now` in the community's time zone. */
 export const currentYear = (now: DateTime.Utc, community: Community): number =>
-  DateTime.getPart(DateTime.unsafeMakeZoned(now, { timeZone: community.timeZone }), "year")
+  DateTime.getPart(DateTime.makeZonedUnsafe(now, { timeZone: community.timeZone }), "year")
 
 /** Age reached this year: `year - birthYear` (the registry keeps birth years, not dates). */
 export const ageIn = (birthYear: number, year: number): number => year - birthYear
@@ -35,30 +35,30 @@ export const ageIn = (birthYear: number, year: number): number => year - birthYe
 export const hasConsent = (resident: Resident, purpose: ConsentPurpose): boolean =>
   resident.consents.some((c) => c.purpose === purpose && c.withdrawnAt === null)
 
-const checkBirthYear = (birthYear: number | null | undefined, year: number): Either.Either<void, InvalidInput> =>
+const checkBirthYear = (birthYear: number | null | undefined, year: number): Result.Result<void, InvalidInput> =>
   birthYear !== null && birthYear !== undefined && birthYear > year
-    ? Either.left(InvalidInput.of("birthYear", `must not be in the future (now ${year}) / 出生年份不能晚于今年`))
-    : Either.right(undefined)
+    ? Result.fail(InvalidInput.of("birthYear", `must not be in the future (now ${year}) / 出生年份不能晚于今年`))
+    : Result.succeed(undefined)
 
-const checkGrid = (grid: string | null | undefined, community: Community): Either.Either<void, InvalidInput> =>
+const checkGrid = (grid: string | null | undefined, community: Community): Result.Result<void, InvalidInput> =>
   grid !== null && grid !== undefined && !community.grids.some((g) => g.code === grid)
-    ? Either.left(
+    ? Result.fail(
         InvalidInput.of(
           "grid",
           `is not a grid of ${community.name}: use one of ${community.grids.map((g) => g.code).join(", ") || "(none)"} / 网格不存在`
         )
       )
-    : Either.right(undefined)
+    : Result.succeed(undefined)
 
 const checkHealthConsent = (
   health: unknown,
   consentInForce: boolean
-): Either.Either<void, InvalidInput> =>
+): Result.Result<void, InvalidInput> =>
   health !== null && health !== undefined && !consentInForce
-    ? Either.left(
+    ? Result.fail(
         InvalidInput.of("health", "needs a health_data consent in force first (PIPL sensitive data) / 健康信息须先取得单独同意")
       )
-    : Either.right(undefined)
+    : Result.succeed(undefined)
 
 /**
  * Whether a resident needs a guardian to consent: younger than {@link AGE_OF_CONSENT} this year,
@@ -99,13 +99,13 @@ export const register = (
   id: ResidentId,
   input: RegisterResidentInput,
   ctx: Context
-): Either.Either<Resident, InvalidInput> =>
-  Either.gen(function* () {
+): Result.Result<Resident, InvalidInput> =>
+  Result.gen(function* () {
     yield* checkBirthYear(input.birthYear, currentYear(ctx.now, ctx.community))
     yield* checkGrid(input.grid, ctx.community)
     const guardianConsent = input.consents.findIndex((c) => c.grantedBy._tag === "Guardian")
     if (guardianConsent >= 0) {
-      return yield* Either.left(
+      return yield* Result.fail(
         InvalidInput.of(
           `consents.${guardianConsent}.grantedBy`,
           "a guardian consent needs a linked guardian: register, link the guardian, then record it / 须先关联监护人"
@@ -113,7 +113,7 @@ export const register = (
       )
     }
     if (input.consents.length > 0 && needsGuardianConsent(input, currentYear(ctx.now, ctx.community))) {
-      return yield* Either.left(
+      return yield* Result.fail(
         InvalidInput.of(
           "consents",
           `a resident under ${AGE_OF_CONSENT} cannot consent themself: link a guardian, who then consents / 未满 ${AGE_OF_CONSENT} 周岁须由监护人同意`
@@ -151,8 +151,8 @@ export const register = (
 const touch = (resident: Resident, ctx: Context, changes: Partial<Resident>): Resident =>
   new Resident({ ...resident, ...changes, version: resident.version + 1, updatedAt: ctx.now })
 
-const requireNotErased = (resident: Resident, action: string): Either.Either<void, InvalidTransition> =>
-  resident.status === "erased" ? Either.left(InvalidTransition.of("Resident", "erased", action)) : Either.right(undefined)
+const requireNotErased = (resident: Resident, action: string): Result.Result<void, InvalidTransition> =>
+  resident.status === "erased" ? Result.fail(InvalidTransition.of("Resident", "erased", action)) : Result.succeed(undefined)
 
 /** The patch fields a resident (or guardian) may change on their own record without staff. */
 export const selfServiceFields: ReadonlyArray<keyof ResidentPatch> = ["phone", "availability", "languages", "skills", "location"]
@@ -169,11 +169,11 @@ export const update = (
   resident: Resident,
   patch: ResidentPatch,
   ctx: Context
-): Either.Either<Resident, InvalidInput | InvalidTransition> =>
-  Either.gen(function* () {
+): Result.Result<Resident, InvalidInput | InvalidTransition> =>
+  Result.gen(function* () {
     yield* requireNotErased(resident, "update")
     const fields = patchedFields(patch)
-    if (fields.length === 0) return yield* Either.left(InvalidInput.of("patch", "changes nothing / 没有要修改的内容"))
+    if (fields.length === 0) return yield* Result.fail(InvalidInput.of("patch", "changes nothing / 没有要修改的内容"))
     yield* checkBirthYear(patch.birthYear, currentYear(ctx.now, ctx.community))
     yield* checkGrid(patch.grid, ctx.community)
     yield* checkHealthConsent(patch.health, hasConsent(resident, "health_data"))
@@ -202,23 +202,23 @@ export const recordConsent = (
   input: RecordConsentInput,
   ctx: Context,
   guardian?: Resident
-): Either.Either<Resident, InvalidInput | InvalidTransition> =>
-  Either.gen(function* () {
+): Result.Result<Resident, InvalidInput | InvalidTransition> =>
+  Result.gen(function* () {
     yield* requireNotErased(resident, "record a consent for")
     if (input.grantedBy._tag === "Guardian") {
       const guardianId = input.grantedBy.guardianId
       if (!resident.guardianIds.includes(guardianId) || guardian === undefined || guardian.id !== guardianId) {
-        return yield* Either.left(
+        return yield* Result.fail(
           InvalidInput.of("grantedBy.guardianId", "is not a guardian of this resident / 不是该居民的监护人")
         )
       }
       if (guardian.status !== "active") {
-        return yield* Either.left(
+        return yield* Result.fail(
           InvalidInput.of("grantedBy.guardianId", "is not an active resident / 监护人不是在册居民")
         )
       }
     } else if (needsGuardianConsent(resident, currentYear(ctx.now, ctx.community))) {
-      return yield* Either.left(
+      return yield* Result.fail(
         InvalidInput.of(
           "grantedBy",
           `a resident under ${AGE_OF_CONSENT} needs a guardian's consent / 未满 ${AGE_OF_CONSENT} 周岁须由监护人同意`
@@ -226,7 +226,7 @@ export const recordConsent = (
       )
     }
     if (hasConsent(resident, input.purpose)) {
-      return yield* Either.left(InvalidInput.of("purpose", `${input.purpose} consent is already in force / 该同意已生效`))
+      return yield* Result.fail(InvalidInput.of("purpose", `${input.purpose} consent is already in force / 该同意已生效`))
     }
     return touch(resident, ctx, { consents: [...resident.consents, consentRecord(input, ctx)] })
   })
@@ -239,11 +239,11 @@ export const withdrawConsent = (
   resident: Resident,
   purpose: ConsentPurpose,
   ctx: Context
-): Either.Either<Resident, InvalidInput | InvalidTransition> =>
-  Either.gen(function* () {
+): Result.Result<Resident, InvalidInput | InvalidTransition> =>
+  Result.gen(function* () {
     yield* requireNotErased(resident, "withdraw a consent of")
     if (!hasConsent(resident, purpose)) {
-      return yield* Either.left(InvalidInput.of("purpose", `no ${purpose} consent is in force / 没有生效中的该项同意`))
+      return yield* Result.fail(InvalidInput.of("purpose", `no ${purpose} consent is in force / 没有生效中的该项同意`))
     }
     const consents = resident.consents.map((c) =>
       c.purpose === purpose && c.withdrawnAt === null ? { ...c, withdrawnAt: ctx.now } : c
@@ -256,8 +256,8 @@ export const joinHousehold = (
   resident: Resident,
   householdId: HouseholdId,
   ctx: Context
-): Either.Either<Resident, InvalidTransition> =>
-  Either.map(requireNotErased(resident, "link a household of"), () => touch(resident, ctx, { householdId }))
+): Result.Result<Resident, InvalidTransition> =>
+  Result.map(requireNotErased(resident, "link a household of"), () => touch(resident, ctx, { householdId }))
 
 /**
  * Links `guardian` as a guardian of `ward`. Both must be active residents of the same community;
@@ -269,23 +269,23 @@ export const linkGuardian = (
   ward: Resident,
   guardian: Resident,
   ctx: Context
-): Either.Either<Resident, InvalidInput | InvalidTransition> =>
-  Either.gen(function* () {
+): Result.Result<Resident, InvalidInput | InvalidTransition> =>
+  Result.gen(function* () {
     yield* requireNotErased(ward, "link a guardian to")
     if (guardian.status !== "active") {
-      return yield* Either.left(InvalidInput.of("guardianId", "must be an active resident / 监护人须为在册居民"))
+      return yield* Result.fail(InvalidInput.of("guardianId", "must be an active resident / 监护人须为在册居民"))
     }
     if (ward.id === guardian.id) {
-      return yield* Either.left(InvalidInput.of("guardianId", "cannot be the resident themself / 不能是本人"))
+      return yield* Result.fail(InvalidInput.of("guardianId", "cannot be the resident themself / 不能是本人"))
     }
     if (guardian.guardianIds.includes(ward.id)) {
-      return yield* Either.left(InvalidInput.of("guardianId", "is this resident's ward / 不能互为监护人"))
+      return yield* Result.fail(InvalidInput.of("guardianId", "is this resident's ward / 不能互为监护人"))
     }
     if (guardian.birthYear !== null && ageIn(guardian.birthYear, currentYear(ctx.now, ctx.community)) < 18) {
-      return yield* Either.left(InvalidInput.of("guardianId", "must be an adult / 监护人须已成年"))
+      return yield* Result.fail(InvalidInput.of("guardianId", "must be an adult / 监护人须已成年"))
     }
     if (ward.guardianIds.includes(guardian.id)) {
-      return yield* Either.left(InvalidInput.of("guardianId", "is already linked / 已是该居民的监护人"))
+      return yield* Result.fail(InvalidInput.of("guardianId", "is already linked / 已是该居民的监护人"))
     }
     return touch(ward, ctx, { guardianIds: [...ward.guardianIds, guardian.id] })
   })
@@ -295,26 +295,26 @@ export const unlinkGuardian = (
   ward: Resident,
   guardianId: ResidentId,
   ctx: Context
-): Either.Either<Resident, InvalidInput | InvalidTransition> =>
-  Either.gen(function* () {
+): Result.Result<Resident, InvalidInput | InvalidTransition> =>
+  Result.gen(function* () {
     yield* requireNotErased(ward, "unlink a guardian of")
     if (!ward.guardianIds.includes(guardianId)) {
-      return yield* Either.left(InvalidInput.of("guardianId", "is not a guardian of this resident / 不是该居民的监护人"))
+      return yield* Result.fail(InvalidInput.of("guardianId", "is not a guardian of this resident / 不是该居民的监护人"))
     }
     return touch(ward, ctx, { guardianIds: ward.guardianIds.filter((g) => g !== guardianId) })
   })
 
 /** Deactivates an active resident (moved away, passed away): kept, but not listed by default. */
-export const deactivate = (resident: Resident, ctx: Context): Either.Either<Resident, InvalidTransition> =>
+export const deactivate = (resident: Resident, ctx: Context): Result.Result<Resident, InvalidTransition> =>
   resident.status === "active"
-    ? Either.right(touch(resident, ctx, { status: "inactive", deactivatedAt: ctx.now }))
-    : Either.left(InvalidTransition.of("Resident", resident.status, "deactivate"))
+    ? Result.succeed(touch(resident, ctx, { status: "inactive", deactivatedAt: ctx.now }))
+    : Result.fail(InvalidTransition.of("Resident", resident.status, "deactivate"))
 
 /** Makes an inactive resident active again. */
-export const reactivate = (resident: Resident, ctx: Context): Either.Either<Resident, InvalidTransition> =>
+export const reactivate = (resident: Resident, ctx: Context): Result.Result<Resident, InvalidTransition> =>
   resident.status === "inactive"
-    ? Either.right(touch(resident, ctx, { status: "active", deactivatedAt: null }))
-    : Either.left(InvalidTransition.of("Resident", resident.status, "reactivate"))
+    ? Result.succeed(touch(resident, ctx, { status: "active", deactivatedAt: null }))
+    : Result.fail(InvalidTransition.of("Resident", resident.status, "reactivate"))
 
 /** The name an erased resident is shown with. */
 export const ERASED_NAME = "已注销居民 (erased)"
@@ -325,8 +325,8 @@ export const ERASED_NAME = "已注销居民 (erased)"
  * purposes and times are kept as evidence). The id, community and timestamps stay, so other
  * records that point at the resident (ledger entries, events) remain consistent. Final.
  */
-export const erase = (resident: Resident, ctx: Context): Either.Either<Resident, InvalidTransition> =>
-  Either.map(requireNotErased(resident, "erase"), () =>
+export const erase = (resident: Resident, ctx: Context): Result.Result<Resident, InvalidTransition> =>
+  Result.map(requireNotErased(resident, "erase"), () =>
     touch(resident, ctx, {
       status: "erased",
       displayName: ERASED_NAME,

@@ -20,13 +20,14 @@
  * }).pipe(Effect.provideService(CurrentActor, staffActor))
  *
  * Effect.runPromise(program.pipe(
- *   Effect.provide(Residents.Default.pipe(Layer.provide(Layer.merge(MemoryStore.layer, IdGenerator.Live))))
+ *   Effect.provide(Residents.layer.pipe(Layer.provide(Layer.merge(MemoryStore.layer, IdGenerator.Live))))
  * ))
  * ```
  *
  * @module
  */
-import { Clock, DateTime, Effect, Either, Option, Schema } from "effect"
+import { Clock, Context, DateTime, Effect, Layer, Option, Result, Schema } from "effect"
+
 import type { Actor, Permission } from "../kernel/Actor.js"
 import { authorize, authorizeAny, can, CurrentActor } from "../kernel/Actor.js"
 import type { Community } from "../kernel/Community.js"
@@ -48,7 +49,19 @@ import {
   ResidentFilter,
   UpdateResidentInput
 } from "./Resident.js"
-import { ResidentEvent } from "./ResidentEvent.js"
+import {
+  ConsentRecorded,
+  ConsentWithdrawn,
+  GuardianLinked,
+  GuardianUnlinked,
+  HouseholdLinked,
+  ResidentDeactivated,
+  ResidentErased,
+  ResidentEvent,
+  ResidentReactivated,
+  ResidentRegistered,
+  ResidentUpdated
+} from "./ResidentEvent.js"
 import type { ResidentQuery } from "./ResidentRepo.js"
 import { ResidentRepo } from "./ResidentRepo.js"
 import * as Rules from "./ResidentRules.js"
@@ -82,16 +95,19 @@ const fullView = (resident: Resident): ResidentView => {
   return view
 }
 
-/** The resident registry service. Provide the storage ports and `IdGenerator` to `Residents.Default`. */
-export class Residents extends Effect.Service<Residents>()("@commonweal/core/Residents", {
-  effect: Effect.gen(function* () {
+/**
+ * The resident registry service. `Residents.layer` builds it from the storage ports
+ * (`ResidentRepo`, `CommunityRepo`, `Outbox`, `Transactor`) and `IdGenerator`.
+ */
+export class Residents extends Context.Service<Residents>()("@commonweal/core/Residents", {
+  make: Effect.gen(function* () {
     const repo = yield* ResidentRepo
     const communities = yield* CommunityRepo
     const outbox = yield* Outbox
     const transactor = yield* Transactor
     const ids = yield* IdGenerator
 
-    const now = Effect.map(Clock.currentTimeMillis, (ms) => DateTime.unsafeMake(ms))
+    const now = Effect.map(Clock.currentTimeMillis, (ms) => DateTime.makeUnsafe(ms))
 
     const loadCommunity = (actor: Actor): Effect.Effect<Community, NotFound> =>
       Effect.flatMap(communities.findById(actor.communityId), (found) =>
@@ -149,7 +165,7 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
     const command = <E>(
       id: string,
       authorizeFor: (actor: Actor, resident: Resident) => Effect.Effect<void, Forbidden | NotFound | InvalidInput>,
-      transition: (resident: Resident, ctx: Rules.Context) => Either.Either<Resident, E>,
+      transition: (resident: Resident, ctx: Rules.Context) => Result.Result<Resident, E>,
       event: (resident: Resident) => ResidentEvent
     ) =>
       Effect.gen(function* () {
@@ -159,7 +175,7 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
           Effect.gen(function* () {
             const current = yield* load(actor, id)
             yield* authorizeFor(actor, current)
-            const next = yield* transition(current, ctx)
+            const next = yield* Effect.fromResult(transition(current, ctx))
             yield* save(actor, next, event(next))
             return view(actor, ctx.community, next, ctx.now)
           })
@@ -195,9 +211,9 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
           const valid = yield* decodeInput(RegisterResidentInput)(input)
           const ctx = yield* context(actor)
           const id = valid.id ?? ResidentId.make(yield* ids.next)
-          const resident = yield* Rules.register(id, valid, ctx)
+          const resident = yield* Effect.fromResult(Rules.register(id, valid, ctx))
           return yield* transactor.withTransaction(
-            Effect.as(save(actor, resident, ResidentEvent.members[0].make({ residentId: id }), true), view(actor, ctx.community, resident, ctx.now))
+            Effect.as(save(actor, resident, ResidentRegistered.make({ residentId: id }), true), view(actor, ctx.community, resident, ctx.now))
           )
         }),
 
@@ -220,11 +236,11 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
                   if (outside.length > 0) return yield* Effect.fail(Forbidden.of("residents:update", `only staff may change ${outside.join(", ")}`))
                 }
               }),
-            (resident, ctx): Either.Either<Resident, InvalidInput | InvalidTransition | Conflict> =>
+            (resident, ctx): Result.Result<Resident, InvalidInput | InvalidTransition | Conflict> =>
               resident.version !== valid.expectedVersion
-                ? Either.left(Conflict.stale(ENTITY, resident.id))
+                ? Result.fail(Conflict.stale(ENTITY, resident.id))
                 : Rules.update(resident, valid.patch, ctx),
-            (r) => ResidentEvent.members[1].make({ residentId: r.id, fields: Rules.patchedFields(valid.patch) })
+            (r) => ResidentUpdated.make({ residentId: r.id, fields: Rules.patchedFields(valid.patch) })
           )
         }),
 
@@ -253,12 +269,12 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
               const guardian = valid.grantedBy._tag === "Guardian"
                 ? yield* repo.findById(actor.communityId, valid.grantedBy.guardianId).pipe(Effect.map(Option.getOrUndefined))
                 : undefined
-              const next = yield* Rules.recordConsent(resident, valid, ctx, guardian)
+              const next = yield* Effect.fromResult(Rules.recordConsent(resident, valid, ctx, guardian))
               if (guardian !== undefined) yield* repo.lock(actor.communityId, guardian.id, guardian.version)
               yield* save(
                 actor,
                 next,
-                ResidentEvent.members[2].make({
+                ConsentRecorded.make({
                   residentId: next.id,
                   purpose: valid.purpose,
                   byGuardian: valid.grantedBy._tag === "Guardian" ? valid.grantedBy.guardianId : null
@@ -278,7 +294,7 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
             id,
             staffOrSelf("residents:consent", true),
             (resident, ctx) => Rules.withdrawConsent(resident, valid, ctx),
-            (r) => ResidentEvent.members[3].make({ residentId: r.id, purpose: valid })
+            (r) => ConsentWithdrawn.make({ residentId: r.id, purpose: valid })
           )
         }),
 
@@ -301,11 +317,11 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
               let householdId = other.householdId
               if (householdId === null) {
                 householdId = HouseholdId.make(yield* ids.next)
-                const joined = yield* Rules.joinHousehold(other, householdId, ctx)
-                yield* save(actor, joined, ResidentEvent.members[4].make({ residentId: other.id, householdId }))
+                const joined = yield* Effect.fromResult(Rules.joinHousehold(other, householdId, ctx))
+                yield* save(actor, joined, HouseholdLinked.make({ residentId: other.id, householdId }))
               }
-              const next = yield* Rules.joinHousehold(resident, householdId, ctx)
-              yield* save(actor, next, ResidentEvent.members[4].make({ residentId: next.id, householdId }))
+              const next = yield* Effect.fromResult(Rules.joinHousehold(resident, householdId, ctx))
+              yield* save(actor, next, HouseholdLinked.make({ residentId: next.id, householdId }))
               return view(actor, ctx.community, next, ctx.now)
             })
           )
@@ -329,9 +345,9 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
               const guardian = yield* load(actor, guardianId).pipe(
                 Effect.catchTag("NotFound", () => Effect.fail(InvalidInput.of("guardianId", "is not a resident of this community / 监护人不是本社区居民")))
               )
-              const next = yield* Rules.linkGuardian(ward, guardian, ctx)
+              const next = yield* Effect.fromResult(Rules.linkGuardian(ward, guardian, ctx))
               yield* lockAll(actor, [ward, guardian])
-              yield* save(actor, next, ResidentEvent.members[5].make({ residentId: next.id, guardianId: guardian.id }))
+              yield* save(actor, next, GuardianLinked.make({ residentId: next.id, guardianId: guardian.id }))
               return view(actor, ctx.community, next, ctx.now)
             })
           )
@@ -346,7 +362,7 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
             id,
             staff("residents:link"),
             (ward, ctx) => Rules.unlinkGuardian(ward, gid, ctx),
-            (r) => ResidentEvent.members[6].make({ residentId: r.id, guardianId: gid })
+            (r) => GuardianUnlinked.make({ residentId: r.id, guardianId: gid })
           )
         }),
 
@@ -361,15 +377,15 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
             id,
             staff("residents:deactivate"),
             Rules.deactivate,
-            (r) => ResidentEvent.members[7].make({ residentId: r.id, reason: why })
+            (r) => ResidentDeactivated.make({ residentId: r.id, reason: why })
           )
         }),
 
       /** Makes an inactive resident active again. */
       reactivate: (id: string): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
-        Effect.zipRight(
+        Effect.andThen(
           validId(id),
-          command(id, staff("residents:deactivate"), Rules.reactivate, (r) => ResidentEvent.members[8].make({ residentId: r.id }))
+          command(id, staff("residents:deactivate"), Rules.reactivate, (r) => ResidentReactivated.make({ residentId: r.id }))
         ),
 
       /**
@@ -386,17 +402,17 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
             Effect.gen(function* () {
               const resident = yield* load(actor, id)
               yield* staff("residents:erase")(actor, resident)
-              const erased = yield* Rules.erase(resident, ctx)
+              const erased = yield* Effect.fromResult(Rules.erase(resident, ctx))
               const wards = yield* repo.search(
                 { communityId: actor.communityId, statuses: ["active", "inactive"], selfOrWardsOf: resident.id },
                 { after: undefined, limit: Paging.MAX_LIMIT * 10 }
               )
               for (const ward of wards) {
                 if (ward.id === resident.id) continue
-                const unlinked = yield* Rules.unlinkGuardian(ward, resident.id, ctx)
-                yield* save(actor, unlinked, ResidentEvent.members[6].make({ residentId: ward.id, guardianId: resident.id }))
+                const unlinked = yield* Effect.fromResult(Rules.unlinkGuardian(ward, resident.id, ctx))
+                yield* save(actor, unlinked, GuardianUnlinked.make({ residentId: ward.id, guardianId: resident.id }))
               }
-              yield* save(actor, erased, ResidentEvent.members[9].make({ residentId: erased.id }))
+              yield* save(actor, erased, ResidentErased.make({ residentId: erased.id }))
               return view(actor, ctx.community, erased, ctx.now)
             })
           )
@@ -452,7 +468,7 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
               return yield* Effect.fail(InvalidInput.of("maxAge", "volunteers filter by ten-year bands: use 9, 19, 29 … / 志愿者只能按十岁年龄段筛选"))
             }
           }
-          const window = yield* Paging.window(page)
+          const window = yield* Effect.fromResult(Paging.window(page))
           const community = yield* loadCommunity(actor)
           const at = yield* now
           const year = Rules.currentYear(at, community)
@@ -485,5 +501,8 @@ export class Residents extends Effect.Service<Residents>()("@commonweal/core/Res
         })
     }
   })
-}) {}
+}) {
+  /** The service, built from the storage ports and `IdGenerator`. */
+  static readonly layer = Layer.effect(this, this.make)
+}
 
