@@ -2,10 +2,12 @@
  * How the store talks to the database: the current transaction, the SQLite queue, prepared
  * reads, and turning driver failures into defects.
  *
- * - **The current transaction** travels in a `FiberRef` owned by one store instance. Every
- *   query asks it first: inside `withTransaction` a query runs on the transaction, outside on
- *   the pool. A nested `withTransaction` finds a transaction there and joins it. Forked fibers
- *   inherit the reference, so `Effect.all(…, { concurrency })` inside a transaction stays in it.
+ * - **The current transaction** travels in a `Context.Reference` owned by one store instance
+ *   (its key is unique to the instance), set with `Effect.provideService` for the transaction's
+ *   effect. Every query asks it first: inside `withTransaction` a query runs on the transaction,
+ *   outside on the pool. A nested `withTransaction` finds a transaction there and joins it.
+ *   Forked fibers inherit their parent's context and with it the reference, so
+ *   `Effect.all(…, { concurrency })` inside a transaction stays in it.
  * - **Commit or roll back**: `Effect.acquireUseRelease` starts the transaction (uninterruptibly),
  *   runs the effect with the reference set, and in the release commits on success and rolls
  *   back on failure, defect or interruption. If the commit itself fails, the adapter rolls back
@@ -32,7 +34,7 @@
  *
  * @module
  */
-import { Duration, Effect, Exit, FiberRef, Option } from "effect"
+import { Context, Duration, Effect, Exit, Option } from "effect"
 import type { Compilable, CompiledQuery, ControlledTransaction, Kysely, SqliteDatabase, SqliteStatement, Transaction } from "kysely"
 import type { Database } from "./Database.js"
 import { capabilities, type Capabilities, type Dialect } from "./Dialect.js"
@@ -46,7 +48,7 @@ export interface ConnectionOptions {
    * SQLite only: how long a caller waits for the single connection before it dies with a
    * defect (default 30 seconds). Other dialects wait for a pool connection as their pool says.
    */
-  readonly lockTimeout?: Duration.DurationInput | undefined
+  readonly lockTimeout?: Duration.Input | undefined
 }
 
 /**
@@ -136,7 +138,7 @@ class Gate {
     return Effect.suspend(() =>
       this.tryAcquire()
         ? Effect.succeed(true)
-        : Effect.async<boolean>((resume) => {
+        : Effect.callback<boolean>((resume) => {
           if (this.tryAcquire()) {
             resume(Effect.succeed(true))
             return
@@ -175,11 +177,14 @@ const gateTimeout = (waitedMillis: number) =>
   new Error(
     `@commonweal/store-kysely: waited ${waitedMillis} ms for the SQLite connection, which an open transaction holds. ` +
       "SQLite has one connection: a fiber outside the transaction cannot query while it is open. " +
-      "If the transaction waits for this fiber, run this call inside the transaction (keep its FiberRef), " +
+      "If the transaction waits for this fiber, run this call inside the transaction (keep its context), " +
       "or raise lockTimeout for long transactions."
   )
 
 const PARAM = "\u0000commonweal-param:"
+
+/** Tells one store's transaction reference from another's (each connection wrapper has its own key). */
+let connectionCount = 0
 
 /**
  * Builds the connection wrapper of one store instance. `statements`: the statement cache the
@@ -193,7 +198,10 @@ export const makeConnection = (
   statements?: StatementCache
 ): Connection => {
   const caps = capabilities(dialect)
-  const currentTx = FiberRef.unsafeMake<Option.Option<Transaction<Database>>>(Option.none())
+  const currentTx = Context.Reference<Option.Option<Transaction<Database>>>(
+    `@commonweal/store-kysely/CurrentTransaction/${++connectionCount}/${Math.random().toString(36).slice(2)}`,
+    { defaultValue: () => Option.none() }
+  )
   const gate = caps.singleConnection ? new Gate() : undefined
   const timeoutMillis = Duration.toMillis(options.lockTimeout ?? Duration.seconds(30))
 
@@ -213,7 +221,7 @@ export const makeConnection = (
     Effect.tryPromise({ try: () => f(executor), catch: (error) => error })
 
   const attempt = <A>(f: (db: Executor) => Promise<A>): Effect.Effect<A, unknown> =>
-    Effect.flatMap(FiberRef.get(currentTx), (tx) =>
+    Effect.flatMap(currentTx, (tx) =>
       Option.isSome(tx) ? call(tx.value, f) : exclusive(call(db, f))
     )
 
@@ -243,7 +251,7 @@ export const makeConnection = (
         }
       }
       return (...values) =>
-        Effect.flatMap(FiberRef.get(currentTx), (tx) => {
+        Effect.flatMap(currentTx, (tx) => {
           if (Option.isSome(tx)) return direct(values)
           if (!gate.tryAcquire()) return exclusive(Effect.suspend(() => direct(values)))
           try {
@@ -275,10 +283,10 @@ export const makeConnection = (
   const finish = (trx: ControlledTransaction<Database>, exit: Exit.Exit<unknown, unknown>): Effect.Effect<void> =>
     Exit.isSuccess(exit)
       ? Effect.tryPromise({ try: () => trx.commit().execute(), catch: (error) => error }).pipe(
-          Effect.catchAll((commitError) =>
+          Effect.catch((commitError) =>
             // a failed commit keeps the connection; a rollback frees it even when it fails too
             Effect.promise(() => trx.rollback().execute().catch(() => undefined)).pipe(
-              Effect.zipRight(Effect.die(commitError))
+              Effect.andThen(Effect.die(commitError))
             )
           )
         )
@@ -288,7 +296,7 @@ export const makeConnection = (
   const endHooks = new WeakMap<Transaction<Database>, Array<() => void>>()
 
   const afterTransaction = (f: () => void): Effect.Effect<void> =>
-    Effect.flatMap(FiberRef.get(currentTx), (tx) =>
+    Effect.flatMap(currentTx, (tx) =>
       Effect.sync(() => {
         if (Option.isNone(tx)) return f()
         const hooks = endHooks.get(tx.value) ?? []
@@ -304,13 +312,13 @@ export const makeConnection = (
     })
 
   const withTransaction = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    Effect.flatMap(FiberRef.get(currentTx), (tx) =>
+    Effect.flatMap(currentTx, (tx) =>
       Option.isSome(tx)
         ? effect
         : exclusive(
             Effect.acquireUseRelease(
               begin,
-              (trx) => Effect.locally(effect, currentTx, Option.some<Transaction<Database>>(trx)),
+              (trx) => Effect.provideService(effect, currentTx, Option.some<Transaction<Database>>(trx)),
               (trx, exit) => Effect.ensuring(finish(trx, exit), runEndHooks(trx))
             )
           )
@@ -323,7 +331,7 @@ export const makeConnection = (
     run,
     prepare,
     withTransaction,
-    inTransaction: Effect.map(FiberRef.get(currentTx), Option.isSome),
+    inTransaction: Effect.map(currentTx, Option.isSome),
     afterTransaction
   }
 }

@@ -244,6 +244,6 @@ export const migrateToLatest = (
     },
     catch: (error) => error
   }).pipe(
-    Effect.retry(Schedule.intersect(Schedule.recurs(3), Schedule.spaced("200 millis"))),
+    Effect.retry(Schedule.max([Schedule.recurs(3), Schedule.spaced("200 millis")])),
     Effect.orDie
   )

@@ -40,7 +40,7 @@ import {
   type ResidentId,
   type ResidentQuery
 } from "@commonweal/core"
-import { Effect, Either, ParseResult, Schema } from "effect"
+import { Effect, Result, Schema, type SchemaIssue } from "effect"
 import { sql, type InsertResult, type Insertable, type Selectable } from "kysely"
 import type { Connection, Executor } from "./Connection.js"
 import type { Database, ResidentsTable } from "./Database.js"
@@ -62,11 +62,30 @@ export const toSafeInteger = (value: number | string | bigint): number => {
 // ---------------------------------------------------------------------------------------------
 // reading stored rows
 
-/** Where a decode failed: the kind of issue and the path of each, never the value found there. */
-const issuePaths = (error: ParseResult.ParseError): string => {
-  const issues = ParseResult.ArrayFormatter.formatErrorSync(error).map(
-    (issue) => `${issue._tag} at ${issue.path.length === 0 ? "(root)" : issue.path.map(String).join(".")}`
-  )
+/**
+ * Where a decode failed: the kind of each issue and its path, never the value found there (nor
+ * a message, which may quote it). Walks the issue tree itself: pointers add to the path,
+ * filters, encodings and composites are looked through to the issues they hold.
+ */
+const issuePaths = (error: Schema.SchemaError): string => {
+  const issues: Array<string> = []
+  const walk = (issue: SchemaIssue.Issue, path: ReadonlyArray<PropertyKey>): void => {
+    switch (issue._tag) {
+      case "Pointer":
+        return walk(issue.issue, [...path, ...issue.path])
+      case "Filter":
+      case "Encoding":
+        return walk(issue.issue, path)
+      case "Composite":
+      case "AnyOf":
+        if (issue.issues.length > 0) {
+          for (const inner of issue.issues) walk(inner, path)
+          return
+        }
+    }
+    issues.push(`${issue._tag} at ${path.length === 0 ? "(root)" : path.map(String).join(".")}`)
+  }
+  walk(error.issue, [])
   return [...new Set(issues)].join("; ")
 }
 
@@ -77,42 +96,45 @@ const unreadable = (table: string, key: string, what: string) =>
  * A decoder of stored rows for `schema`, compiled once. A failure is a defect that names the
  * table, the row's key and the failing paths only.
  */
-const rowDecoder = <A, I>(schema: Schema.Schema<A, I>, table: string) => {
-  const decode = rowDecoderEither(schema, table)
+const rowDecoder = <A>(schema: Schema.Decoder<A>, table: string) => {
+  const decode = rowDecoderResult(schema, table)
   return (key: string, input: unknown): Effect.Effect<A> => {
     const result = decode(key, input)
-    return Either.isRight(result) ? Effect.succeed(result.right) : Effect.die(result.left)
+    return Result.isSuccess(result) ? Effect.succeed(result.success) : Effect.die(result.failure)
   }
 }
 
-/** {@link rowDecoder} as an `Either` whose `Left` is the defect. */
-const rowDecoderEither = <A, I>(schema: Schema.Schema<A, I>, table: string) => {
-  const decode = Schema.decodeUnknownEither(schema)
-  return (key: string, input: unknown): Either.Either<A, Error> =>
-    Either.mapLeft(decode(input), (error) => unreadable(table, key, issuePaths(error)))
+/** {@link rowDecoder} as a `Result` whose failure is the defect. */
+const rowDecoderResult = <A>(schema: Schema.Decoder<A>, table: string) => {
+  const decode = Schema.decodeUnknownResult(schema)
+  return (key: string, input: unknown): Result.Result<A, Error> =>
+    Result.mapError(decode(input), (error) => unreadable(table, key, issuePaths(error)))
 }
 
 /** Parses a JSON column; bad JSON is a defect naming the table, key and column (not the text). */
-const parseJson = (table: string, key: string, column: string, text: string): Either.Either<unknown, Error> => {
+const parseJson = (table: string, key: string, column: string, text: string): Result.Result<unknown, Error> => {
   try {
-    return Either.right(JSON.parse(text) as unknown)
+    return Result.succeed(JSON.parse(text) as unknown)
   } catch {
-    return Either.left(unreadable(table, key, `${column} is not valid JSON`))
+    return Result.fail(unreadable(table, key, `${column} is not valid JSON`))
   }
 }
 
 const decodeCommunity = rowDecoder(Community, "communities")
-const decodeResident = rowDecoderEither(Resident, "residents")
+const decodeResident = rowDecoderResult(Resident, "residents")
 const decodeStoredEvent = rowDecoder(StoredEvent, "outbox")
 
-/** A resident from its `data` column; a `Left` is the defect. */
-const residentFromData = (communityId: string, id: string, data: string): Either.Either<Resident, Error> => {
+/** A resident from its `data` column; a failure is the defect. */
+const residentFromData = (communityId: string, id: string, data: string): Result.Result<Resident, Error> => {
   const key = `${communityId}/${id}`
   const json = parseJson("residents", key, "data", data)
-  return Either.isRight(json) ? decodeResident(key, json.right) : Either.left(json.left)
+  return Result.isSuccess(json) ? decodeResident(key, json.success) : Result.fail(json.failure)
 }
 
-/** How many decoded residents one store instance keeps (see {@link makeDecodedResidents}). */
+/**
+ * How many decoded residents one store instance keeps (see {@link makeDecodedResidents}).
+ * `0` switches the memory off: every read then decodes its row.
+ */
 const DECODED_RESIDENTS_CAPACITY = 1_000
 
 /**
@@ -122,9 +144,19 @@ const DECODED_RESIDENTS_CAPACITY = 1_000
  * the immutable resident it gave, and reuses that resident when a row it reads carries the
  * very same text. The row is always read first and compared in full: the memory never answers
  * on its own, so writes, rolled-back writes and other store instances on the same database
- * cannot make it stale. At most `capacity` entries, the least recently used dropped first.
+ * cannot make it stale. At most `capacity` entries, the least recently used dropped first;
+ * with a `capacity` of 0 nothing is kept and every read decodes.
  */
 const makeDecodedResidents = (capacity = DECODED_RESIDENTS_CAPACITY) => {
+  if (capacity <= 0) {
+    return {
+      decoded: (communityId: string, id: string, data: string): Effect.Effect<Resident> => {
+        const fresh = residentFromData(communityId, id, data)
+        return Result.isSuccess(fresh) ? Effect.succeed(fresh.success) : Effect.die(fresh.failure)
+      },
+      forget: (_communityId: string, _id: string): void => {}
+    }
+  }
   const entries = new Map<string, { readonly data: string; readonly resident: Resident }>()
   /** Drops what is kept of a resident: on every write, so that an erased record's old data is not kept in memory. */
   const forget = (communityId: string, id: string): void => {
@@ -141,10 +173,10 @@ const makeDecodedResidents = (capacity = DECODED_RESIDENTS_CAPACITY) => {
       }
     }
     const fresh = residentFromData(communityId, id, data)
-    if (Either.isLeft(fresh)) return Effect.die(fresh.left)
+    if (Result.isFailure(fresh)) return Effect.die(fresh.failure)
     if (entries.size >= capacity) entries.delete(entries.keys().next().value as string)
-    entries.set(key, { data, resident: fresh.right })
-    return Effect.succeed(fresh.right)
+    entries.set(key, { data, resident: fresh.success })
+    return Effect.succeed(fresh.success)
   }
   return { decoded, forget }
 }
@@ -163,7 +195,7 @@ const insertNew = (
 ): Effect.Effect<boolean> =>
   conn.attempt((db) => insert(db, conn.caps.upsert === "on conflict")).pipe(
     Effect.map((result) => result.numInsertedOrUpdatedRows !== 0n),
-    Effect.catchAll((error) => (conn.caps.isUniqueViolation(error) ? Effect.succeed(false) : Effect.die(error)))
+    Effect.catch((error) => (conn.caps.isUniqueViolation(error) ? Effect.succeed(false) : Effect.die(error)))
   )
 
 /** A deadlock the database broke by aborting this transaction is `Conflict` (stale); other errors are defects. */
@@ -174,16 +206,16 @@ const staleOnDeadlock = (conn: Connection, id: string) => (error: unknown): Effe
 // communities
 
 /** `CommunityRepo` over SQL. */
-export const makeCommunityRepo = (conn: Connection): CommunityRepo["Type"] => {
+export const makeCommunityRepo = (conn: Connection): CommunityRepo["Service"] => {
   const fromRow = (row: Selectable<Database["communities"]>): Effect.Effect<Community> => {
     const grids = parseJson("communities", row.community_id, "grids", row.grids)
-    if (Either.isLeft(grids)) return Effect.die(grids.left)
+    if (Result.isFailure(grids)) return Effect.die(grids.failure)
     return decodeCommunity(row.community_id, {
       id: row.community_id,
       name: row.name,
       nameEn: row.name_en,
       timeZone: row.time_zone,
-      grids: grids.right,
+      grids: grids.success,
       createdAt: row.created_at
     })
   }
@@ -288,9 +320,15 @@ const writeChildren = (db: Executor, resident: Resident, replace: boolean): Prom
   return run()
 }
 
-/** `ResidentRepo` over SQL. */
-export const makeResidentRepo = (conn: Connection): ResidentRepo["Type"] => {
-  const { decoded: fromData, forget } = makeDecodedResidents()
+/**
+ * `ResidentRepo` over SQL. `decodedResidents`: how many decoded residents the repository keeps
+ * (see {@link makeDecodedResidents}); `0` switches that memory off.
+ */
+export const makeResidentRepo = (
+  conn: Connection,
+  decodedResidents: number = DECODED_RESIDENTS_CAPACITY
+): ResidentRepo["Service"] => {
+  const { decoded: fromData, forget } = makeDecodedResidents(decodedResidents)
   const byId = conn.prepare((db, param) =>
     db.selectFrom("residents").select("data").where("community_id", "=", param(0)).where("id", "=", param(1))
   )
@@ -321,7 +359,7 @@ export const makeResidentRepo = (conn: Connection): ResidentRepo["Type"] => {
     // ended, so that no decoded copy of the replaced data (e.g. before an erasure) stays in
     // memory, even one a concurrent read on another connection cached meanwhile
     const forgetIt = Effect.sync(() => forget(resident.communityId, resident.id))
-    return forgetIt.pipe(Effect.zipRight(conn.withTransaction(
+    return forgetIt.pipe(Effect.andThen(conn.withTransaction(
       conn
         .attempt(async (db) => {
           const result = await db
@@ -347,7 +385,7 @@ export const makeResidentRepo = (conn: Connection): ResidentRepo["Type"] => {
           return true
         })
         .pipe(
-          Effect.catchAll(staleOnDeadlock(conn, resident.id)),
+          Effect.catch(staleOnDeadlock(conn, resident.id)),
           Effect.flatMap((updated) => (updated ? Effect.void : Effect.fail(Conflict.stale("Resident", resident.id))))
         )
     )), Effect.ensuring(conn.afterTransaction(() => forget(resident.communityId, resident.id))))
@@ -355,7 +393,7 @@ export const makeResidentRepo = (conn: Connection): ResidentRepo["Type"] => {
 
   const lock = (communityId: CommunityId, id: ResidentId, version: number) =>
     versionOf(communityId, id).pipe(
-      Effect.catchAll(staleOnDeadlock(conn, id)),
+      Effect.catch(staleOnDeadlock(conn, id)),
       Effect.flatMap((rows) => {
         const stored = rows[0]
         return stored !== undefined && toSafeInteger(stored.version) === version
@@ -450,7 +488,7 @@ export const makeResidentRepo = (conn: Connection): ResidentRepo["Type"] => {
 // outbox
 
 /** `Outbox` over SQL. Sequences come from `outbox_heads` (see the module documentation). */
-export const makeOutbox = (conn: Connection): Outbox["Type"] => {
+export const makeOutbox = (conn: Connection): Outbox["Service"] => {
   /**
    * Adds `count` to the community's head (creating it at `count`), which locks the head row
    * until the transaction ends; returns the new last sequence.
@@ -536,7 +574,7 @@ export const makeOutbox = (conn: Connection): Outbox["Type"] => {
               const sequence = toSafeInteger(row.sequence)
               const key = `${row.community_id}/${sequence}`
               const payload = parseJson("outbox", key, "payload", row.payload)
-              if (Either.isLeft(payload)) return Effect.die(payload.left)
+              if (Result.isFailure(payload)) return Effect.die(payload.failure)
               return decodeStoredEvent(key, {
                 id: row.id,
                 communityId: row.community_id,
@@ -546,7 +584,7 @@ export const makeOutbox = (conn: Connection): Outbox["Type"] => {
                 aggregateVersion: toSafeInteger(row.aggregate_version),
                 occurredAt: row.occurred_at,
                 actor: row.actor,
-                payload: payload.right,
+                payload: payload.success,
                 sequence
               })
             })

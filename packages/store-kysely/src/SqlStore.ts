@@ -88,7 +88,7 @@ const scoped = (
   dialect: Dialect,
   options: SqlStoreOptions
 ): Layer.Layer<StoragePorts> =>
-  Layer.scopedContext(
+  Layer.effectContext(
     Effect.gen(function* () {
       const { db, statements } = yield* Effect.acquireRelease(
         Effect.sync(open),
@@ -267,10 +267,12 @@ export const parseUrl = (url: string): ParsedUrl | undefined => {
 export const layerFromUrl = (url: string, options: SqlStoreOptions = {}): Layer.Layer<StoragePorts> => {
   const parsed = parseUrl(url)
   if (parsed === undefined) {
-    return Layer.die(
-      new Error(
-        `@commonweal/store-kysely: unsupported database URL scheme in ${url.replace(/\/\/[^@/]*@/, "//…@")}; ` +
-          "use a file path, sqlite:, postgres://, postgresql://, mysql:// or mariadb://"
+    return Layer.effectContext<StoragePorts, never, never>(
+      Effect.die(
+        new Error(
+          `@commonweal/store-kysely: unsupported database URL scheme in ${url.replace(/\/\/[^@/]*@/, "//…@")}; ` +
+            "use a file path, sqlite:, postgres://, postgresql://, mysql:// or mariadb://"
+        )
       )
     )
   }

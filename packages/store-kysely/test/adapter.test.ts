@@ -54,7 +54,7 @@ describe("layerFromUrl", () => {
   it.effect("dies with a clear message for an unknown scheme", () =>
     Effect.gen(function* () {
       const exit = yield* Effect.exit(Effect.provide(ResidentRepo, SqlStore.layerFromUrl("mongodb://localhost/x")))
-      expect(Exit.isFailure(exit) && Cause.isDie(exit.cause)).toBe(true)
+      expect(Exit.isFailure(exit) && Cause.hasDies(exit.cause)).toBe(true)
       expect(String(Exit.isFailure(exit) ? Cause.squash(exit.cause) : "")).toContain("unsupported database URL")
     }))
 })
@@ -94,7 +94,7 @@ describe("SQLite connection queue", () => {
       const repo = yield* ResidentRepo
       const tx = yield* Transactor
       const outsiderDone = yield* Deferred.make<Exit.Exit<void, unknown>>()
-      // forkDaemon in a plain Effect.runFork-like root: no current transaction
+      // a fresh root fiber (Effect.runFork) has an empty context: no current transaction
       const outside = Effect.exit(repo.insert(outsider)).pipe(Effect.flatMap((exit) => Deferred.succeed(outsiderDone, exit)))
       const result = yield* tx.withTransaction(
         Effect.gen(function* () {
@@ -104,7 +104,7 @@ describe("SQLite connection queue", () => {
           return yield* Deferred.await(outsiderDone)
         })
       )
-      expect(Exit.isFailure(result) && Cause.isDie(result.cause)).toBe(true)
+      expect(Exit.isFailure(result) && Cause.hasDies(result.cause)).toBe(true)
       expect(String(Exit.isFailure(result) ? Cause.squash(result.cause) : "")).toContain("waited 300 ms")
       // the transaction committed; the outsider's insert never ran, not even later
       yield* Effect.sleep("50 millis")
@@ -122,7 +122,7 @@ describe("SQLite connection queue", () => {
       const tx = yield* Transactor
       yield* Effect.forEach(
         residents,
-        (r, i) => (i % 2 === 0 ? tx.withTransaction(Effect.zipRight(Effect.sleep("2 millis"), repo.insert(r))) : repo.insert(r)),
+        (r, i) => (i % 2 === 0 ? tx.withTransaction(Effect.andThen(Effect.sleep("2 millis"), repo.insert(r))) : repo.insert(r)),
         { concurrency: "unbounded" }
       )
       const found = yield* repo.search({ communityId, statuses: ["active", "inactive"] }, { after: undefined, limit: 100 })
@@ -141,7 +141,7 @@ describe("index tables follow the transaction", () => {
       const tx = yield* Transactor
       yield* repo.insert(resident)
       const changed = makeResident({ ...resident, version: resident.version + 1, tags: ["child"], skills: ["calligraphy"] })
-      const exit = yield* Effect.exit(tx.withTransaction(Effect.zipRight(repo.update(changed), Effect.fail("boom" as const))))
+      const exit = yield* Effect.exit(tx.withTransaction(Effect.andThen(repo.update(changed), Effect.fail("boom" as const))))
       expect(Exit.isFailure(exit)).toBe(true)
       const window = { after: undefined, limit: 10 }
       const byOldTag = yield* repo.search({ communityId, statuses: ["active"], tag: "volunteer" }, window)
@@ -173,7 +173,7 @@ describe("rows that do not decode", () => {
         other.close()
       }
       const exit = yield* Effect.exit(repo.findById(communityId, resident.id))
-      expect(Exit.isFailure(exit) && Cause.isDie(exit.cause)).toBe(true)
+      expect(Exit.isFailure(exit) && Cause.hasDies(exit.cause)).toBe(true)
       const message = String(Exit.isFailure(exit) ? Cause.squash(exit.cause) : "")
       expect(message).toContain(`residents row ${communityId}/${resident.id}`)
       expect(message).toContain("birthYear")
@@ -325,7 +325,7 @@ describe("Connection.afterTransaction", () => {
       )
       expect(ran).toEqual(["outside", "committed", "nested"])
       const failed = yield* Effect.exit(
-        conn.withTransaction(Effect.zipRight(conn.afterTransaction(() => ran.push("rolled back")), Effect.fail("boom")))
+        conn.withTransaction(Effect.andThen(conn.afterTransaction(() => ran.push("rolled back")), Effect.fail("boom")))
       )
       expect(Exit.isFailure(failed)).toBe(true)
       expect(ran).toEqual(["outside", "committed", "nested", "rolled back"])

@@ -5,10 +5,10 @@
  * semantics, so it behaves like the SQL adapters in every test and example that uses it:
  *
  * - `withTransaction` takes a single-permit lock (writers are serialized), runs the effect on a
- *   private working copy carried by a `FiberRef`, and publishes the copy only when the effect
+ *   private working copy carried by a `Context.Reference` (one per store), and publishes the copy only when the effect
  *   succeeds. Failure, defect and interruption discard it: nothing written inside is kept.
- * - Nested `withTransaction` calls (and fibers forked inside a transaction) see the `FiberRef`
- *   and join the outer transaction; only the outermost one publishes.
+ * - Nested `withTransaction` calls (and fibers forked inside a transaction, which inherit their parent's
+ *   context) see the reference and join the outer transaction; only the outermost one publishes.
  * - A write outside a transaction runs as a one-call transaction, so it is atomic and is never
  *   lost to, or undone by, a concurrent transaction.
  * - Reads outside a transaction see the last published state (no dirty reads); reads inside one
@@ -17,7 +17,7 @@
  * Its state lives in memory only: every build of {@link MemoryStore.layer} is a fresh, empty store.
  *
  * Caveat: an effect inside a transaction must not wait for a write made by a fiber that does not
- * inherit the transaction (e.g. `Effect.forkDaemon`): that write waits for the lock, which the
+ * inherit the transaction (e.g. a fiber started with `Effect.runFork`): that write waits for the lock, which the
  * transaction holds.
  *
  * @example
@@ -46,21 +46,25 @@ import type {
   StoredEvent
 } from "@commonweal/core"
 import type { Paging } from "@commonweal/core"
-import { Chunk, Context, Effect, Either, FiberRef, HashMap, Layer, Option, Order, RedBlackTree, Ref } from "effect"
+import { Chunk, Context, Effect, HashMap, Layer, Option, Ref, Result, Semaphore } from "effect"
 
-/** The residents of one community, ordered by id (the order of search results and cursors). */
-type ResidentTree = RedBlackTree.RedBlackTree<string, Resident>
+/**
+ * The residents of one community, ordered by id (the order of search results and cursors): an
+ * immutable array sorted by id (`<` on the strings, as `Order.string`), replaced on every write.
+ * Lookups and cursor positions are binary searches.
+ */
+type ResidentList = ReadonlyArray<Resident>
 
 /** The whole store: one immutable value, replaced as a whole on every commit. */
 interface State {
   readonly communities: HashMap.HashMap<CommunityId, Community>
   /** Residents by community, each community's ordered by id. */
-  readonly residents: HashMap.HashMap<CommunityId, ResidentTree>
+  readonly residents: HashMap.HashMap<CommunityId, ResidentList>
   /** Outbox events by community, in sequence order; a community's sequences are 1, 2, 3 … */
   readonly events: HashMap.HashMap<CommunityId, Chunk.Chunk<StoredEvent>>
 }
 
-const emptyTree: ResidentTree = RedBlackTree.empty<string, Resident>(Order.string)
+const emptyList: ResidentList = []
 
 const emptyState: State = {
   communities: HashMap.empty(),
@@ -68,8 +72,38 @@ const emptyState: State = {
   events: HashMap.empty()
 }
 
+/** The position of the first resident whose id is not below `id` (`strict`: above `id`). */
+const positionOf = (list: ResidentList, id: string, strict = false): number => {
+  let low = 0
+  let high = list.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    const at = list[middle]!.id
+    if (at < id || (strict && at === id)) low = middle + 1
+    else high = middle
+  }
+  return low
+}
+
+/** The resident with this id in the list, if any. */
+const findResident = (list: ResidentList, id: string): Option.Option<Resident> => {
+  const found = list[positionOf(list, id)]
+  return found !== undefined && found.id === id ? Option.some(found) : Option.none()
+}
+
+/** The list with `resident` in its place: replacing the one with the same id, or inserted in order. */
+const withResident = (list: ResidentList, resident: Resident): ResidentList => {
+  const i = positionOf(list, resident.id)
+  const next = list.slice()
+  next.splice(i, list[i]?.id === resident.id ? 1 : 0, resident)
+  return next
+}
+
 /** The result of a pure state change: a value and the next state, or an error and no change. */
-type Change<A, E> = Either.Either<readonly [A, State], E>
+type Change<A, E> = Result.Result<readonly [A, State], E>
+
+/** Tells one store's transaction reference from another's (each store has its own key). */
+let storeCount = 0
 
 /** Whether a resident matches every filter of the query (`ResidentQuery`'s JSDoc is the contract). */
 export const matchesQuery = (query: ResidentQuery) => (r: Resident): boolean => {
@@ -104,18 +138,24 @@ export const matchesQuery = (query: ResidentQuery) => (r: Resident): boolean => 
  */
 export const makeMemoryStore: Effect.Effect<Context.Context<StoragePorts>> = Effect.gen(function* () {
   const committed = yield* Ref.make(emptyState)
-  /** The working state of the transaction the current fiber is in, if any. */
-  const current = FiberRef.unsafeMake<Option.Option<Ref.Ref<State>>>(Option.none())
-  const lock = yield* Effect.makeSemaphore(1)
+  /**
+   * The working state of the transaction the current fiber is in, if any. A reference of this
+   * store only (its key is unique), so a transaction of another store is not joined.
+   */
+  const current = Context.Reference<Option.Option<Ref.Ref<State>>>(
+    `@commonweal/store-memory/CurrentTransaction/${++storeCount}/${Math.random().toString(36).slice(2)}`,
+    { defaultValue: () => Option.none() }
+  )
+  const lock = yield* Semaphore.make(1)
 
   const withTransaction = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    Effect.flatMap(FiberRef.get(current), (tx) =>
+    Effect.flatMap(current, (tx) =>
       Option.isSome(tx)
         ? effect // join the outer transaction
         : lock.withPermits(1)(
           Effect.gen(function* () {
             const working = yield* Ref.make(yield* Ref.get(committed))
-            const result = yield* Effect.locally(effect, current, Option.some(working))
+            const result = yield* Effect.provideService(effect, current, Option.some(working))
             // publish only on success; failure, defect and interruption never get here
             yield* Effect.uninterruptible(Effect.flatMap(Ref.get(working), (next) => Ref.set(committed, next)))
             return result
@@ -125,11 +165,13 @@ export const makeMemoryStore: Effect.Effect<Context.Context<StoragePorts>> = Eff
   /** Applies a pure change atomically: in the current transaction, or as a one-call transaction. */
   const write = <A, E>(change: (state: State) => Change<A, E>): Effect.Effect<A, E> =>
     withTransaction(
-      Effect.flatMap(FiberRef.get(current), (tx) =>
+      Effect.flatMap(current, (tx) =>
         Effect.flatten(
-          Ref.modify(Option.getOrElse(tx, () => committed), (state): readonly [Either.Either<A, E>, State] => {
+          Ref.modify(Option.getOrElse(tx, () => committed), (state): readonly [Effect.Effect<A, E>, State] => {
             const result = change(state)
-            return Either.isLeft(result) ? [Either.left(result.left), state] : [Either.right(result.right[0]), result.right[1]]
+            return Result.isFailure(result)
+              ? [Effect.fail(result.failure), state]
+              : [Effect.succeed(result.success[0]), result.success[1]]
           })
         )
       )
@@ -137,52 +179,51 @@ export const makeMemoryStore: Effect.Effect<Context.Context<StoragePorts>> = Eff
 
   /** Reads the current transaction's state, or the last published state outside one. */
   const read = <A>(f: (state: State) => A): Effect.Effect<A> =>
-    Effect.flatMap(FiberRef.get(current), (tx) => Effect.map(Ref.get(Option.getOrElse(tx, () => committed)), f))
+    Effect.flatMap(current, (tx) => Effect.map(Ref.get(Option.getOrElse(tx, () => committed)), f))
 
-  const residentsOf = (state: State, communityId: CommunityId): ResidentTree =>
-    Option.getOrElse(HashMap.get(state.residents, communityId), () => emptyTree)
+  const residentsOf = (state: State, communityId: CommunityId): ResidentList =>
+    Option.getOrElse(HashMap.get(state.residents, communityId), () => emptyList)
 
-  const putResident = (state: State, resident: Resident): State => {
-    const tree = residentsOf(state, resident.communityId)
-    const without = RedBlackTree.has(tree, resident.id) ? RedBlackTree.removeFirst(tree, resident.id) : tree
-    return {
-      ...state,
-      residents: HashMap.set(state.residents, resident.communityId, RedBlackTree.insert(without, resident.id, resident))
-    }
-  }
+  const putResident = (state: State, resident: Resident): State => ({
+    ...state,
+    residents: HashMap.set(
+      state.residents,
+      resident.communityId,
+      withResident(residentsOf(state, resident.communityId), resident)
+    )
+  })
 
-  const residentRepo: Context.Tag.Service<ResidentRepo> = {
+  const residentRepo: ResidentRepo["Service"] = {
     insert: (resident) =>
       write((state) =>
-        Option.isSome(RedBlackTree.findFirst(residentsOf(state, resident.communityId), resident.id))
-          ? Either.left(Conflict.duplicate("Resident", resident.id))
-          : Either.right([undefined, putResident(state, resident)] as const)
+        Option.isSome(findResident(residentsOf(state, resident.communityId), resident.id))
+          ? Result.fail(Conflict.duplicate("Resident", resident.id))
+          : Result.succeed([undefined, putResident(state, resident)] as const)
       ),
     update: (resident) =>
       write((state) => {
-        const stored = RedBlackTree.findFirst(residentsOf(state, resident.communityId), resident.id)
+        const stored = findResident(residentsOf(state, resident.communityId), resident.id)
         return Option.isSome(stored) && stored.value.version === resident.version - 1
-          ? Either.right([undefined, putResident(state, resident)] as const)
-          : Either.left(Conflict.stale("Resident", resident.id))
+          ? Result.succeed([undefined, putResident(state, resident)] as const)
+          : Result.fail(Conflict.stale("Resident", resident.id))
       }),
     // transactions are serialized by the store's lock, so a check of the version is enough
     lock: (communityId, id, version) =>
       Effect.flatMap(
-        read((state) => RedBlackTree.findFirst(residentsOf(state, communityId), id)),
+        read((state) => findResident(residentsOf(state, communityId), id)),
         (stored) =>
           Option.isSome(stored) && stored.value.version === version ? Effect.void : Effect.fail(Conflict.stale("Resident", id))
       ),
-    findById: (communityId, id) => read((state) => RedBlackTree.findFirst(residentsOf(state, communityId), id)),
+    findById: (communityId, id) => read((state) => findResident(residentsOf(state, communityId), id)),
     search: (query, window: Paging.Window) =>
       read((state) => {
-        const tree = residentsOf(state, query.communityId)
-        const candidates = window.after === undefined
-          ? RedBlackTree.values(tree)
-          : Array.from(RedBlackTree.greaterThan(tree, window.after), ([, r]) => r)
+        const list = residentsOf(state, query.communityId)
+        const from = window.after === undefined ? 0 : positionOf(list, window.after, true)
         const matches = matchesQuery(query)
         const found: Array<Resident> = []
         if (window.limit < 1) return found
-        for (const r of candidates) {
+        for (let i = from; i < list.length; i++) {
+          const r = list[i]!
           if (!matches(r)) continue
           found.push(r)
           if (found.length >= window.limit) break
@@ -191,12 +232,12 @@ export const makeMemoryStore: Effect.Effect<Context.Context<StoragePorts>> = Eff
       })
   }
 
-  const communityRepo: Context.Tag.Service<CommunityRepo> = {
+  const communityRepo: CommunityRepo["Service"] = {
     insert: (community) =>
       write((state) =>
         HashMap.has(state.communities, community.id)
-          ? Either.left(Conflict.duplicate("Community", community.id))
-          : Either.right([undefined, { ...state, communities: HashMap.set(state.communities, community.id, community) }] as const)
+          ? Result.fail(Conflict.duplicate("Community", community.id))
+          : Result.succeed([undefined, { ...state, communities: HashMap.set(state.communities, community.id, community) }] as const)
       ),
     findById: (id) => read((state) => HashMap.get(state.communities, id)),
     list: () =>
@@ -205,7 +246,7 @@ export const makeMemoryStore: Effect.Effect<Context.Context<StoragePorts>> = Eff
       )
   }
 
-  const outbox: Context.Tag.Service<Outbox> = {
+  const outbox: Outbox["Service"] = {
     append: (events: ReadonlyArray<DomainEvent>) =>
       events.length === 0 ? Effect.void : write((state) => {
         let byCommunity = state.events
@@ -215,7 +256,7 @@ export const makeMemoryStore: Effect.Effect<Context.Context<StoragePorts>> = Eff
           const stored: StoredEvent = { ...event, sequence: Chunk.size(log) + 1 }
           byCommunity = HashMap.set(byCommunity, event.communityId, Chunk.append(log, stored))
         }
-        return Either.right([undefined, { ...state, events: byCommunity }] as const)
+        return Result.succeed([undefined, { ...state, events: byCommunity }] as const)
       }),
     list: (communityId, afterSequence, limit) =>
       read((state) => {
