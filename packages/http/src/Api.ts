@@ -12,22 +12,16 @@ import {
   CommunityId,
   ConsentPurpose,
   DeactivationReason,
-  GridCode,
-  LanguageCode,
   Paging,
-  Province,
   RecordConsentInput,
   RegisterResidentInput,
-  ResidentId,
-  ResidentFullView,
-  ResidentReducedView,
-  ResidentTag,
   ResidentFilter,
+  ResidentId,
   ResidentView,
   UpdateResidentInput
 } from "@commonweal/core"
-import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "@effect/platform"
-import { Schema, SchemaAST as AST } from "effect"
+import { Schema } from "effect"
+import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, HttpApiSchema, OpenApi } from "effect/http-api"
 import { Authentication } from "./Auth.js"
 import { IDEMPOTENCY_KEY_HEADER, MAX_IDEMPOTENCY_KEY_LENGTH } from "./Idempotency.js"
 import {
@@ -51,12 +45,12 @@ export const API_VERSION = "0.1.0"
 export const Health = Schema.Struct({
   status: Schema.Literal("ok"),
   version: Schema.String
-}).annotations({ identifier: "Health" })
+}).annotate({ identifier: "Health" })
 
 /** The headers every POST accepts: an optional `Idempotency-Key` (1-255 characters). */
 export const IdempotencyHeaders = Schema.Struct({
   [IDEMPOTENCY_KEY_HEADER]: Schema.optional(
-    Schema.String.pipe(Schema.minLength(1), Schema.maxLength(MAX_IDEMPOTENCY_KEY_LENGTH)).annotations({
+    Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(MAX_IDEMPOTENCY_KEY_LENGTH)).annotate({
       description:
         "Retry-safe POST: the same key with the same request, within the server's TTL (24 h by default), does not run the command again; it answers with the first response's status and the resource as the caller may see it now (erased or withdrawn data stays gone), or the first error / 幂等键：重试时不重复执行，返回首次状态码与资源当前内容"
     })
@@ -64,26 +58,25 @@ export const IdempotencyHeaders = Schema.Struct({
 })
 
 /** A page of residents: `items` and the `nextCursor` to pass back (`null` on the last page). */
-export const ResidentPage = Paging.Page(ResidentView).annotations({ identifier: "ResidentPage" })
+export const ResidentPage = Paging.Page(ResidentView).annotate({ identifier: "ResidentPage" })
 
 /**
- * The wire form of a payload schema: its encoded side with every refinement up to the first
- * transformation (patterns, enums, ranges). Defaults (`tags: []` …) and trimming are applied by
- * the handler, which decodes the body with the core schema; so typed-client callers pass plain
- * JSON values and may omit what the core schema defaults.
+ * The wire form of a payload schema: its encoded side (`Schema.toEncoded`), which keeps the
+ * checks of every value that is not transformed (patterns, enums, ranges). Defaults
+ * (`tags: []` …) and trimming are applied by the service, which decodes the body with the core
+ * schema; so typed-client callers pass plain JSON values and may omit what the core schema
+ * defaults.
  */
-const wire = <A, I, R>(schema: Schema.Schema<A, I, R>, identifier: string) =>
-  strict(Schema.encodedBoundSchema(schema).annotations({ identifier }))
+const wire = <S extends Schema.Top>(schema: S, identifier: string) =>
+  Schema.toEncoded(schema).annotate({ identifier })
 
 /**
  * How the server decodes a request's payload and query: an unknown field (a typo such as
  * `lanuage`, at any depth) is an issue naming it, not silently ignored, and every issue is
- * reported, not only the first. The decode options are a schema annotation because
- * `HttpApiBuilder` (0.97) decodes with `Schema.decodeUnknown(schema)` and no options of its own.
+ * reported, not only the first. Effect 4 takes these per request part as API annotations
+ * (`HttpApi.PayloadParseOptions`, `HttpApi.QueryParseOptions`).
  */
-const strictParseOptions: AST.ParseOptions = { onExcessProperty: "error", errors: "all" }
-const strict = <S extends Schema.Schema.Any>(schema: S): S =>
-  schema.annotations({ parseOptions: strictParseOptions }) as S
+const strictParseOptions = { onExcessProperty: "error", errors: "all" } as const
 
 /** The body of `POST /residents` (wire form of `RegisterResidentInput`). */
 export const RegisterResidentBody = wire(RegisterResidentInput, "RegisterResidentInput")
@@ -92,49 +85,69 @@ export const UpdateResidentBody = wire(UpdateResidentInput, "UpdateResidentInput
 /** The body of `POST /residents/:id/consents` (wire form of `RecordConsentInput`). */
 export const RecordConsentBody = wire(RecordConsentInput, "RecordConsentInput")
 
-/**
- * `ResidentView` answered with 201. The status is set on each member, not on the union:
- * @effect/platform 0.97.2's client reads a status annotation on a success union only from its
- * members (symbol-keyed annotations on the union itself are dropped), and the server caches
- * union members by AST, so the 201 members must be distinct ASTs from the 200 ones.
- */
-export const ResidentCreated = Schema.Union(
-  ResidentFullView.annotations(HttpApiSchema.annotations({ status: 201 })),
-  ResidentReducedView.annotations(HttpApiSchema.annotations({ status: 201 }))
+/** `ResidentView` answered with 201. */
+export const ResidentCreated = ResidentView.pipe(HttpApiSchema.status(201))
+
+const AGE_MESSAGE = { message: "must be a whole number from 0 to 150 / 须为 0 到 150 之间的整数" }
+const AgeParam = Schema.NumberFromString.check(
+  Schema.isInt(AGE_MESSAGE),
+  Schema.isBetween({ minimum: 0, maximum: 150 }, AGE_MESSAGE)
 )
 
-/** A bilingual message that replaces the schema library's (which quotes the value) for every failure. */
-const wholeMessage = (message: string) => ({ message: () => ({ message, override: true }) })
-
-const AgeParam = Schema.NumberFromString.pipe(Schema.int(), Schema.between(0, 150)).annotations(
-  wholeMessage("must be a whole number from 0 to 150 / 须为 0 到 150 之间的整数")
-)
-
-const LimitParam = Schema.compose(Schema.NumberFromString, Paging.Limit).annotations(
-  wholeMessage(`must be a whole number from 1 to ${Paging.MAX_LIMIT} / 每页条数须为 1 到 ${Paging.MAX_LIMIT} 之间的整数`)
+const LIMIT_MESSAGE = {
+  message: `must be a whole number from 1 to ${Paging.MAX_LIMIT} / 每页条数须为 1 到 ${Paging.MAX_LIMIT} 之间的整数`
+}
+const LimitParam = Schema.NumberFromString.check(
+  Schema.isInt(LIMIT_MESSAGE),
+  Schema.isBetween({ minimum: 1, maximum: Paging.MAX_LIMIT }, LIMIT_MESSAGE)
 )
 
 /**
  * The query string of `GET /residents`: every `ResidentFilter` field, plus `cursor` and `limit`.
  * Numbers arrive as strings and are decoded here. Any other parameter is refused (400 naming it).
  */
-export const ResidentSearchParams = strict(Schema.Struct({
+export const ResidentSearchParams = Schema.Struct({
   ...ResidentFilter.fields,
   minAge: Schema.optional(AgeParam),
   maxAge: Schema.optional(AgeParam),
-  cursor: Schema.optional(Schema.String).annotations({ description: "The nextCursor of the previous page / 分页游标" }),
+  cursor: Schema.optional(Schema.String.annotate({ description: "The nextCursor of the previous page / 分页游标" })),
   limit: Schema.optional(LimitParam)
-}))
+})
 
-const ResidentPath = Schema.Struct({ id: ResidentId })
+const ResidentPath = { id: ResidentId }
 
 const describe = (english: string, chinese: string) => `${english} / ${chinese}`
+
+/**
+ * The API-wide middleware of the contract (implemented by `makeApiMiddleware` in
+ * `Middleware.ts`): it answers every failure of an endpoint with problem details and handles
+ * `Idempotency-Key`. Its errors are what every endpoint may answer besides its own: 400
+ * `InvalidInput` (any request decoding failure) and 500 `InternalError`.
+ */
+export class ApiMiddleware extends HttpApiMiddleware.Service<ApiMiddleware>()("@commonweal/http/ApiMiddleware", {
+  error: [InvalidInputProblem, InternalErrorProblem]
+}) {}
+
+/** The errors of every `communities` endpoint (plus `Unauthorized` from {@link Authentication}). */
+const communityErrors = [NotFoundProblem, ForbiddenProblem] as const
+
+/** The errors of every `residents` endpoint (plus `Unauthorized` from {@link Authentication}). */
+const residentErrors = [
+  ForbiddenProblem,
+  NotFoundProblem,
+  ConflictProblem,
+  InvalidTransitionProblem,
+  PayloadTooLargeProblem,
+  UnsupportedMediaTypeProblem
+] as const
+
+/** The errors of a `residents` POST, which accepts `Idempotency-Key`. */
+const keyedErrors = [...residentErrors, IdempotencyKeyReusedProblem, IdempotencyKeyInUseProblem] as const
 
 /** `GET /health`: liveness, no authentication. */
 export class HealthGroup extends HttpApiGroup.make("health")
   .add(
-    HttpApiEndpoint.get("check", "/health")
-      .addSuccess(Health)
+    HttpApiEndpoint.get("check", "/health", { success: Health })
       .annotate(OpenApi.Summary, "Health check")
       .annotate(OpenApi.Description, describe("Liveness and version; needs no token.", "健康检查，无需登录"))
   )
@@ -144,24 +157,22 @@ export class HealthGroup extends HttpApiGroup.make("health")
 /** The actor's community (tenant). */
 export class CommunitiesGroup extends HttpApiGroup.make("communities")
   .add(
-    HttpApiEndpoint.get("current", "/communities/current")
-      .addSuccess(Community)
+    HttpApiEndpoint.get("current", "/communities/current", { success: Community, error: communityErrors })
       .annotate(OpenApi.Summary, "Current community")
       .annotate(OpenApi.Description, describe("The community the caller acts in.", "当前登录账号所属的社区"))
   )
   .add(
-    HttpApiEndpoint.get("get", "/communities/:id")
-      .setPath(Schema.Struct({ id: CommunityId }))
-      .addSuccess(Community)
+    HttpApiEndpoint.get("get", "/communities/:id", {
+      params: { id: CommunityId },
+      success: Community,
+      error: communityErrors
+    })
       .annotate(OpenApi.Summary, "Get a community")
       .annotate(
         OpenApi.Description,
         describe("A community by id: only the caller's own; any other id is 404.", "按编号查询社区（仅限本社区）")
       )
   )
-  .addError(NotFoundProblem)
-  .addError(ForbiddenProblem)
-  .addError(InvalidInputProblem)
   .middleware(Authentication)
   .annotate(OpenApi.Description, "Communities (tenants) / 社区")
 {}
@@ -169,12 +180,12 @@ export class CommunitiesGroup extends HttpApiGroup.make("communities")
 /** The resident registry. */
 export class ResidentsGroup extends HttpApiGroup.make("residents")
   .add(
-    HttpApiEndpoint.post("register", "/residents")
-      .setPayload(RegisterResidentBody)
-      .setHeaders(IdempotencyHeaders)
-      .addSuccess(ResidentCreated)
-      .addError(IdempotencyKeyReusedProblem)
-      .addError(IdempotencyKeyInUseProblem)
+    HttpApiEndpoint.post("register", "/residents", {
+      payload: RegisterResidentBody,
+      headers: IdempotencyHeaders,
+      success: ResidentCreated,
+      error: keyedErrors
+    })
       .annotate(OpenApi.Summary, "Register a resident")
       .annotate(
         OpenApi.Description,
@@ -185,9 +196,11 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
       )
   )
   .add(
-    HttpApiEndpoint.get("search", "/residents")
-      .setUrlParams(ResidentSearchParams)
-      .addSuccess(ResidentPage)
+    HttpApiEndpoint.get("search", "/residents", {
+      query: ResidentSearchParams,
+      success: ResidentPage,
+      error: residentErrors
+    })
       .annotate(OpenApi.Summary, "Search residents")
       .annotate(
         OpenApi.Description,
@@ -198,9 +211,7 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
       )
   )
   .add(
-    HttpApiEndpoint.get("get", "/residents/:id")
-      .setPath(ResidentPath)
-      .addSuccess(ResidentView)
+    HttpApiEndpoint.get("get", "/residents/:id", { params: ResidentPath, success: ResidentView, error: residentErrors })
       .annotate(OpenApi.Summary, "Get a resident")
       .annotate(
         OpenApi.Description,
@@ -211,10 +222,12 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
       )
   )
   .add(
-    HttpApiEndpoint.patch("update", "/residents/:id")
-      .setPath(ResidentPath)
-      .setPayload(UpdateResidentBody)
-      .addSuccess(ResidentView)
+    HttpApiEndpoint.patch("update", "/residents/:id", {
+      params: ResidentPath,
+      payload: UpdateResidentBody,
+      success: ResidentView,
+      error: residentErrors
+    })
       .annotate(OpenApi.Summary, "Update a resident")
       .annotate(
         OpenApi.Description,
@@ -225,20 +238,22 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
       )
   )
   .add(
-    HttpApiEndpoint.post("recordConsent", "/residents/:id/consents")
-      .setPath(ResidentPath)
-      .setPayload(RecordConsentBody)
-      .setHeaders(IdempotencyHeaders)
-      .addSuccess(ResidentView)
-      .addError(IdempotencyKeyReusedProblem)
-      .addError(IdempotencyKeyInUseProblem)
+    HttpApiEndpoint.post("recordConsent", "/residents/:id/consents", {
+      params: ResidentPath,
+      payload: RecordConsentBody,
+      headers: IdempotencyHeaders,
+      success: ResidentView,
+      error: keyedErrors
+    })
       .annotate(OpenApi.Summary, "Record a consent")
       .annotate(OpenApi.Description, describe("Records a consent given by the resident or a guardian.", "登记知情同意"))
   )
   .add(
-    HttpApiEndpoint.del("withdrawConsent", "/residents/:id/consents/:purpose")
-      .setPath(Schema.Struct({ id: ResidentId, purpose: ConsentPurpose }))
-      .addSuccess(ResidentView)
+    HttpApiEndpoint.delete("withdrawConsent", "/residents/:id/consents/:purpose", {
+      params: { id: ResidentId, purpose: ConsentPurpose },
+      success: ResidentView,
+      error: residentErrors
+    })
       .annotate(OpenApi.Summary, "Withdraw a consent")
       .annotate(
         OpenApi.Description,
@@ -246,13 +261,13 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
       )
   )
   .add(
-    HttpApiEndpoint.post("linkHousehold", "/residents/:id/household")
-      .setPath(ResidentPath)
-      .setPayload(strict(Schema.Struct({ withResidentId: ResidentId })))
-      .setHeaders(IdempotencyHeaders)
-      .addSuccess(ResidentView)
-      .addError(IdempotencyKeyReusedProblem)
-      .addError(IdempotencyKeyInUseProblem)
+    HttpApiEndpoint.post("linkHousehold", "/residents/:id/household", {
+      params: ResidentPath,
+      payload: Schema.Struct({ withResidentId: ResidentId }),
+      headers: IdempotencyHeaders,
+      success: ResidentView,
+      error: keyedErrors
+    })
       .annotate(OpenApi.Summary, "Join a household")
       .annotate(
         OpenApi.Description,
@@ -260,31 +275,33 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
       )
   )
   .add(
-    HttpApiEndpoint.post("linkGuardian", "/residents/:id/guardians")
-      .setPath(ResidentPath)
-      .setPayload(strict(Schema.Struct({ guardianId: ResidentId })))
-      .setHeaders(IdempotencyHeaders)
-      .addSuccess(ResidentView)
-      .addError(IdempotencyKeyReusedProblem)
-      .addError(IdempotencyKeyInUseProblem)
+    HttpApiEndpoint.post("linkGuardian", "/residents/:id/guardians", {
+      params: ResidentPath,
+      payload: Schema.Struct({ guardianId: ResidentId }),
+      headers: IdempotencyHeaders,
+      success: ResidentView,
+      error: keyedErrors
+    })
       .annotate(OpenApi.Summary, "Link a guardian")
       .annotate(OpenApi.Description, describe("Links a guardian to a child or an adult who needs one.", "关联监护人"))
   )
   .add(
-    HttpApiEndpoint.del("unlinkGuardian", "/residents/:id/guardians/:guardianId")
-      .setPath(Schema.Struct({ id: ResidentId, guardianId: ResidentId }))
-      .addSuccess(ResidentView)
+    HttpApiEndpoint.delete("unlinkGuardian", "/residents/:id/guardians/:guardianId", {
+      params: { id: ResidentId, guardianId: ResidentId },
+      success: ResidentView,
+      error: residentErrors
+    })
       .annotate(OpenApi.Summary, "Unlink a guardian")
       .annotate(OpenApi.Description, describe("Removes a guardian link.", "解除监护关系"))
   )
   .add(
-    HttpApiEndpoint.post("deactivate", "/residents/:id/deactivate")
-      .setPath(ResidentPath)
-      .setPayload(strict(Schema.Struct({ reason: DeactivationReason })))
-      .setHeaders(IdempotencyHeaders)
-      .addSuccess(ResidentView)
-      .addError(IdempotencyKeyReusedProblem)
-      .addError(IdempotencyKeyInUseProblem)
+    HttpApiEndpoint.post("deactivate", "/residents/:id/deactivate", {
+      params: ResidentPath,
+      payload: Schema.Struct({ reason: DeactivationReason }),
+      headers: IdempotencyHeaders,
+      success: ResidentView,
+      error: keyedErrors
+    })
       .annotate(OpenApi.Summary, "Deactivate a resident")
       .annotate(
         OpenApi.Description,
@@ -295,22 +312,22 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
       )
   )
   .add(
-    HttpApiEndpoint.post("reactivate", "/residents/:id/reactivate")
-      .setPath(ResidentPath)
-      .setHeaders(IdempotencyHeaders)
-      .addSuccess(ResidentView)
-      .addError(IdempotencyKeyReusedProblem)
-      .addError(IdempotencyKeyInUseProblem)
+    HttpApiEndpoint.post("reactivate", "/residents/:id/reactivate", {
+      params: ResidentPath,
+      headers: IdempotencyHeaders,
+      success: ResidentView,
+      error: keyedErrors
+    })
       .annotate(OpenApi.Summary, "Reactivate a resident")
       .annotate(OpenApi.Description, describe("Makes an inactive resident active again.", "恢复居民档案"))
   )
   .add(
-    HttpApiEndpoint.post("erase", "/residents/:id/erase")
-      .setPath(ResidentPath)
-      .setHeaders(IdempotencyHeaders)
-      .addSuccess(ResidentView)
-      .addError(IdempotencyKeyReusedProblem)
-      .addError(IdempotencyKeyInUseProblem)
+    HttpApiEndpoint.post("erase", "/residents/:id/erase", {
+      params: ResidentPath,
+      headers: IdempotencyHeaders,
+      success: ResidentView,
+      error: keyedErrors
+    })
       .annotate(OpenApi.Summary, "Erase a resident")
       .annotate(
         OpenApi.Description,
@@ -320,13 +337,6 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
         )
       )
   )
-  .addError(InvalidInputProblem)
-  .addError(ForbiddenProblem)
-  .addError(NotFoundProblem)
-  .addError(ConflictProblem)
-  .addError(InvalidTransitionProblem)
-  .addError(PayloadTooLargeProblem)
-  .addError(UnsupportedMediaTypeProblem)
   .middleware(Authentication)
   .annotate(OpenApi.Description, "The resident registry / 居民档案")
 {}
@@ -336,16 +346,18 @@ const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "obj
 /**
  * Post-processes the generated OpenAPI document: the server answers every request-decoding
  * failure with `InvalidInput` problem details (see `Middleware.ts`), so each 400 response is
- * documented as exactly that, and the platform's own `HttpApiDecodeError` schema is dropped.
+ * documented as exactly that, and any schema of the platform's own decoding error
+ * (`HttpApiSchemaError`, Effect 3's `HttpApiDecodeError`) is dropped.
  */
 export const documentBadRequestAsProblem = (spec: Record<string, unknown>): Record<string, unknown> => {
   const paths = isRecord(spec.paths) ? spec.paths : {}
+  const description = InvalidInputProblem.ast.annotations?.description
   for (const operations of Object.values(paths)) {
     if (!isRecord(operations)) continue
     for (const operation of Object.values(operations)) {
       if (!isRecord(operation) || !isRecord(operation.responses) || operation.responses["400"] === undefined) continue
       operation.responses["400"] = {
-        description: InvalidInputProblem.ast.annotations[AST.DescriptionAnnotationId] ?? "Invalid input",
+        description: typeof description === "string" ? description : "Invalid input",
         content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: "#/components/schemas/InvalidInputProblem" } } }
       }
     }
@@ -353,6 +365,7 @@ export const documentBadRequestAsProblem = (spec: Record<string, unknown>): Reco
   const components = spec.components
   if (isRecord(components) && isRecord(components.schemas)) {
     delete components.schemas.HttpApiDecodeError
+    delete components.schemas.HttpApiSchemaError
     delete components.schemas.Issue
   }
   return spec
@@ -360,10 +373,10 @@ export const documentBadRequestAsProblem = (spec: Record<string, unknown>): Reco
 
 /** The commonweal HTTP API. */
 export class CommonwealApi extends HttpApi.make("commonweal")
-  .add(HealthGroup)
-  .add(CommunitiesGroup)
-  .add(ResidentsGroup)
-  .addError(InternalErrorProblem)
+  .add(HealthGroup, CommunitiesGroup, ResidentsGroup)
+  .middleware(ApiMiddleware)
+  .annotate(HttpApi.PayloadParseOptions, strictParseOptions)
+  .annotate(HttpApi.QueryParseOptions, strictParseOptions)
   .annotate(OpenApi.Title, "commonweal")
   .annotate(OpenApi.Transform, documentBadRequestAsProblem)
   .annotate(OpenApi.Version, API_VERSION)

@@ -9,9 +9,11 @@
  * @module
  */
 import { Actor, CurrentActor } from "@commonweal/core"
-import { HttpApiMiddleware, HttpApiSecurity, HttpServerRequest } from "@effect/platform"
 import type { Exit } from "effect"
-import { Context, Effect, Either, Layer, Option, ParseResult, Schema } from "effect"
+import { Context, Effect, Layer, Option, Schema } from "effect"
+import { HttpServerRequest } from "effect/http"
+import { HttpApiMiddleware, HttpApiSecurity } from "effect/http-api"
+import { issueList, wireMessage } from "./internal/messages.js"
 import { Unauthorized, UnauthorizedProblem } from "./Problem.js"
 
 /** The longest `Actor.subject` the transport accepts from a {@link TokenVerifier}. */
@@ -23,37 +25,35 @@ export const MAX_SUBJECT_LENGTH = 200
  */
 export const VerifiedActor = Schema.Struct({
   ...Actor.fields,
-  subject: Actor.fields.subject.pipe(
-    Schema.maxLength(MAX_SUBJECT_LENGTH)
-  )
+  subject: Actor.fields.subject.check(Schema.isMaxLength(MAX_SUBJECT_LENGTH))
 })
 
-const validateActor = Schema.validateEither(VerifiedActor)
+const validateActor = Schema.decodeUnknownExit(Schema.toType(VerifiedActor))
 
 /**
  * Why `actor` is not a valid {@link VerifiedActor}: the failing fields and messages, never the
  * values (a subject may be a personal account name), or `undefined` when it is valid.
  */
-export const actorProblem = (actor: unknown): string | undefined =>
-  Either.match(validateActor(actor as Actor), {
-    onRight: () => undefined,
-    onLeft: (error) =>
-      ParseResult.ArrayFormatter.formatErrorSync(error)
-        .map((issue) => `${issue.path.map(String).join(".") || "actor"}: ${issue.message.replace(/,\s*actual\s[\s\S]*$/, "")}`)
-        .join("; ")
-  })
+export const actorProblem = (actor: unknown): string | undefined => {
+  const exit = validateActor(actor, { errors: "all" })
+  if (exit._tag === "Success") return undefined
+  const error = exit.cause.reasons.find((reason) => reason._tag === "Fail")
+  if (error === undefined) return "actor: is not valid / 输入无效"
+  const lines = issueList(error.error.issue, "actor").map((issue) => `${issue.field}: ${wireMessage(issue.message)}`)
+  return [...new Set(lines)].join("; ")
+}
 
 /**
  * Turns a bearer token into an actor. `None` means the token is not accepted (401).
  * An implementation should not fail: map its own failures to `None` (and log them).
  */
-export class TokenVerifier extends Context.Tag("@commonweal/http/TokenVerifier")<
+export class TokenVerifier extends Context.Service<
   TokenVerifier,
   {
     /** The actor the token stands for, or `None` when it is unknown, expired or malformed. */
     readonly verify: (token: string) => Effect.Effect<Option.Option<Actor>>
   }
->() {
+>()("@commonweal/http/TokenVerifier") {
   /**
    * A fixed table of tokens, for the example server, demos and tests. Compares tokens by exact
    * string equality; use long random tokens, and a real verifier in production.
@@ -72,7 +72,7 @@ export class TokenVerifier extends Context.Tag("@commonweal/http/TokenVerifier")
     })
     const table = new Map(entries)
     return Layer.succeed(TokenVerifier, {
-      verify: (token) => Effect.sync(() => Option.fromNullable(table.get(token)))
+      verify: (token) => Effect.sync(() => Option.fromUndefinedOr(table.get(token)))
     })
   }
 
@@ -108,25 +108,26 @@ export class InvalidActorError extends Error {
  * done it (for an `Idempotency-Key` POST, which it scopes by actor): the {@link Authentication}
  * middleware reuses it instead of asking the {@link TokenVerifier} a second time.
  */
-export class RequestAuthentication extends Context.Tag("@commonweal/http/RequestAuthentication")<
+export class RequestAuthentication extends Context.Service<
   RequestAuthentication,
   Exit.Exit<Actor, Unauthorized>
->() {}
+>()("@commonweal/http/RequestAuthentication") {}
 
 /**
  * The security middleware of the API: reads `Authorization: Bearer <token>`, asks the
  * {@link TokenVerifier}, and provides {@link CurrentActor} to the handlers. A missing or
  * unknown token fails with {@link Unauthorized} (401 problem details, `WWW-Authenticate: Bearer`).
  */
-export class Authentication extends HttpApiMiddleware.Tag<Authentication>()("@commonweal/http/Authentication", {
-  failure: UnauthorizedProblem,
-  provides: CurrentActor,
+export class Authentication extends HttpApiMiddleware.Service<Authentication, {
+  provides: CurrentActor
+}>()("@commonweal/http/Authentication", {
+  error: UnauthorizedProblem,
   security: { bearer: HttpApiSecurity.bearer }
 }) {}
 
 /** Resolves a raw bearer token to an actor, or the matching {@link Unauthorized}. */
 export const authenticate = (
-  verifier: TokenVerifier["Type"],
+  verifier: TokenVerifier["Service"],
   token: string
 ): Effect.Effect<Actor, Unauthorized> =>
   token.trim() === ""
@@ -152,15 +153,16 @@ export const bearerToken = (authorization: string | undefined): string => {
  */
 export const AuthenticationLive: Layer.Layer<Authentication, never, TokenVerifier> = Layer.effect(
   Authentication,
-  Effect.map(TokenVerifier, (verifier) =>
-    Authentication.of({
-      // The platform hands over whatever follows the first 7 characters of the header, whatever
-      // the scheme; read the raw header instead so that only `Bearer` credentials count.
-      bearer: (_token) =>
-        Effect.flatMap(Effect.serviceOption(RequestAuthentication), (done) =>
-          Option.isSome(done)
-            ? done.value
-            : Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-              authenticate(verifier, bearerToken(request.headers.authorization))))
-    }))
+  Effect.map(TokenVerifier, (verifier) => {
+    const actor = Effect.flatMap(Effect.serviceOption(RequestAuthentication), (done) =>
+      Option.isSome(done)
+        ? done.value
+        : Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+          authenticate(verifier, bearerToken(request.headers.authorization))))
+    return Authentication.of({
+      // The platform hands over the credentials after a case-insensitive `Bearer `; read the
+      // raw header instead so that the same parsing (`bearerToken`) serves both paths.
+      bearer: (httpEffect) => Effect.provideServiceEffect(httpEffect, CurrentActor, actor)
+    })
+  })
 )

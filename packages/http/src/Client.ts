@@ -6,20 +6,21 @@
  *
  * @example
  * ```ts
- * import { FetchHttpClient } from "@effect/platform"
  * import { Effect } from "effect"
+ * import { FetchHttpClient } from "effect/http"
  * import { makeClient } from "@commonweal/http"
  *
  * const program = Effect.gen(function* () {
  *   const client = yield* makeClient("http://127.0.0.1:8080", token)
- *   const page = yield* client.residents.search({ urlParams: { language: "gan" } })
+ *   const page = yield* client.residents.search({ query: { language: "gan" } })
  * }).pipe(Effect.provide(FetchHttpClient.layer))
  * ```
  *
  * @module
  */
-import { HttpApiClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import type { Effect } from "effect"
+import { HttpClient, HttpClientRequest } from "effect/http"
+import { HttpApiClient } from "effect/http-api"
 import { CommonwealApi } from "./Api.js"
 
 /**
@@ -34,4 +35,4 @@ export const makeClient = (baseUrl: string | URL, token?: string) =>
   })
 
 /** The type of the typed client {@link makeClient} returns. */
-export type CommonwealClient = Effect.Effect.Success<ReturnType<typeof makeClient>>
+export type CommonwealClient = Effect.Success<ReturnType<typeof makeClient>>

@@ -71,7 +71,7 @@ export type Reservation =
  * Where idempotency keys live. `reserve` must be atomic: of two concurrent reservations of a
  * free key exactly one is `Acquired`.
  */
-export class IdempotencyStore extends Context.Tag("@commonweal/http/IdempotencyStore")<
+export class IdempotencyStore extends Context.Service<
   IdempotencyStore,
   {
     /** Claims `key` for a request with `fingerprint`, or tells why not. */
@@ -81,7 +81,7 @@ export class IdempotencyStore extends Context.Tag("@commonweal/http/IdempotencyS
     /** Frees `key` without remembering anything (the request failed with 5xx or was interrupted). */
     readonly release: (key: string, fingerprint: string) => Effect.Effect<void>
   }
->() {
+>()("@commonweal/http/IdempotencyStore") {
   /**
    * An in-memory store for one server instance. Entries expire `ttl` after they were written
    * (measured with Effect's `Clock`, so `TestClock` drives it in tests); at most `maxEntries`
@@ -89,7 +89,7 @@ export class IdempotencyStore extends Context.Tag("@commonweal/http/IdempotencyS
    */
   static readonly memory = (options?: {
     /** How long a response is replayable. Default 24 hours. */
-    readonly ttl?: Duration.DurationInput | undefined
+    readonly ttl?: Duration.Input | undefined
     /** The most entries kept. Default 10 000. */
     readonly maxEntries?: number | undefined
   }): Layer.Layer<IdempotencyStore> =>
@@ -102,8 +102,8 @@ interface Entry {
   readonly expiresAt: number
 }
 
-const makeMemoryStore = (ttlInput: Duration.DurationInput, maxEntries: number): IdempotencyStore["Type"] => {
-  const ttl = Duration.toMillis(Duration.decode(ttlInput))
+const makeMemoryStore = (ttlInput: Duration.Input, maxEntries: number): IdempotencyStore["Service"] => {
+  const ttl = Duration.toMillis(ttlInput)
   const max = Math.max(1, Math.floor(maxEntries))
   // Insertion order is write order, and every write sets `expiresAt = now + ttl`, so the
   // oldest entries come first both for expiry and for eviction.

@@ -1,19 +1,32 @@
 /**
- * The API-wide middleware: problem details for every failure, and idempotent POSTs.
+ * The API's own middleware: problem details for every failure, idempotent POSTs, and the
+ * checks every request body passes before any route runs.
  *
- * It wraps the router of the API (inside `HttpApiBuilder`'s own error encoding), so it sees
- * every failure as a value and turns it into a response:
+ * Effect 4 encodes an endpoint's declared errors inside the endpoint, so the work is split in
+ * two, with one shared rule book ({@link causeResponse}):
+ *
+ * - {@link ApiMiddleware} (an `HttpApiMiddleware` on the whole {@link CommonwealApi}, implemented
+ *   by {@link makeApiMiddleware}) wraps each endpoint, its request decoding and its
+ *   `Authentication`, so it sees every failure as a value and turns it into a response; it is
+ *   also where `Idempotency-Key` is handled (see `Idempotency.ts`);
+ * - the request middleware ({@link makeRequestMiddleware}, global on the router) checks the body
+ *   before routing, answers unknown paths and methods, and is the last safety net.
+ *
+ * The rules:
  *
  * - errors with a problem schema (`Problem.ts`) are encoded with that schema: the same bytes
  *   the OpenAPI document describes and the typed client decodes;
- * - the platform's request-decoding error (`HttpApiDecodeError`) becomes `InvalidInput` (400),
- *   whose `field` is the path of the first failing value, so clients see one kind of 400;
+ * - the platform's request-decoding error (`HttpApiSchemaError`) becomes `InvalidInput` (400),
+ *   whose `field` is the path of the first failing value, so clients see one kind of 400
+ *   (Effect 4 alone would answer an empty 400);
  * - `InvalidInput` messages never echo the offending value (the schema library's
- *   `…, actual "<value>"` suffix and any other quoted text are dropped): the value may be
- *   personal data (a health note), and problem details are remembered for idempotent replays
- *   and end up in client logs; and every message carries Chinese (see {@link wireMessage});
+ *   `…, actual "<value>"`/`…, got <value>` suffix and any other quoted text are dropped): the
+ *   value may be personal data (a health note), and problem details are remembered for
+ *   idempotent replays and end up in client logs; and every message carries Chinese (see
+ *   {@link wireMessage});
  * - a body that is not JSON is 415, one over the size limit 413, before any route runs (see
- *   {@link makeApiMiddleware});
+ *   {@link makeRequestMiddleware}); Effect 4's own answers (a plain-text 415 for a media type no
+ *   payload declares, an empty 400 for malformed JSON) never reach the client;
  * - an unknown path becomes a 404 problem; a known path with a method it does not support a
  *   405 problem with an `Allow` header, both derived from the {@link CommonwealApi} contract;
  * - anything unexpected becomes a 500 problem whose `instance` is a fresh correlation id
@@ -22,22 +35,28 @@
  *   a decoded record;
  * - `Unauthorized` gets `WWW-Authenticate: Bearer …` (RFC 6750 §3).
  *
- * Because it produces the final response, it is also where `Idempotency-Key` is handled (see
- * `Idempotency.ts`): it authenticates the keyed POST once (the route's `Authentication`
- * middleware reuses the outcome through {@link RequestAuthentication}), remembers the status and
- * the resident id of a success or the problem details of an error, and replays them, re-reading
- * the resident as the current actor.
+ * For an `Idempotency-Key` POST, {@link ApiMiddleware} authenticates once (the route's
+ * `Authentication` middleware reuses the outcome through {@link RequestAuthentication}),
+ * remembers the status and the resident id of a success or the problem details of an error,
+ * and replays them, re-reading the resident as the current actor.
  *
  * @module
  */
 import { CurrentActor, InvalidInput, Residents, ResidentView } from "@commonweal/core"
 import type { Actor } from "@commonweal/core"
-import { Headers, HttpApiBuilder, HttpServerRequest, HttpServerRespondable, HttpServerResponse } from "@effect/platform"
-import type { HttpApp } from "@effect/platform"
-import { HttpApiDecodeError } from "@effect/platform/HttpApiError"
-import * as HttpServerError from "@effect/platform/HttpServerError"
-import { Cause, Effect, Exit, Layer, Option, ParseResult, Schema } from "effect"
-import { CommonwealApi } from "./Api.js"
+import { ByteSize, Cause, Context, Effect, Exit, Layer, Option, Schema } from "effect"
+import type { Types } from "effect"
+import {
+  Headers,
+  HttpIncomingMessage,
+  HttpRouter,
+  HttpServerError,
+  HttpServerRequest,
+  HttpServerRespondable,
+  HttpServerResponse
+} from "effect/http"
+import { HttpApiError } from "effect/http-api"
+import { ApiMiddleware, CommonwealApi } from "./Api.js"
 import { authenticate, bearerToken, RequestAuthentication, TokenVerifier } from "./Auth.js"
 import type { StoredResponse } from "./Idempotency.js"
 import {
@@ -48,6 +67,7 @@ import {
   MAX_IDEMPOTENCY_KEY_LENGTH,
   scopedKey
 } from "./Idempotency.js"
+import { issueList, wireIssues, wireMessage as wireMessage_ } from "./internal/messages.js"
 import type { ProblemError } from "./Problem.js"
 import {
   CapacityExceededProblem,
@@ -76,7 +96,7 @@ import {
 } from "./Problem.js"
 
 /** Every problem schema as one union: encodes any {@link ProblemError} to its document. */
-const AnyProblem = Schema.Union(
+const AnyProblem = Schema.Union([
   InvalidInputProblem,
   UnauthorizedProblem,
   ForbiddenProblem,
@@ -92,54 +112,27 @@ const AnyProblem = Schema.Union(
   RouteNotFoundProblem,
   MethodNotAllowedProblem,
   InternalErrorProblem
-)
-const isProblemError: (u: unknown) => u is ProblemError = Schema.is(Schema.typeSchema(AnyProblem))
-const encodeProblem = Schema.encode(AnyProblem)
+])
+const isProblemError: (u: unknown) => u is ProblemError = Schema.is(Schema.toType(AnyProblem))
+const encodeProblem = Schema.encodeExit(Schema.toCodecJson(AnyProblem))
 
 const internalError = () => new InternalError({ message: "An unexpected error occurred / 服务器内部错误" })
 
 /** The request path without its query (the query may hold names; `instance` and logs need not). */
-export const requestPath = (request: HttpServerRequest.HttpServerRequest): string => request.url.split("?")[0] ?? "/"
+export const requestPath = (request: HttpServerRequest.HttpServerRequest): string => {
+  const url = request.url
+  const query = url.indexOf("?")
+  return query === -1 ? url : url.slice(0, query) || "/"
+}
 const instanceOf = requestPath
 
-/** Drops the `, actual <value>` the schema library appends to a message: the value may be personal data. */
-const withoutActual = (message: string): string => message.replace(/,\s*actual\s[\s\S]*$/, "")
-
-const CJK = /[\u4e00-\u9fff]/
-
-/** The schema library's default messages, made bilingual. */
-const defaultMessages: ReadonlyArray<readonly [RegExp, string]> = [
-  [/^is missing$/, "is required / 必填项"],
-  [/^is unexpected\b/, "is not a known field / 不认识的字段"],
-  [/^Unable to decode [\s\S]* into a number$/, "must be a number / 须为数字"],
-  [/^Expected number$/, "must be a number / 须为数字"],
-  [/^Expected string$/, "must be text / 须为文本"],
-  [/^Expected (an )?integer$/, "must be an integer / 须为整数"],
-  [/^Expected (ReadonlyArray|Array|an array)\b/, "must be a list / 须为列表"],
-  [/^Expected (ReadonlyArray|Array)<[\s\S]*>$/, "must be a list / 须为列表"],
-  [/^Expected boolean\b/, "must be true or false / 须为 true 或 false"],
-  [/^Expected \{[\s\S]*\}$/, "must be an object / 须为对象"],
-  [/^Expected object\b/, "must be an object / 须为对象"]
-]
-
 /**
- * A message fit for the wire: never the offending value (the `, actual …` suffix is cut and
- * any other quoted text, `Unable to decode "周赛群" into a number`, is dropped) and always with
- * Chinese (the schemas' own messages have it; the library's defaults get a translation, and
+ * A message fit for the wire: never the offending value (the `, actual …`/`, got …` suffix is
+ * cut and any other quoted text, `Unable to decode "周赛群" into a number`, is dropped) and always
+ * with Chinese (the schemas' own messages have it; the library's defaults get a translation, and
  * anything else a generic one).
  */
-export const wireMessage = (message: string): string => {
-  const cut = withoutActual(message)
-  for (const [pattern, text] of defaultMessages) if (pattern.test(cut)) return text
-  const length = /^Expected a string at (most|least) (\d+) character\(s\) long$/.exec(cut)
-  if (length) {
-    return length[1] === "most"
-      ? `must be at most ${length[2]} characters / 不得超过 ${length[2]} 个字符`
-      : `must be at least ${length[2]} characters / 不得少于 ${length[2]} 个字符`
-  }
-  const unquoted = cut.replace(/"(?:[^"\\]|\\.)*"/g, "…").replace(/\s+…(?=\s|$)/g, "").trim()
-  return CJK.test(unquoted) ? unquoted : `${unquoted} / 输入无效`
-}
+export const wireMessage: (message: string) => string = wireMessage_
 
 /**
  * `InvalidInput` without echoed input values and with Chinese in every message (see
@@ -156,87 +149,55 @@ export const redactInvalidInput = (error: InvalidInput): InvalidInput => {
   return new InvalidInput({ field: error.field, message, issues })
 }
 
+/** The response when the problem union cannot encode an error (it covers every `ProblemError`, so never). */
+const encodingFailed = HttpServerResponse.jsonUnsafe(
+  { type: "about:blank", title: "Internal Server Error", status: 500, detail: "problem encoding failed" },
+  { status: 500, contentType: PROBLEM_CONTENT_TYPE }
+)
+
 /** The RFC 9457 response of a {@link ProblemError}; `instance` defaults to the request path. */
 export const problemResponse = (
   error: ProblemError,
   request: HttpServerRequest.HttpServerRequest,
   instance?: string
-): Effect.Effect<HttpServerResponse.HttpServerResponse> =>
-  encodeProblem(error._tag === "InvalidInput" ? redactInvalidInput(error) : error).pipe(
-    Effect.map((document) => {
-      const headers: Record<string, string> = {}
-      if (error._tag === "Unauthorized") {
-        headers["www-authenticate"] = error.reason === "invalid_token"
-          ? `Bearer realm="commonweal", error="invalid_token"`
-          : `Bearer realm="commonweal"`
-      }
-      if (error._tag === "MethodNotAllowed") headers["allow"] = error.allow.join(", ")
-      return HttpServerResponse.unsafeJson(
-        { ...document, instance: instance ?? instanceOf(request) },
-        { status: document.status, contentType: PROBLEM_CONTENT_TYPE, headers }
-      )
-    }),
-    // the union covers every ProblemError, so this cannot happen; still never answer with a stack
-    Effect.catchAll(() =>
-      Effect.succeed(HttpServerResponse.unsafeJson(
-        { type: "about:blank", title: "Internal Server Error", status: 500, detail: "problem encoding failed" },
-        { status: 500, contentType: PROBLEM_CONTENT_TYPE }
-      ))
-    )
-  )
+): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
+  const encoded = encodeProblem(error._tag === "InvalidInput" ? redactInvalidInput(error) : error)
+  // still never answer with a stack
+  if (encoded._tag === "Failure") return Effect.succeed(encodingFailed)
+  const document = encoded.value as { readonly status: number }
+  const headers: Record<string, string> = {}
+  if (error._tag === "Unauthorized") {
+    headers["www-authenticate"] = error.reason === "invalid_token"
+      ? `Bearer realm="commonweal", error="invalid_token"`
+      : `Bearer realm="commonweal"`
+  }
+  if (error._tag === "MethodNotAllowed") headers["allow"] = error.allow.join(", ")
+  return Effect.succeed(HttpServerResponse.jsonUnsafe(
+    { ...document, instance: instance ?? instanceOf(request) },
+    { status: document.status, contentType: PROBLEM_CONTENT_TYPE, headers }
+  ))
+}
 
-const LITERAL = /^Expected "((?:[^"\\]|\\.)*)"$/
+const notJson = () => InvalidInput.of("body", "is not valid JSON / 请求体不是有效的 JSON")
 
 /**
- * `HttpApiDecodeError` (the platform's request decoding failure) as `InvalidInput`, one issue
+ * `HttpApiSchemaError` (the platform's request decoding failure) as `InvalidInput`, one issue
  * per field and message:
  *
- * - a failed choice among literals (`?tag=nope` fails every member of the union) becomes one
- *   issue "must be one of a, b, c / 须为以下之一：a、b、c" (the literals are the schema's, not input);
- * - an optional or nullable field's schema is `X | undefined` (or `X | null`), so a bad value
- *   also reports "Expected undefined"/"Expected null": dropped when another issue names the
- *   same field or one inside it;
+ * - a body that is not JSON at all is the issue "body: is not valid JSON";
+ * - a failed choice among literals (`?tag=nope`) becomes one issue "must be one of a, b, c /
+ *   须为以下之一：a、b、c" (the literals are the schema's, not input);
+ * - an optional or nullable field's schema may be `X | undefined` (or `X | null`), so a bad
+ *   value may also report "Expected undefined"/"Expected null": dropped when another issue
+ *   names the same field or one inside it;
  * - every message goes through {@link wireMessage}: no echoed value, always Chinese.
  */
-export const decodeErrorToInvalidInput = (error: HttpApiDecodeError): InvalidInput => {
-  const raw = error.issues.map((issue) => ({
-    field: issue.path.map(String).join(".") || "input",
-    message: withoutActual(issue.message)
-  }))
-  const choices = new Map<string, Array<string>>()
-  for (const issue of raw) {
-    const literal = LITERAL.exec(issue.message)
-    if (literal) choices.set(issue.field, [...(choices.get(issue.field) ?? []), literal[1] ?? ""])
+export const decodeErrorToInvalidInput = (error: HttpApiError.HttpApiSchemaError): InvalidInput => {
+  const raw = issueList(error.cause.issue, "input")
+  if (error.kind === "Payload" && raw.length === 1 && raw[0]?.field === "input" && /valid JSON/.test(raw[0].message)) {
+    return notJson()
   }
-  const collapsed = raw.flatMap((issue) => {
-    const options = choices.get(issue.field)
-    const literal = LITERAL.exec(issue.message)
-    if (options === undefined || literal === null) return [issue]
-    if (literal[1] !== options[0]) return []
-    return [{
-      field: issue.field,
-      message: options.length === 1
-        ? `must be ${options[0]} / 须为 ${options[0]}`
-        : `must be one of ${options.join(", ")} / 须为以下之一：${options.join("、")}`
-    }]
-  })
-  const noise = (issue: { readonly field: string; readonly message: string }) =>
-    /^Expected (undefined|null)$/.test(issue.message) &&
-    collapsed.some((other) =>
-      other !== issue && !/^Expected (undefined|null)$/.test(other.message) &&
-      (other.field === issue.field || other.field.startsWith(`${issue.field}.`))
-    )
-  const seen = new Set<string>()
-  const issues = collapsed.filter((issue) => !noise(issue)).map((issue) => ({
-    field: issue.field,
-    message: wireMessage(issue.message)
-  })).filter((issue) => {
-    const key = `${issue.field}\u0000${issue.message}`
-    if (seen.has(key)) return false
-    seen.add(key)
-    return true
-  })
-  return InvalidInput.many(issues)
+  return InvalidInput.many(wireIssues(raw))
 }
 
 /** The body limit when `makeHttpLayer` is given none: 1 MB. */
@@ -270,17 +231,20 @@ export const jsonDepth = (text: string, limit: number = MAX_JSON_DEPTH): number 
   return deepest
 }
 
-const notJson = () => InvalidInput.of("body", "is not valid JSON / 请求体不是有效的 JSON")
-
 /** The platform's body reading failed because the body exceeded the `MaxBodySize`. */
 const isBodyTooLarge = (error: unknown): boolean =>
-  HttpServerError.isServerError(error) && error._tag === "RequestError" && error.reason === "Decode" &&
-  error.cause instanceof Error && error.cause.message === "maxBytes exceeded"
+  HttpServerError.isHttpServerError(error) && error.reason._tag === "RequestParseError" &&
+  error.reason.reason === "BodyTooLarge"
+
+/** The platform failed to read or parse the request body. */
+const isBodyUnreadable = (error: unknown): boolean =>
+  HttpServerError.isHttpServerError(error) && error.reason._tag === "RequestParseError"
 
 /** The request carries a body (`Content-Length` other than 0, or `Transfer-Encoding`). */
 const hasBody = (request: HttpServerRequest.HttpServerRequest): boolean => {
-  const length = request.headers["content-length"]
-  return (length !== undefined && length.trim() !== "0") || request.headers["transfer-encoding"] !== undefined
+  const headers = request.headers
+  const length = headers["content-length"]
+  return (length !== undefined && length.trim() !== "0") || headers["transfer-encoding"] !== undefined
 }
 
 /** `application/json` (any parameters, e.g. `charset=utf-8`) or an `application/*+json` type; `undefined` if not JSON. */
@@ -331,11 +295,14 @@ export const defectSummary = (
 ): { readonly name: string; readonly message: string } => {
   let name: string
   let message: string
-  if (ParseResult.isParseError(error)) {
-    name = "ParseError"
-    message = `schema failure at ${
-      ParseResult.ArrayFormatter.formatErrorSync(error).map((i) => i.path.map(String).join(".") || "(root)").join(", ")
-    }`
+  const schemaError = Schema.isSchemaError(error)
+    ? error
+    : HttpApiError.HttpApiSchemaError.is(error)
+    ? error.cause
+    : undefined
+  if (schemaError !== undefined) {
+    name = HttpApiError.HttpApiSchemaError.is(error) ? `HttpApiSchemaError(${error.kind})` : "SchemaError"
+    message = `schema failure at ${issueList(schemaError.issue, "(root)").map((i) => i.field).join(", ")}`
   } else if (error instanceof Error) {
     name = error.name
     message = error.message
@@ -356,12 +323,14 @@ export const causeResponse = (
   request: HttpServerRequest.HttpServerRequest,
   maxBodySize: number = DEFAULT_MAX_BODY_SIZE
 ): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
-  if (Cause.isInterruptedOnly(cause)) return Effect.interrupt
-  const failure = Cause.failureOption(cause)
+  if (Cause.hasInterruptsOnly(cause)) return Effect.interrupt
+  const failure = Cause.findErrorOption(cause)
   const error: unknown = Option.isSome(failure) ? failure.value : Cause.squash(cause)
   if (isProblemError(error)) return problemResponse(error, request)
-  if (error instanceof HttpApiDecodeError) return problemResponse(decodeErrorToInvalidInput(error), request)
-  if (HttpServerError.isServerError(error) && error._tag === "RouteNotFound") {
+  if (HttpApiError.HttpApiSchemaError.is(error) && error.kind !== "Body" && error.kind !== "ResponseHeaders") {
+    return problemResponse(decodeErrorToInvalidInput(error), request)
+  }
+  if (HttpServerError.isHttpServerError(error) && error.reason._tag === "RouteNotFound") {
     const path = instanceOf(request)
     const allow = allowedMethods(path)
     return allow.length > 0 && !allow.includes(request.method)
@@ -371,18 +340,20 @@ export const causeResponse = (
         request
       )
   }
-  if (isBodyTooLarge(error)) return problemResponse(PayloadTooLarge.of(maxBodySize), request)
-  // any failure to read or parse the body (`JSON.parse` throwing a SyntaxError or a RangeError)
-  if (HttpServerError.isServerError(error) && error._tag === "RequestError" && error.reason === "Decode") {
-    return problemResponse(notJson(), request)
+  if (isBodyTooLarge(error) || HttpApiError.HttpApiPayloadTooLarge.is(error)) {
+    return problemResponse(PayloadTooLarge.of(maxBodySize), request)
   }
-  if (HttpServerRespondable.isRespondable(error)) {
+  // any other failure to read or parse the body
+  if (isBodyUnreadable(error)) return problemResponse(notJson(), request)
+  if (HttpServerResponse.isHttpServerResponse(error)) return Effect.succeed(error)
+  if (HttpServerRespondable.isRespondable(error) && !HttpServerError.isHttpServerError(error) &&
+    !HttpApiError.HttpApiSchemaError.is(error)) {
     return Effect.flatMap(problemResponse(internalError(), request), (fallback) =>
       HttpServerRespondable.toResponseOrElse(error, fallback))
   }
   const correlationId = globalThis.crypto.randomUUID()
   const summary = defectSummary(error, request)
-  return Effect.zipRight(
+  return Effect.andThen(
     Effect.logError("unexpected failure in the HTTP API").pipe(
       Effect.annotateLogs({
         "correlation.id": correlationId,
@@ -399,7 +370,7 @@ export const causeResponse = (
 const decoder = new TextDecoder()
 
 /** A resident view, as far as a replay needs it: the id to re-read. */
-const isResidentBody = Schema.is(Schema.Struct({ _tag: Schema.Literal("Full", "Reduced"), id: Schema.String }))
+const isResidentBody = Schema.is(Schema.Struct({ _tag: Schema.Literals(["Full", "Reduced"]), id: Schema.String }))
 
 const parseJson = (text: string): unknown => {
   try {
@@ -419,14 +390,15 @@ const capture = (response: HttpServerResponse.HttpServerResponse): StoredRespons
   const body = response.body
   if (body._tag === "Empty") return { _tag: "Verbatim", status: response.status, contentType: undefined, body: "" }
   if (body._tag !== "Uint8Array") return undefined
+  const text = body.text ?? decoder.decode(body.body)
   if (response.status >= 400) {
-    return { _tag: "Verbatim", status: response.status, contentType: body.contentType, body: decoder.decode(body.body) }
+    return { _tag: "Verbatim", status: response.status, contentType: body.contentType, body: text }
   }
-  const json = parseJson(decoder.decode(body.body))
+  const json = parseJson(text)
   return isResidentBody(json) ? { _tag: "Resident", status: response.status, residentId: json.id } : undefined
 }
 
-const encodeResidentView = Schema.encode(ResidentView)
+const encodeResidentView = Schema.encodeEffect(Schema.toCodecJson(ResidentView))
 
 const markReplayed = (response: HttpServerResponse.HttpServerResponse) =>
   HttpServerResponse.setHeader(response, IDEMPOTENT_REPLAYED_HEADER, "true")
@@ -435,7 +407,7 @@ const markReplayed = (response: HttpServerResponse.HttpServerResponse) =>
 const replay = (
   stored: StoredResponse,
   actor: Actor,
-  residents: Residents,
+  residents: Residents["Service"],
   request: HttpServerRequest.HttpServerRequest,
   maxBodySize: number
 ): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
@@ -449,9 +421,9 @@ const replay = (
     case "Resident":
       return residents.get(stored.residentId).pipe(
         Effect.flatMap(encodeResidentView),
-        Effect.map((json) => HttpServerResponse.unsafeJson(json, { status: stored.status })),
+        Effect.map((json) => HttpServerResponse.jsonUnsafe(json, { status: stored.status })),
         Effect.provideService(CurrentActor, actor),
-        Effect.catchAllCause((cause) => causeResponse(cause, request, maxBodySize)),
+        Effect.catchCause((cause) => causeResponse(cause, request, maxBodySize)),
         Effect.map(markReplayed)
       )
   }
@@ -462,113 +434,203 @@ const header = (request: HttpServerRequest.HttpServerRequest, name: string): str
   return value === undefined ? undefined : value.trim()
 }
 
-/** Options of {@link makeApiMiddleware}. */
+/** Options of {@link makeApiMiddleware} and {@link makeRequestMiddleware}. */
 export interface ApiMiddlewareOptions {
   /** The largest request body accepted, in bytes; a larger one is answered with 413. Default {@link DEFAULT_MAX_BODY_SIZE} (1 MB). */
   readonly maxBodySize?: number | undefined
 }
 
+const currentRequest = HttpServerRequest.HttpServerRequest
+
 /**
- * The API middleware as a `Layer`. Part of `ApiLive`; needs the {@link TokenVerifier} (to scope
- * idempotency keys by actor), the {@link IdempotencyStore}, and `Residents` (to re-read a
- * resident on replay).
+ * The implementation of {@link ApiMiddleware}: every failure of an endpoint (its request
+ * decoding, its `Authentication`, its handler) as problem details, and `Idempotency-Key` on
+ * POSTs. Needs the {@link TokenVerifier} (to scope idempotency keys by actor), the
+ * {@link IdempotencyStore}, and `Residents` (to re-read a resident on replay).
  *
- * Before any route runs, a request with a body is checked: a body that is not JSON is 415
- * ({@link UnsupportedMediaType}); one over `maxBodySize` is 413 ({@link PayloadTooLarge}),
- * refused by its `Content-Length` without being read, or while being read when it has none;
- * one nested deeper than {@link MAX_JSON_DEPTH} is the 400 "not valid JSON". An
- * `application/*+json` body is parsed as `application/json`.
+ * Part of `makeApiLive`; provide it to the groups' handler layers when composing by hand.
  */
 export const makeApiMiddleware = (
   options?: ApiMiddlewareOptions
-): Layer.Layer<never, never, TokenVerifier | IdempotencyStore | Residents> =>
-  HttpApiBuilder.middleware(
+): Layer.Layer<ApiMiddleware, never, TokenVerifier | IdempotencyStore | Residents> =>
+  Layer.effect(
+    ApiMiddleware,
     Effect.gen(function*() {
       const verifier = yield* TokenVerifier
       const store = yield* IdempotencyStore
       const residents = yield* Residents
       const maxBodySize = options?.maxBodySize ?? DEFAULT_MAX_BODY_SIZE
 
-      return (app: HttpApp.Default) =>
-        Effect.gen(function*() {
-          const original = yield* HttpServerRequest.HttpServerRequest
-          let request = original
-          if (hasBody(original)) {
-            const media = jsonMediaType(original.headers["content-type"])
-            if (media === undefined) return yield* problemResponse(UnsupportedMediaType.of(), original)
-            const length = Number(original.headers["content-length"] ?? "0")
-            if (Number.isFinite(length) && length > maxBodySize) {
-              return yield* problemResponse(PayloadTooLarge.of(maxBodySize), original)
-            }
-            // the platform parses a body as JSON only when its content type says application/json
-            if (media === "suffix") {
-              request = original.modify({ headers: Headers.set(original.headers, "content-type", "application/json") })
-            }
-            // read once (the request caches it; the route and the idempotency fingerprint reuse it)
-            const text = yield* Effect.either(HttpServerRequest.withMaxBodySize(request.text, Option.some(maxBodySize)))
-            if (text._tag === "Left" && isBodyTooLarge(text.left)) {
-              return yield* problemResponse(PayloadTooLarge.of(maxBodySize), original)
-            }
-            if (text._tag === "Right" && jsonDepth(text.right) > MAX_JSON_DEPTH) {
-              return yield* problemResponse(notJson(), original)
-            }
-          }
-          const widened: Effect.Effect<HttpServerResponse.HttpServerResponse, unknown, HttpServerRequest.HttpServerRequest> =
-            HttpServerRequest.withMaxBodySize(
-              Effect.provideService(app, HttpServerRequest.HttpServerRequest, request),
-              Option.some(maxBodySize)
-            )
-          const handle = (app: typeof widened) =>
-            Effect.catchAllCause(app, (cause) => causeResponse(cause, request, maxBodySize))
+      const handle = <E, R>(
+        app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>,
+        request: HttpServerRequest.HttpServerRequest
+      ) => Effect.catchCause(app, (cause) => causeResponse(cause, request, maxBodySize))
 
-          const key = request.method === "POST" ? header(request, IDEMPOTENCY_KEY_HEADER) : undefined
-          if (key === undefined) return yield* handle(widened)
-          // Authenticate once; the route's Authentication middleware reuses the outcome.
-          const authenticated = yield* Effect.exit(authenticate(verifier, bearerToken(request.headers.authorization)))
-          const handled = handle(Effect.provideService(widened, RequestAuthentication, authenticated))
-          // No actor: the route's authentication answers 401 (or 500 for a broken verifier); nothing to remember.
-          if (Exit.isFailure(authenticated)) return yield* handled
-          const actor = authenticated.value
-          if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-            return yield* problemResponse(
-              InvalidInput.of(
-                IDEMPOTENCY_KEY_HEADER,
-                `must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters / 幂等键长度须为 1 到 ${MAX_IDEMPOTENCY_KEY_LENGTH} 个字符`
-              ),
-              request
-            )
-          }
-          const body = yield* Effect.option(request.text)
-          if (Option.isNone(body)) return yield* handled
+      return ApiMiddleware.of((app, { endpoint }) => {
+        // the common case: no idempotency, nothing to do unless the endpoint fails
+        const plain = Effect.catchCause(
+          app,
+          (cause) => Effect.flatMap(currentRequest, (request) => causeResponse(cause, request, maxBodySize))
+        )
+        if (endpoint.method !== "POST") return plain
+        return Effect.flatMap(currentRequest, (request) => {
+          const key = header(request, IDEMPOTENCY_KEY_HEADER)
+          if (key === undefined) return plain
+          return Effect.gen(function*() {
+            // Authenticate once; the route's Authentication middleware reuses the outcome.
+            const authenticated = yield* Effect.exit(authenticate(verifier, bearerToken(request.headers.authorization)))
+            const handled = handle(Effect.provideService(app, RequestAuthentication, authenticated), request)
+            // No actor: the route's authentication answers 401 (or 500 for a broken verifier); nothing to remember.
+            if (Exit.isFailure(authenticated)) return yield* handled
+            const actor = authenticated.value
+            if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+              return yield* problemResponse(
+                InvalidInput.of(
+                  IDEMPOTENCY_KEY_HEADER,
+                  `must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters / 幂等键长度须为 1 到 ${MAX_IDEMPOTENCY_KEY_LENGTH} 个字符`
+                ),
+                request
+              )
+            }
+            // the request middleware read the body already (the request caches it)
+            const body = yield* Effect.option(request.text)
+            if (Option.isNone(body)) return yield* handled
 
-          const storeKey = scopedKey(actor.communityId, actor.subject, key)
-          const print = yield* fingerprint(request.method, request.url, body.value)
-          // reserve and run under one mask: an interruption in between must not leave the key held
-          return yield* Effect.uninterruptibleMask((restore) =>
-            Effect.flatMap(store.reserve(storeKey, print), (reservation) => {
-              switch (reservation._tag) {
-                case "Completed":
-                  return restore(replay(reservation.response, actor, residents, request, maxBodySize))
-                case "Mismatch":
-                  return problemResponse(IdempotencyKeyReused.of(key), request)
-                case "InProgress":
-                  return problemResponse(IdempotencyKeyInUse.of(key), request)
-                case "Acquired":
-                  return restore(handled).pipe(
-                    Effect.onExit((exit) => {
-                      const stored = exit._tag === "Success" ? capture(exit.value) : undefined
-                      return stored === undefined
-                        ? store.release(storeKey, print)
-                        : store.complete(storeKey, print, stored)
-                    })
-                  )
-              }
-            })
-          )
+            const storeKey = scopedKey(actor.communityId, actor.subject, key)
+            const print = yield* fingerprint(request.method, request.url, body.value)
+            // reserve and run under one mask: an interruption in between must not leave the key held
+            return yield* Effect.uninterruptibleMask((restore) =>
+              Effect.flatMap(store.reserve(storeKey, print), (reservation) => {
+                switch (reservation._tag) {
+                  case "Completed":
+                    return restore(replay(reservation.response, actor, residents, request, maxBodySize))
+                  case "Mismatch":
+                    return problemResponse(IdempotencyKeyReused.of(key), request)
+                  case "InProgress":
+                    return problemResponse(IdempotencyKeyInUse.of(key), request)
+                  case "Acquired":
+                    return restore(handled).pipe(
+                      Effect.onExit((exit) => {
+                        const stored = exit._tag === "Success" ? capture(exit.value) : undefined
+                        return stored === undefined
+                          ? store.release(storeKey, print)
+                          : store.complete(storeKey, print, stored)
+                      })
+                    )
+                }
+              })
+            )
+          })
         })
+      })
     })
   )
 
 /** {@link makeApiMiddleware} with the defaults (1 MB body limit). */
-export const ApiMiddlewareLive: Layer.Layer<never, never, TokenVerifier | IdempotencyStore | Residents> =
+export const ApiMiddlewareLive: Layer.Layer<ApiMiddleware, never, TokenVerifier | IdempotencyStore | Residents> =
   makeApiMiddleware()
+
+/**
+ * The request state Effect's server keeps per request. Its `loggerDisabled` flag is what
+ * `HttpMiddleware.withLoggerDisabled` sets; Effect 4.1 keeps the service internal, so it is
+ * looked up by its key.
+ */
+const CurrentRequestState = Context.Service<{ readonly loggerDisabled?: boolean }>(
+  "effect/http/HttpEffect/CurrentRequestState"
+)
+const loggerDisabled = (context: Context.Context<never>): boolean =>
+  Context.getOrUndefined(context, CurrentRequestState)?.loggerDisabled === true
+
+/**
+ * Logs one line per request: method, path **without the query string** (a query may hold names,
+ * `nameContains=周…`), status and duration (the `http.span` log span). Unlike
+ * `HttpMiddleware.logger` it never logs a failure's cause (the API middleware logs unexpected
+ * failures itself, without their data). Honours `HttpMiddleware.withLoggerDisabled`.
+ */
+export const requestLogger = <E, R>(
+  app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>
+): Effect.Effect<HttpServerResponse.HttpServerResponse, E, R | HttpServerRequest.HttpServerRequest> =>
+  Effect.withFiber((fiber) => {
+    const request = Context.getUnsafe(fiber.context, HttpServerRequest.HttpServerRequest)
+    return Effect.withLogSpan(
+      Effect.onExit(app, (exit) =>
+        Effect.withFiber((fiber) =>
+          loggerDisabled(fiber.context) ? Effect.void : Effect.annotateLogs(Effect.log("Sent HTTP response"), {
+            "http.method": request.method,
+            "http.path": requestPath(request),
+            "http.status": exit._tag === "Success"
+              ? exit.value.status
+              : HttpServerError.causeResponseStripped(exit.cause)[0].status
+          })
+        )),
+      "http.span"
+    )
+  })
+
+/** Options of {@link makeRequestMiddleware}. */
+export interface RequestMiddlewareOptions extends ApiMiddlewareOptions {
+  /** Log every request with {@link requestLogger} (path without query). Default `false`. */
+  readonly logRequests?: boolean | undefined
+}
+
+/**
+ * The request middleware, global on the router (a layer that needs the `HttpRouter`):
+ *
+ * - before any route runs, a request with a body is checked: a body that is not JSON is 415
+ *   ({@link UnsupportedMediaType}); one over `maxBodySize` is 413 ({@link PayloadTooLarge}),
+ *   refused by its `Content-Length` without being read, or while being read when it has none;
+ *   one nested deeper than {@link MAX_JSON_DEPTH} is the 400 "not valid JSON". An
+ *   `application/*+json` body is parsed as `application/json`. The body is read once, under
+ *   the limit, and the request keeps it for the route;
+ * - an unknown path is a 404 problem, an unsupported method on a known path a 405 problem with
+ *   `Allow`; any other failure that reaches it (none does from the API's own routes) is
+ *   answered by {@link causeResponse};
+ * - with `logRequests`, every request is logged by {@link requestLogger}.
+ *
+ * A request without a body costs one header check and one failure handler.
+ */
+export const makeRequestMiddleware = (
+  options?: RequestMiddlewareOptions
+): Layer.Layer<never, never, HttpRouter.HttpRouter> => {
+  const maxBodySize = options?.maxBodySize ?? DEFAULT_MAX_BODY_SIZE
+  const limit = ByteSize.bytes(maxBodySize)
+  // every failure is answered here; `unhandled` is how the router's types spell "nothing escapes"
+  const middleware = (
+    app: Effect.Effect<HttpServerResponse.HttpServerResponse, Types.unhandled>
+  ): Effect.Effect<HttpServerResponse.HttpServerResponse, Types.unhandled, HttpServerRequest.HttpServerRequest> =>
+    Effect.withFiber((fiber) => {
+      const original = Context.getUnsafe(fiber.context, HttpServerRequest.HttpServerRequest)
+      if (!hasBody(original)) return Effect.catchCause(app, (cause) => causeResponse(cause, original, maxBodySize))
+      const media = jsonMediaType(original.headers["content-type"])
+      if (media === undefined) return problemResponse(UnsupportedMediaType.of(), original)
+      const length = Number(original.headers["content-length"] ?? "0")
+      if (Number.isFinite(length) && length > maxBodySize) {
+        return problemResponse(PayloadTooLarge.of(maxBodySize), original)
+      }
+      // the platform parses a body as JSON only when its content type says application/json
+      const request = media === "suffix"
+        ? original.modify({ headers: Headers.set(original.headers, "content-type", "application/json") })
+        : original
+      // read once, under the limit (the request caches it; the route and the idempotency fingerprint reuse it)
+      return Effect.flatMap(
+        Effect.result(Effect.provideService(request.text, HttpIncomingMessage.MaxBodySize, limit)),
+        (text) => {
+          if (text._tag === "Failure" && isBodyTooLarge(text.failure)) {
+            return problemResponse(PayloadTooLarge.of(maxBodySize), original)
+          }
+          if (text._tag === "Success" && jsonDepth(text.success) > MAX_JSON_DEPTH) {
+            return problemResponse(notJson(), original)
+          }
+          const routed = request === original ? app : Effect.provideService(app, HttpServerRequest.HttpServerRequest, request)
+          return Effect.catchCause(
+            Effect.provideService(routed, HttpIncomingMessage.MaxBodySize, limit),
+            (cause) => causeResponse(cause, request, maxBodySize)
+          )
+        }
+      )
+    })
+  return HttpRouter.middleware(
+    options?.logRequests === true ? (app) => requestLogger(middleware(app)) : middleware,
+    { global: true }
+  )
+}

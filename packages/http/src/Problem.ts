@@ -2,8 +2,8 @@
  * Problem details (RFC 9457) for every error that crosses the wire.
  *
  * Each tagged error of `@commonweal/core` (and the few of this package) gets a *problem schema*:
- * a `Schema.transform` whose type side is the very same error class and whose encoded side is
- * an RFC 9457 document:
+ * a transformation (`Schema.decodeTo`) whose type side is the very same error class and whose
+ * encoded side is an RFC 9457 document:
  *
  * ```json
  * { "type": "urn:commonweal:problem:not-found", "title": "Not Found", "status": 404,
@@ -13,10 +13,15 @@
  *
  * `type`, `title`, `status` and `detail` are the standard members (`detail` carries the error's
  * bilingual `message`); `code` is the error's stable `_tag`; the error's own fields (`field`,
- * `issues`, `reason`, `entity`, …) are extension members. The schemas carry the HTTP status and
- * the `application/problem+json` content type as `HttpApiSchema` annotations, so the same schema
- * drives the server's encoding, the OpenAPI document and the typed client's decoding: the client
- * decodes a problem document back into the tagged class (`_tag === "NotFound"`).
+ * `issues`, `reason`, `entity`, …) are extension members. The schemas carry the HTTP status
+ * (`httpApiStatus`) and the `application/problem+json` content type (`HttpApiSchema.asJson`) as
+ * annotations, so the same schema drives the server's encoding, the OpenAPI document and the
+ * typed client's decoding: the client decodes a problem document back into the tagged class
+ * (`_tag === "NotFound"`).
+ *
+ * Effect 4 has a problem-details helper of its own (`HttpApiSchema.asProblem`), but it only
+ * writes `type`, `title` and `status` and decodes by constructing the class without arguments;
+ * these schemas also carry `detail`, `code`, `instance` and the error's fields both ways.
  *
  * @module
  */
@@ -29,8 +34,8 @@ import {
   InvalidTransition,
   NotFound
 } from "@commonweal/core"
-import { HttpApiSchema } from "@effect/platform"
-import { Schema } from "effect"
+import { Schema, SchemaAST, SchemaTransformation } from "effect"
+import { HttpApiSchema } from "effect/http-api"
 
 /** The media type of problem details documents (RFC 9457 §6.1). */
 export const PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -70,50 +75,65 @@ export interface ProblemOptions {
 }
 
 /** A `Schema.TaggedError` class whose fields include a `message` string. */
-type TaggedErrorWithMessage<Self, Tag extends string, Fields extends Schema.Struct.Fields> =
-  & Schema.TaggedErrorClass<Self, Tag, { readonly _tag: Schema.tag<Tag> } & Fields>
-  & { readonly fields: { readonly _tag: Schema.tag<Tag> } & Fields }
+type TaggedErrorWithMessage<Self, Fields extends Schema.Struct.Fields> =
+  & Schema.Codec<Self, Schema.Struct.Encoded<Fields>, never, never>
+  & { readonly fields: Fields }
+
+/** The `_tag` literal of a tagged error class, read from its `_tag` field. */
+const tagOf = (fields: Schema.Struct.Fields): string => {
+  const ast = fields._tag?.ast
+  if (ast === undefined || !SchemaAST.isLiteral(ast) || typeof ast.literal !== "string") {
+    throw new Error("problem: the error class has no string _tag field")
+  }
+  return ast.literal
+}
 
 /**
  * Builds the problem schema of a tagged error class: type side the class, encoded side the
  * RFC 9457 document. `message` travels as `detail`; the other fields as extension members.
  */
-export const problem = <Self, Tag extends string, Fields extends { readonly message: typeof Schema.String }>(
-  error: TaggedErrorWithMessage<Self, Tag, Fields>,
+export const problem = <
+  Self extends { readonly _tag: string; readonly message: string },
+  Fields extends { readonly _tag: Schema.Top; readonly message: typeof Schema.String }
+>(
+  error: TaggedErrorWithMessage<Self, Fields>,
   options: ProblemOptions
 ) => {
-  const { _tag: _, message: __, ...extensions } = error.fields
+  const { _tag: _, message: __, ...extensions } = error.fields as Schema.Struct.Fields
+  const code = tagOf(error.fields)
   const type = `${PROBLEM_TYPE_BASE}${options.slug}`
   const document = Schema.Struct({
     type: Schema.Literal(type),
     title: Schema.String,
     status: Schema.Literal(options.status),
     detail: Schema.String,
-    code: Schema.Literal(error._tag),
-    instance: Schema.optional(Schema.String),
+    code: Schema.Literal(code),
+    instance: Schema.optionalKey(Schema.String),
     ...extensions
-  }).annotations({ identifier: `${error._tag}Problem`, title: options.title })
-  return Schema.transform(document, error, {
-    strict: false,
-    decode: (doc: object) => {
-      const { type: _type, title: _title, status: _status, detail, code, instance: _instance, ...rest } = doc as Readonly<
-        Record<string, unknown>
-      >
-      return { ...rest, _tag: code, message: detail }
-    },
-    encode: (encoded: object) => {
-      const { _tag, message, ...rest } = encoded as Readonly<Record<string, unknown>>
-      return { type, title: options.title, status: options.status, detail: message, code: _tag, ...rest }
-    }
-  }).annotations(
-    HttpApiSchema.annotations({ status: options.status, description: options.description })
-  ).pipe(HttpApiSchema.withEncoding({ kind: "Json", contentType: PROBLEM_CONTENT_TYPE }))
+  }).annotate({ identifier: `${code}Problem`, title: options.title })
+  return document.pipe(
+    Schema.decodeTo(
+      error,
+      SchemaTransformation.transform<Schema.Struct.Encoded<Fields>, typeof document.Type>({
+        decode: (doc) => {
+          const { type: _type, title: _title, status: _status, detail, code, instance: _instance, ...rest } = doc
+          return { ...rest, _tag: code, message: detail } as unknown as Schema.Struct.Encoded<Fields>
+        },
+        encode: (encoded) => {
+          const { _tag, message, ...rest } = encoded as unknown as Readonly<Record<string, unknown>>
+          return { type, title: options.title, status: options.status, detail: message, code: _tag, ...rest } as
+            typeof document.Type
+        }
+      })
+    ),
+    HttpApiSchema.asJson({ contentType: PROBLEM_CONTENT_TYPE })
+  ).annotate({ httpApiStatus: options.status, description: options.description })
 }
 
 /** The request carries no bearer token, or one the server does not accept. Answered with 401 and `WWW-Authenticate: Bearer`. */
 export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", {
   /** `missing_token` when there was no bearer token, `invalid_token` when it was not accepted. */
-  reason: Schema.Literal("missing_token", "invalid_token"),
+  reason: Schema.Literals(["missing_token", "invalid_token"]),
   message: Schema.String
 }) {
   /** No `Authorization: Bearer …` header. */
@@ -205,7 +225,7 @@ export class MethodNotAllowed extends Schema.TaggedError<MethodNotAllowed>()("Me
  */
 export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>()("PayloadTooLarge", {
   /** The largest body the server accepts, in bytes. */
-  limit: Schema.Number,
+  limit: Schema.Finite,
   message: Schema.String
 }) {
   /** Builds the error with a bilingual message. */
@@ -375,4 +395,4 @@ export const problemSchemas = {
 } as const
 
 /** An error that has a problem schema. */
-export type ProblemError = Schema.Schema.Type<(typeof problemSchemas)[keyof typeof problemSchemas]>
+export type ProblemError = (typeof problemSchemas)[keyof typeof problemSchemas]["Type"]

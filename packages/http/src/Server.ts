@@ -3,20 +3,20 @@
  *
  * `@commonweal/http` does not depend on a platform at runtime: the caller supplies the
  * `HttpServer` (e.g. `NodeHttpServer.layer(createServer, { port })` from
- * `@effect/platform-node`) and the core services.
+ * `@effect/platform-node`, which also provides the platform services) and the core services.
  *
  * @example
  * ```ts
  * import { createServer } from "node:http"
  * import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
  * import { Communities, IdGenerator, Residents } from "@commonweal/core"
- * import { HttpLive, IdempotencyStore, TokenVerifier } from "@commonweal/http"
+ * import { IdempotencyStore, makeHttpLayer, TokenVerifier } from "@commonweal/http"
  * import { Layer } from "effect"
  *
- * const Services = Layer.mergeAll(Residents.Default, Communities.Default).pipe(
+ * const Services = Layer.mergeAll(Residents.layer, Communities.layer).pipe(
  *   Layer.provide(Layer.merge(storage, IdGenerator.Live)))
  *
- * HttpLive.pipe(
+ * makeHttpLayer().pipe(
  *   Layer.provide(Services),
  *   Layer.provide(TokenVerifier.static(tokens)),
  *   Layer.provide(IdempotencyStore.memory()),
@@ -28,158 +28,190 @@
  * @module
  */
 import { Communities, Residents, ResidentView } from "@commonweal/core"
-import {
-  HttpApiBuilder,
-  HttpApiSwagger,
-  HttpMiddleware,
-  HttpServerError,
-  HttpServerRequest,
-  HttpServerResponse
-} from "@effect/platform"
-import type { HttpApi, HttpApp, HttpRouter, HttpServer } from "@effect/platform"
-import { Effect, Either, FiberRef, Layer, Schema } from "effect"
+import type { Context } from "effect"
+import { Effect, Layer, Schema } from "effect"
+import type { Etag, HttpPlatform } from "effect/http"
+import { HttpMiddleware, HttpRouter, HttpServer, HttpServerResponse } from "effect/http"
+import type { HttpApiGroup } from "effect/http-api"
+import { HttpApiBuilder, HttpApiSwagger } from "effect/http-api"
+import type { FileSystem, Path } from "effect"
 import { API_VERSION, CommonwealApi } from "./Api.js"
+import type { ApiMiddleware } from "./Api.js"
 import { AuthenticationLive } from "./Auth.js"
-import type { TokenVerifier } from "./Auth.js"
+import type { Authentication, TokenVerifier } from "./Auth.js"
 import type { IdempotencyStore } from "./Idempotency.js"
 import type { ApiMiddlewareOptions } from "./Middleware.js"
-import { makeApiMiddleware, requestPath } from "./Middleware.js"
+import { makeApiMiddleware, makeRequestMiddleware } from "./Middleware.js"
 
 /** Handlers of the `health` group. */
-export const HealthLive = HttpApiBuilder.group(CommonwealApi, "health", (handlers) =>
+export const HealthLive: Layer.Layer<
+  HttpApiGroup.Service<"commonweal", "health">,
+  never,
+  ApiMiddleware
+> = HttpApiBuilder.group(CommonwealApi, "health", (handlers) =>
   handlers.handle("check", () => Effect.succeed({ status: "ok" as const, version: API_VERSION })))
 
 /** Handlers of the `communities` group, over the core `Communities` service. */
-export const CommunitiesLive = HttpApiBuilder.group(CommonwealApi, "communities", (handlers) =>
+export const CommunitiesLive: Layer.Layer<
+  HttpApiGroup.Service<"commonweal", "communities">,
+  never,
+  Communities | Authentication | ApiMiddleware
+> = HttpApiBuilder.group(CommonwealApi, "communities", (handlers) =>
   Effect.map(Communities, (communities) =>
     handlers
       .handle("current", () => communities.current)
-      .handle("get", ({ path }) => communities.get(path.id))))
+      .handle("get", ({ params }) => communities.get(params.id))))
 
-const encodeResidentView = Schema.encodeEither(ResidentView)
-const utf8 = new TextEncoder()
-const encodedFullViews = new WeakMap<ResidentView, Uint8Array>()
+const encodeResidentView = Schema.encodeExit(Schema.toCodecJson(ResidentView))
+const encodedFullViews = new WeakMap<ResidentView, string>()
 
 /**
- * The response of `GET /residents/:id`: the bytes the platform would write for the view (its
- * JSON encoding, `200`, `application/json`). Encoding a full record costs tens of
- * microseconds, and `Residents.get` hands out the same view object for an unchanged record,
- * so the bytes of a full view are kept with the view (a view is immutable) and reused. A view
- * that does not encode goes back to the platform, which reports it as before.
+ * The response of `GET /residents/:id`: what the platform would write for the view (its JSON
+ * encoding, `200`, `application/json`). Encoding a full record costs tens of microseconds, and
+ * `Residents.get` hands out the same view object for an unchanged record, so the JSON of a full
+ * view is kept with the view (a view is immutable) and reused. A view that does not encode goes
+ * back to the platform, which reports it as before.
  */
 const residentResponse = (view: ResidentView): ResidentView | HttpServerResponse.HttpServerResponse => {
   let body = view._tag === "Full" ? encodedFullViews.get(view) : undefined
   if (body === undefined) {
     const encoded = encodeResidentView(view)
-    if (Either.isLeft(encoded)) return view
-    body = utf8.encode(JSON.stringify(encoded.right))
+    if (encoded._tag === "Failure") return view
+    body = JSON.stringify(encoded.value)
     if (view._tag === "Full") encodedFullViews.set(view, body)
   }
-  return HttpServerResponse.uint8Array(body, { status: 200, contentType: "application/json" })
+  return HttpServerResponse.text(body, { status: 200, contentType: "application/json" })
 }
 
 /** Handlers of the `residents` group, over the core `Residents` service. */
-export const ResidentsLive = HttpApiBuilder.group(CommonwealApi, "residents", (handlers) =>
+export const ResidentsLive: Layer.Layer<
+  HttpApiGroup.Service<"commonweal", "residents">,
+  never,
+  Residents | Authentication | ApiMiddleware
+> = HttpApiBuilder.group(CommonwealApi, "residents", (handlers) =>
   Effect.map(Residents, (residents) =>
     handlers
       .handle("register", ({ payload }) => residents.register(payload))
-      .handle("search", ({ urlParams: { cursor, limit, ...filter } }) => residents.search(filter, { cursor, limit }))
-      .handle("get", ({ path }) => Effect.map(residents.get(path.id), residentResponse))
-      .handle("update", ({ path, payload }) => residents.update(path.id, payload))
-      .handle("recordConsent", ({ path, payload }) => residents.recordConsent(path.id, payload))
-      .handle("withdrawConsent", ({ path }) => residents.withdrawConsent(path.id, path.purpose))
-      .handle("linkHousehold", ({ path, payload }) => residents.linkHousehold(path.id, payload.withResidentId))
-      .handle("linkGuardian", ({ path, payload }) => residents.linkGuardian(path.id, payload.guardianId))
-      .handle("unlinkGuardian", ({ path }) => residents.unlinkGuardian(path.id, path.guardianId))
-      .handle("deactivate", ({ path, payload }) => residents.deactivate(path.id, payload.reason))
-      .handle("reactivate", ({ path }) => residents.reactivate(path.id))
-      .handle("erase", ({ path }) => residents.erase(path.id))))
+      .handle("search", ({ query: { cursor, limit, ...filter } }) => residents.search(filter, { cursor, limit }))
+      .handle("get", ({ params }) => Effect.map(residents.get(params.id), residentResponse))
+      .handle("update", ({ params, payload }) => residents.update(params.id, payload))
+      .handle("recordConsent", ({ params, payload }) => residents.recordConsent(params.id, payload))
+      .handle("withdrawConsent", ({ params }) => residents.withdrawConsent(params.id, params.purpose))
+      .handle("linkHousehold", ({ params, payload }) => residents.linkHousehold(params.id, payload.withResidentId))
+      .handle("linkGuardian", ({ params, payload }) => residents.linkGuardian(params.id, payload.guardianId))
+      .handle("unlinkGuardian", ({ params }) => residents.unlinkGuardian(params.id, params.guardianId))
+      .handle("deactivate", ({ params, payload }) => residents.deactivate(params.id, payload.reason))
+      .handle("reactivate", ({ params }) => residents.reactivate(params.id))
+      .handle("erase", ({ params }) => residents.erase(params.id))))
 
-/**
- * The whole API as a layer: every handler, the authentication middleware and the API
- * middleware (problem details, idempotency, request body checks). Provide it to
- * `HttpApiBuilder.serve()`, or use {@link makeHttpLayer} / {@link HttpLive}, which do.
- */
-export const makeApiLive = (options?: ApiMiddlewareOptions): Layer.Layer<
-  HttpApi.Api,
-  never,
-  Residents | Communities | TokenVerifier | IdempotencyStore
-> =>
-  Layer.mergeAll(
-    HttpApiBuilder.api(CommonwealApi).pipe(
-      Layer.provide([HealthLive, CommunitiesLive, ResidentsLive]),
-      Layer.provide(AuthenticationLive)
-    ),
-    makeApiMiddleware(options)
-  )
-
-/** {@link makeApiLive} with the defaults (1 MB body limit). */
-export const ApiLive: Layer.Layer<
-  HttpApi.Api,
-  never,
-  Residents | Communities | TokenVerifier | IdempotencyStore
-> = makeApiLive()
-
-/**
- * Logs one line per request: method, path **without the query string** (a query may hold names,
- * `nameContains=周…`), status and duration. Unlike `HttpMiddleware.logger` it never logs the
- * URL's query or a failure's cause (the API middleware logs unexpected failures itself, without
- * their data). Honours `HttpMiddleware.withLoggerDisabled`.
- */
-export const requestLogger = <E, R>(
-  app: HttpApp.Default<E, R>
-): HttpApp.Default<E, R | HttpServerRequest.HttpServerRequest> =>
-  Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-    Effect.withLogSpan(
-      Effect.onExit(app, (exit) =>
-        Effect.flatMap(FiberRef.get(HttpMiddleware.loggerDisabled), (disabled) =>
-          disabled ? Effect.void : Effect.annotateLogs(Effect.log("Sent HTTP response"), {
-            "http.method": request.method,
-            "http.path": requestPath(request),
-            "http.status": exit._tag === "Success"
-              ? exit.value.status
-              : HttpServerError.causeResponseStripped(exit.cause)[0].status
-          }))),
-      "http.span"
-    ))
-
-/** Options of {@link makeHttpLayer}. */
-export interface HttpLayerOptions {
+/** Options of {@link makeApiLive}. */
+export interface ApiLayerOptions extends ApiMiddlewareOptions {
   /** Where the Swagger UI is served (bundled assets, no CDN). Default `/docs`. */
   readonly docsPath?: `/${string}` | undefined
   /** Where the OpenAPI document is served. Default `/openapi.json`. */
   readonly openApiPath?: `/${string}` | undefined
-  /** Log every request with {@link requestLogger} (path without query). Default `false`. */
+  /** Log every request with `requestLogger` (method, path without query, status, duration). Default `false`. */
   readonly logRequests?: boolean | undefined
+}
+
+/** What the routes of {@link makeApiLive} need from the platform besides the router (`HttpServer.layerServices`, or a platform's server layer). */
+export type PlatformServices = Etag.Generator | FileSystem.FileSystem | HttpPlatform.HttpPlatform | Path.Path
+
+/** The core and transport services the API runs on. */
+export type ApiServices = Residents | Communities | TokenVerifier | IdempotencyStore
+
+/**
+ * The whole API as routes on an `HttpRouter`: every handler, the authentication middleware,
+ * the API middleware (problem details, idempotency), the request middleware (body checks,
+ * 404/405), the OpenAPI document (`/openapi.json`) and the Swagger UI (`/docs`).
+ *
+ * Serve it with `HttpRouter.serve` (as {@link makeHttpLayer} does), or turn it into a web
+ * handler with `HttpRouter.toWebHandler` (as {@link makeWebHandler} does).
+ */
+export const makeApiLive = (options?: ApiLayerOptions): Layer.Layer<
+  never,
+  never,
+  HttpRouter.HttpRouter | PlatformServices | ApiServices
+> =>
+  Layer.mergeAll(
+    HttpApiBuilder.layer(CommonwealApi, { openapiPath: options?.openApiPath ?? "/openapi.json" }).pipe(
+      Layer.provide([HealthLive, CommunitiesLive, ResidentsLive]),
+      Layer.provide([AuthenticationLive, makeApiMiddleware({ maxBodySize: options?.maxBodySize })])
+    ),
+    HttpApiSwagger.layer(CommonwealApi, { path: options?.docsPath ?? "/docs" }),
+    makeRequestMiddleware({ maxBodySize: options?.maxBodySize, logRequests: options?.logRequests })
+  )
+
+/** {@link makeApiLive} with the defaults: 1 MB body limit, `/docs`, `/openapi.json`, no request log. */
+export const ApiLive: Layer.Layer<never, never, HttpRouter.HttpRouter | PlatformServices | ApiServices> = makeApiLive()
+
+/** Options of {@link makeHttpLayer} and {@link makeWebHandler}. */
+export interface HttpLayerOptions extends ApiLayerOptions {
   /**
    * The largest request body accepted, in bytes; a larger one is answered with 413 problem
    * details (`PayloadTooLarge`) without being parsed. Default 1 MB (`DEFAULT_MAX_BODY_SIZE`).
    */
   readonly maxBodySize?: number | undefined
+  /**
+   * Make a server span per request when a tracer is installed. Default `false`.
+   *
+   * Off by default for two reasons: a span records the request's URL with its query string
+   * (`url.full`, `url.query`), and commonweal's queries hold personal data (`nameContains=周…`),
+   * which must not leave the process through a trace exporter any more than through the log;
+   * and a span per request costs a noticeable share of a short request's time. Turning it on
+   * sets nothing else: redact query parameters with `UrlParams.CurrentRedactedNames` first.
+   * (With Effect's default native tracer no span is made either way.)
+   *
+   * Implemented with `HttpMiddleware.TracerDisabledWhen`, which an application can also
+   * provide itself to trace some requests only.
+   */
+  readonly tracing?: boolean | undefined
 }
+
+/** Disables the per-request server spans (see {@link HttpLayerOptions.tracing}). */
+export const TracingDisabled: Layer.Layer<never> = Layer.succeed(HttpMiddleware.TracerDisabledWhen)(() => true)
 
 /**
  * Serves the API, the OpenAPI document and the docs UI on the `HttpServer` the caller
- * provides (with the platform services `HttpRouter.DefaultServices`, which the platform's
- * server layer, e.g. `NodeHttpServer.layer`, also provides).
+ * provides, with the platform services that a platform's server layer (e.g.
+ * `NodeHttpServer.layer`) also provides.
+ *
+ * Effect's own per-request log line is off (`disableLogger`): it would log every request
+ * whether asked or not; `logRequests: true` logs them without their query instead. Per-request
+ * tracing spans are off unless `tracing: true` (see {@link HttpLayerOptions.tracing}).
  */
 export const makeHttpLayer = (
   options?: HttpLayerOptions
-): Layer.Layer<
-  never,
-  never,
-  | HttpServer.HttpServer
-  | HttpRouter.HttpRouter.DefaultServices
-  | Residents
-  | Communities
-  | TokenVerifier
-  | IdempotencyStore
-> =>
-  (options?.logRequests === true ? HttpApiBuilder.serve(requestLogger) : HttpApiBuilder.serve()).pipe(
-    Layer.provide(HttpApiSwagger.layer({ path: options?.docsPath ?? "/docs" })),
-    Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: options?.openApiPath ?? "/openapi.json" })),
-    Layer.provide(makeApiLive({ maxBodySize: options?.maxBodySize }))
-  )
+): Layer.Layer<never, never, HttpServer.HttpServer | PlatformServices | ApiServices> => {
+  const served = HttpRouter.serve(makeApiLive(options), { disableLogger: true, disableListenLog: true })
+  return options?.tracing === true ? served : served.pipe(Layer.provide(TracingDisabled))
+}
 
-/** {@link makeHttpLayer} with the defaults: `/docs`, `/openapi.json`, no request log. */
-export const HttpLive = makeHttpLayer()
+/** {@link makeHttpLayer} with the defaults: `/docs`, `/openapi.json`, 1 MB bodies, no request log, no spans. */
+export const HttpLive: Layer.Layer<never, never, HttpServer.HttpServer | PlatformServices | ApiServices> =
+  makeHttpLayer()
+
+/** A web-standard handler of the whole API (see {@link makeWebHandler}). */
+export interface WebHandler {
+  /** Answers one request. */
+  readonly handler: (request: Request, context?: Context.Context<never> | undefined) => Promise<Response>
+  /** Releases the layers the handler was built from. */
+  readonly dispose: () => Promise<void>
+}
+
+/**
+ * The API as a web-standard handler (`Request => Promise<Response>`), over the services in
+ * `services` and Effect's platform-neutral HTTP services (`HttpServer.layerServices`): for a
+ * server that is not an Effect `HttpServer`, for tests, and for benchmarks. Same defaults as
+ * {@link makeHttpLayer} (no Effect request log, no spans unless `tracing: true`).
+ */
+export const makeWebHandler = <E>(
+  services: Layer.Layer<ApiServices, E>,
+  options?: HttpLayerOptions
+): WebHandler => {
+  const app = makeApiLive(options).pipe(
+    Layer.provide(Layer.merge(services, HttpServer.layerServices)),
+    Layer.provideMerge(options?.tracing === true ? Layer.empty : TracingDisabled)
+  )
+  return HttpRouter.toWebHandler(app, { disableLogger: true })
+}

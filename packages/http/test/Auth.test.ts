@@ -37,7 +37,7 @@ describe("TokenVerifier", () => {
     Effect.gen(function*() {
       const layer = TokenVerifier.make(() => Effect.succeed(Option.some(actor("s".repeat(201)))))
       const exit = yield* Effect.exit(verify(layer, "a"))
-      expect(Exit.isFailure(exit) && Cause.isDie(exit.cause)).toBe(true)
+      expect(Exit.isFailure(exit) && Cause.hasDies(exit.cause)).toBe(true)
       if (Exit.isFailure(exit)) {
         const defect = Cause.squash(exit.cause)
         expect(defect).toBeInstanceOf(Error)

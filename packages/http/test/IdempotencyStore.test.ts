@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, TestClock } from "effect"
+import { Effect } from "effect"
+import { TestClock } from "effect/testing"
 import type { StoredResponse } from "../src/index.js"
 import { fingerprint, IdempotencyStore, scopedKey } from "../src/index.js"
 

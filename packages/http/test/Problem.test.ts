@@ -1,8 +1,8 @@
 import { Conflict, InvalidInput, InvalidTransition, NotFound } from "@commonweal/core"
-import { HttpApiSchema, HttpServerRequest } from "@effect/platform"
-import { HttpApiDecodeError } from "@effect/platform/HttpApiError"
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, Effect, Schema } from "effect"
+import { Cause, Effect, Schema, SchemaIssue } from "effect"
+import { HttpServerRequest } from "effect/http"
+import { HttpApi, HttpApiEndpoint, HttpApiError, HttpApiGroup, OpenApi } from "effect/http-api"
 import {
   causeResponse,
   ConflictProblem,
@@ -16,11 +16,33 @@ import {
   UnauthorizedProblem
 } from "../src/index.js"
 
+/** The `HttpApiSchemaError` the platform raises when a request part does not decode. */
+const requestDecodeError = <S extends Schema.Decoder<unknown>>(schema: S, input: unknown) =>
+  Effect.flip(
+    HttpApiError.HttpApiSchemaError.wrap(
+      "Payload",
+      Schema.decodeUnknownEffect(schema)(input, { errors: "all", onExcessProperty: "error" })
+    )
+  )
+
+/** The status and media types an error schema gets in the OpenAPI document of an endpoint declaring it. */
+const documented = (schema: Schema.Top) => {
+  const api = HttpApi.make("probe").add(
+    HttpApiGroup.make("probe").add(HttpApiEndpoint.get("probe", "/probe", { error: schema }))
+  )
+  const responses = (OpenApi.fromApi(api).paths["/probe"]?.get?.responses ?? {}) as Record<
+    string,
+    { readonly content?: Record<string, unknown> }
+  >
+  const errors = Object.entries(responses).filter(([status]) => Number(status) >= 400)
+  return errors.map(([status, response]) => [Number(status), Object.keys(response.content ?? {})] as const)
+}
+
 describe("problem schemas", () => {
   it.effect("encode a tagged error to RFC 9457 members plus its own fields, and decode it back", () =>
     Effect.gen(function*() {
       const error = Conflict.stale("Resident", "r1")
-      const document = yield* Schema.encode(ConflictProblem)(error)
+      const document = yield* Schema.encodeEffect(ConflictProblem)(error)
       expect(document).toEqual({
         type: "urn:commonweal:problem:conflict",
         title: "Conflict",
@@ -31,7 +53,7 @@ describe("problem schemas", () => {
         id: "r1",
         reason: "stale_version"
       })
-      const decoded = yield* Schema.decodeUnknown(ConflictProblem)({ ...document, instance: "/residents/r1" })
+      const decoded = yield* Schema.decodeUnknownEffect(ConflictProblem)({ ...document, instance: "/residents/r1" })
       expect(decoded).toBeInstanceOf(Conflict)
       expect(decoded).toEqual(error)
     }))
@@ -39,21 +61,26 @@ describe("problem schemas", () => {
   it.effect("keep InvalidInput's field and issues", () =>
     Effect.gen(function*() {
       const error = InvalidInput.many([{ field: "phone", message: "bad" }, { field: "birthYear", message: "future" }])
-      const document = yield* Schema.encode(InvalidInputProblem)(error)
+      const document = yield* Schema.encodeEffect(InvalidInputProblem)(error)
       expect(document).toMatchObject({ status: 400, field: "phone", issues: error.issues })
-      expect(yield* Schema.decodeUnknown(InvalidInputProblem)(document)).toEqual(error)
+      expect(yield* Schema.decodeUnknownEffect(InvalidInputProblem)(document)).toEqual(error)
     }))
 
   it.effect("refuse a document of another problem type", () =>
     Effect.gen(function*() {
-      const document = yield* Schema.encode(NotFoundProblem)(NotFound.of("Resident", "r1"))
-      const result = yield* Effect.either(Schema.decodeUnknown(InvalidTransitionProblem)(document))
-      expect(result._tag).toBe("Left")
+      const document = yield* Schema.encodeEffect(NotFoundProblem)(NotFound.of("Resident", "r1"))
+      const result = yield* Effect.result(Schema.decodeUnknownEffect(InvalidTransitionProblem)(document))
+      expect(result._tag).toBe("Failure")
     }))
 
   it("carry the status and the problem media type for HttpApi", () => {
     const statuses = Object.fromEntries(
-      Object.entries(problemSchemas).map(([tag, schema]) => [tag, HttpApiSchema.getStatusError(schema)])
+      Object.entries(problemSchemas).map(([tag, schema]) => {
+        const responses = documented(schema)
+        expect(responses).toHaveLength(1)
+        expect(responses[0]?.[1]).toEqual([PROBLEM_CONTENT_TYPE])
+        return [tag, responses[0]?.[0]]
+      })
     )
     expect(statuses).toEqual({
       InvalidInput: 400,
@@ -72,51 +99,69 @@ describe("problem schemas", () => {
       MethodNotAllowed: 405,
       InternalError: 500
     })
-    for (const schema of Object.values(problemSchemas)) {
-      expect(HttpApiSchema.getEncoding(schema.ast).contentType).toBe(PROBLEM_CONTENT_TYPE)
-    }
-    expect(Schema.is(Schema.typeSchema(UnauthorizedProblem))(Unauthorized.missing())).toBe(true)
-    expect(Schema.is(Schema.typeSchema(InvalidTransitionProblem))(InvalidTransition.of("Resident", "erased", "erase"))).toBe(true)
+    expect(Schema.is(Schema.toType(UnauthorizedProblem))(Unauthorized.missing())).toBe(true)
+    expect(Schema.is(Schema.toType(InvalidTransitionProblem))(InvalidTransition.of("Resident", "erased", "erase"))).toBe(true)
   })
 
-  it("turn a request decoding failure into InvalidInput naming the field, without union noise", () => {
-    const error = new HttpApiDecodeError({
-      message: "…",
-      issues: [
-        { _tag: "Type", path: ["phone"], message: "must be an 11-digit mobile number" },
-        { _tag: "Type", path: ["phone"], message: "Expected undefined, actual \"1\"" },
-        { _tag: "Missing", path: ["displayName"], message: "is missing" }
-      ]
-    })
-    const invalid = decodeErrorToInvalidInput(error)
-    expect(invalid.field).toBe("phone")
-    expect(invalid.issues).toEqual([
-      { field: "phone", message: "must be an 11-digit mobile number / 输入无效" },
-      { field: "displayName", message: "is required / 必填项" }
-    ])
-  })
+  it.effect("turn a request decoding failure into InvalidInput naming the field, without union noise", () =>
+    Effect.gen(function*() {
+      const error = yield* requestDecodeError(
+        Schema.Struct({
+          phone: Schema.optionalKey(
+            Schema.NullOr(Schema.String.check(Schema.isPattern(/^1\d{10}$/, { message: "must be an 11-digit mobile number" })))
+          ),
+          displayName: Schema.String
+        }),
+        { phone: "1" }
+      )
+      const invalid = decodeErrorToInvalidInput(error)
+      expect(invalid.field).toBe("phone")
+      expect(invalid.issues).toEqual([
+        { field: "phone", message: "must be an 11-digit mobile number / 输入无效" },
+        { field: "displayName", message: "is required / 必填项" }
+      ])
+    }))
 
-  it("collapse a failed choice among literals, drop null/undefined noise under a field, never echo a value", () => {
-    const error = new HttpApiDecodeError({
-      message: "…",
-      issues: [
-        { _tag: "Type", path: ["tag"], message: "Expected \"elderly\", actual \"nope\"" },
-        { _tag: "Type", path: ["tag"], message: "Expected \"disabled\", actual \"nope\"" },
-        { _tag: "Type", path: ["tag"], message: "Expected undefined, actual \"nope\"" },
-        { _tag: "Type", path: ["health", "conditions"], message: "Expected ReadonlyArray<string>, actual 1" },
-        { _tag: "Type", path: ["health"], message: "Expected null, actual {}" },
-        { _tag: "Type", path: ["minAge"], message: "Unable to decode \"周赛群\" into a number" },
-        { _tag: "Type", path: ["nickname"], message: "Expected \"秘密\" to match something" }
-      ]
-    })
-    const invalid = decodeErrorToInvalidInput(error)
-    expect(invalid.issues).toEqual([
-      { field: "tag", message: "must be one of elderly, disabled / 须为以下之一：elderly、disabled" },
-      { field: "health.conditions", message: "must be a list / 须为列表" },
-      { field: "minAge", message: "must be a number / 须为数字" },
-      { field: "nickname", message: "Expected to match something / 输入无效" }
-    ])
-    expect(invalid.message).not.toContain("周赛群")
+  it.effect("collapse a failed choice among literals, drop null/undefined noise under a field, never echo a value", () =>
+    Effect.gen(function*() {
+      const error = yield* requestDecodeError(
+        Schema.Struct({
+          tag: Schema.optional(Schema.Literals(["elderly", "disabled"])),
+          health: Schema.optionalKey(Schema.NullOr(Schema.Struct({ conditions: Schema.Array(Schema.String) }))),
+          minAge: Schema.optionalKey(Schema.FiniteFromString),
+          nickname: Schema.optionalKey(Schema.String.check(Schema.isMaxLength(4))),
+          skills: Schema.optionalKey(Schema.Array(Schema.String).check(Schema.isMaxLength(2))),
+          count: Schema.optionalKey(Schema.Number)
+        }),
+        {
+          tag: "nope",
+          health: { conditions: 1 },
+          minAge: "周赛群",
+          nickname: "秘密秘密秘密",
+          skills: ["剪纸", "书法", "太极"],
+          count: "七",
+          extra: "隐私"
+        }
+      )
+      const invalid = decodeErrorToInvalidInput(error)
+      expect(invalid.issues).toEqual([
+        { field: "extra", message: "is not a known field / 不认识的字段" },
+        { field: "tag", message: "must be one of elderly, disabled / 须为以下之一：elderly、disabled" },
+        { field: "health.conditions", message: "must be a list / 须为列表" },
+        { field: "minAge", message: "must be a number / 须为数字" },
+        { field: "nickname", message: "must be at most 4 characters / 不得超过 4 个字符" },
+        { field: "skills", message: "must have at most 2 items / 不得超过 2 项" },
+        { field: "count", message: "must be a number / 须为数字" }
+      ])
+      for (const secret of ["nope", "周赛群", "秘密", "剪纸", "七", "隐私"]) expect(invalid.message).not.toContain(secret)
+    }))
+
+  it("a body that is not JSON is the InvalidInput of field body", () => {
+    // what the platform fails with when `JSON.parse` throws on the payload
+    const cause = new Schema.SchemaError(new SchemaIssue.InvalidValue({ message: "Expected a valid JSON body" }))
+    const invalid = decodeErrorToInvalidInput(new HttpApiError.HttpApiSchemaError({ kind: "Payload", cause }))
+    expect(invalid.field).toBe("body")
+    expect(invalid.message).toMatch(/[\u4e00-\u9fff]/)
   })
 })
 

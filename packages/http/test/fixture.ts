@@ -6,9 +6,9 @@ import { createServer } from "node:http"
 import type { Actor, CommunityId } from "@commonweal/core"
 import { Communities, CommunityId as CommunityIdSchema, GridCode, IdGenerator, Residents } from "@commonweal/core"
 import { MemoryStore } from "@commonweal/store-memory"
-import { FetchHttpClient, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, Layer, Option } from "effect"
+import { FetchHttpClient, HttpServer } from "effect/http"
 import type { HttpLayerOptions, StoredResponse } from "../src/index.js"
 import { IdempotencyStore, makeClient, makeHttpLayer, TokenVerifier } from "../src/index.js"
 
@@ -52,7 +52,7 @@ export const verifierCalls = new Map<string, number>()
 const CountingVerifier = TokenVerifier.make((token) =>
   Effect.sync(() => {
     verifierCalls.set(token, (verifierCalls.get(token) ?? 0) + 1)
-    return Option.fromNullable(tokenTable[token])
+    return Option.fromUndefinedOr(tokenTable[token])
   })
 )
 
@@ -109,18 +109,18 @@ export const DEFECT_NAME_PREFIX = "炸"
 const SlowRegister = Layer.effect(
   Residents,
   Effect.map(Residents, (residents) =>
-    Residents.make({
+    Residents.of({
       ...residents,
       register: (input) =>
         input.displayName.startsWith(SLOW_NAME_PREFIX)
-          ? Effect.zipRight(Effect.sleep("300 millis"), residents.register(input))
+          ? Effect.andThen(Effect.sleep("300 millis"), residents.register(input))
           : input.displayName.startsWith(DEFECT_NAME_PREFIX)
           ? Effect.die({ problem: "storage exploded", input })
           : residents.register(input)
     }))
-).pipe(Layer.provide(Residents.Default))
+).pipe(Layer.provide(Residents.layer))
 
-const Services = Layer.mergeAll(SlowRegister, Communities.Default).pipe(
+const Services = Layer.mergeAll(SlowRegister, Communities.layer).pipe(
   Layer.provide(Layer.merge(MemoryStore.layer, IdGenerator.Live))
 )
 
@@ -139,8 +139,10 @@ export const makeTestServer = (options?: HttpLayerOptions) =>
 export const TestServer = makeTestServer()
 
 /** The base URL of the running server. */
-export const baseUrl = Effect.map(HttpServer.HttpServer, (server) =>
-  server.address._tag === "TcpAddress" ? `http://127.0.0.1:${server.address.port}` : "http://127.0.0.1")
+export const baseUrl: Effect.Effect<string, never, HttpServer.HttpServer> = Effect.map(
+  HttpServer.HttpServer,
+  (server) => HttpServer.formatAddress(server.address)
+)
 
 /** A typed client with the token (none when omitted). */
 export const client = (token?: string) => Effect.flatMap(baseUrl, (url) => makeClient(url, token))

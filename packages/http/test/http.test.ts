@@ -43,8 +43,8 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       expect(current.name).toBe("君馨社区")
       expect(current.timeZone).toBe("Asia/Shanghai")
       expect(current.grids.map((g) => g.code)).toContain("JX-01")
-      expect((yield* staff.communities.get({ path: { id: JUNXIN } })).id).toBe(JUNXIN)
-      const other = yield* Effect.flip(staff.communities.get({ path: { id: GULI } }))
+      expect((yield* staff.communities.get({ params: { id: JUNXIN } })).id).toBe(JUNXIN)
+      const other = yield* Effect.flip(staff.communities.get({ params: { id: GULI } }))
       expect(other._tag).toBe("NotFound")
       const guli = yield* client(tokens.guliStaff)
       expect((yield* guli.communities.current()).name).toBe("顾里小站")
@@ -56,7 +56,7 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       const [created, response] = yield* staff.residents.register({
         payload: zhouSaiqun(),
         headers: {},
-        withResponse: true
+        responseMode: "decoded-and-response"
       })
       expect(response.status).toBe(201)
       const zhou = full(created)
@@ -66,12 +66,12 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       expect(zhou.languages[0]).toEqual({ language: "gan", dialect: "南昌话", proficiency: "native" })
       expect(zhou.birthYear).toBe(currentYear() - 90)
 
-      const [read, readResponse] = yield* staff.residents.get({ path: { id: zhou.id }, withResponse: true })
+      const [read, readResponse] = yield* staff.residents.get({ params: { id: zhou.id }, responseMode: "decoded-and-response" })
       expect(readResponse.status).toBe(200)
       expect(full(read).displayName).toBe("周赛群")
 
       const updated = full(yield* staff.residents.update({
-        path: { id: zhou.id },
+        params: { id: zhou.id },
         payload: { expectedVersion: 1, patch: { skills: ["paper_cutting"], phone: "13912345678" } }
       }))
       expect(updated.version).toBe(2)
@@ -79,7 +79,7 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       expect(updated.phone).toBe("13912345678")
 
       const stale = yield* Effect.flip(staff.residents.update({
-        path: { id: zhou.id },
+        params: { id: zhou.id },
         payload: { expectedVersion: 1, patch: { skills: [] } }
       }))
       expect(stale._tag).toBe("Conflict")
@@ -99,7 +99,7 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       }))
 
       const linked = full(yield* staff.residents.linkGuardian({
-        path: { id: child.id },
+        params: { id: child.id },
         payload: { guardianId: mother.id },
         headers: {}
       }))
@@ -107,36 +107,36 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
 
       // under 14: the consent comes from the guardian
       const consented = full(yield* staff.residents.recordConsent({
-        path: { id: child.id },
+        params: { id: child.id },
         payload: { purpose: "photos", grantedBy: { _tag: "Guardian", guardianId: mother.id } },
         headers: {}
       }))
       expect(consented.consents.map((c) => c.purpose)).toContain("photos")
-      const withdrawn = full(yield* staff.residents.withdrawConsent({ path: { id: child.id, purpose: "photos" } }))
+      const withdrawn = full(yield* staff.residents.withdrawConsent({ params: { id: child.id, purpose: "photos" } }))
       expect(withdrawn.consents.find((c) => c.purpose === "photos")?.withdrawnAt).not.toBeNull()
       const household = full(yield* staff.residents.linkHousehold({
-        path: { id: child.id },
+        params: { id: child.id },
         payload: { withResidentId: mother.id },
         headers: {}
       }))
       expect(household.householdId).not.toBeNull()
-      expect(full(yield* staff.residents.get({ path: { id: mother.id } })).householdId).toBe(household.householdId)
-      const unlinked = full(yield* staff.residents.unlinkGuardian({ path: { id: child.id, guardianId: mother.id } }))
+      expect(full(yield* staff.residents.get({ params: { id: mother.id } })).householdId).toBe(household.householdId)
+      const unlinked = full(yield* staff.residents.unlinkGuardian({ params: { id: child.id, guardianId: mother.id } }))
       expect(unlinked.guardianIds).toEqual([])
 
       const inactive = full(yield* staff.residents.deactivate({
-        path: { id: mother.id },
+        params: { id: mother.id },
         payload: { reason: "moved_away" },
         headers: {}
       }))
       expect(inactive.status).toBe("inactive")
-      expect(full(yield* staff.residents.reactivate({ path: { id: mother.id }, headers: {} })).status).toBe("active")
+      expect(full(yield* staff.residents.reactivate({ params: { id: mother.id }, headers: {} })).status).toBe("active")
 
-      const erased = full(yield* staff.residents.erase({ path: { id: child.id }, headers: {} }))
+      const erased = full(yield* staff.residents.erase({ params: { id: child.id }, headers: {} }))
       expect(erased.status).toBe("erased")
       expect(erased.displayName).not.toBe("乐乐")
       expect(erased.phone).toBeNull()
-      const again = yield* Effect.flip(staff.residents.erase({ path: { id: child.id }, headers: {} }))
+      const again = yield* Effect.flip(staff.residents.erase({ params: { id: child.id }, headers: {} }))
       expect(again._tag).toBe("InvalidTransition")
     }))
 
@@ -175,7 +175,7 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       do {
         const page: { readonly items: ReadonlyArray<ResidentView>; readonly nextCursor: string | null } = yield* staff
           .residents.search({
-            urlParams: {
+            query: {
               grid: GridCode.make("JX-05"),
               language: "gan",
               homeProvince: "jiangxi",
@@ -193,16 +193,16 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       expect(seen.length).toBe(7)
       expect(new Set(seen)).toEqual(ids)
 
-      const byDialect = yield* staff.residents.search({ urlParams: { dialect: "赣州话", grid: GridCode.make("JX-05") } })
+      const byDialect = yield* staff.residents.search({ query: { dialect: "赣州话", grid: GridCode.make("JX-05") } })
       expect(byDialect.items.length).toBe(7)
-      const older = yield* staff.residents.search({ urlParams: { grid: GridCode.make("JX-05"), minAge: currentYear() - 1950 } })
+      const older = yield* staff.residents.search({ query: { grid: GridCode.make("JX-05"), minAge: currentYear() - 1950 } })
       expect(older.items.map((r) => r.displayName).sort()).toEqual([...names].sort())
     }))
 
   it.effect("400: a bad cursor, a future birth year, a bad query parameter", () =>
     Effect.gen(function*() {
       const staff = yield* client(tokens.junxinStaff)
-      const badCursor = yield* Effect.flip(staff.residents.search({ urlParams: { cursor: "not-a-cursor" } }))
+      const badCursor = yield* Effect.flip(staff.residents.search({ query: { cursor: "not-a-cursor" } }))
       expect(badCursor._tag).toBe("InvalidInput")
       if (badCursor._tag === "InvalidInput") expect(badCursor.field).toBe("cursor")
 
@@ -267,7 +267,7 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
   it.effect("401: no token, an unknown token, another scheme; with WWW-Authenticate", () =>
     Effect.gen(function*() {
       const anonymous = yield* client()
-      const missing = yield* Effect.flip(anonymous.residents.search({ urlParams: {} }))
+      const missing = yield* Effect.flip(anonymous.residents.search({ query: {} }))
       expect(missing._tag).toBe("Unauthorized")
       if (missing._tag === "Unauthorized") expect(missing.reason).toBe("missing_token")
       const forged = yield* client("tok-forged")
@@ -296,14 +296,14 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
 
       const staff = yield* client(tokens.junxinStaff)
       const someone = yield* staff.residents.register({ payload: { displayName: "王五", phone: "13700001111" }, headers: {} })
-      const seen = yield* volunteer.residents.get({ path: { id: someone.id } })
+      const seen = yield* volunteer.residents.get({ params: { id: someone.id } })
       expect(seen._tag).toBe("Reduced")
     }))
 
   it.effect("404: an unknown resident, an unknown route", () =>
     Effect.gen(function*() {
       const staff = yield* client(tokens.junxinStaff)
-      const missing = yield* Effect.flip(staff.residents.get({ path: { id: unknownId } }))
+      const missing = yield* Effect.flip(staff.residents.get({ params: { id: unknownId } }))
       expect(missing._tag).toBe("NotFound")
       if (missing._tag === "NotFound") expect(missing.entity).toBe("Resident")
       const route = yield* raw("/nowhere", { token: tokens.junxinStaff })
@@ -319,22 +319,22 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       const local = full(yield* junxin.residents.register({ payload: { displayName: "君馨居民", tags: ["retiree"] }, headers: {} }))
       yield* guli.residents.register({ payload: { displayName: "顾里居民", tags: ["retiree"] }, headers: {} })
 
-      const read = yield* Effect.flip(guli.residents.get({ path: { id: local.id } }))
+      const read = yield* Effect.flip(guli.residents.get({ params: { id: local.id } }))
       expect(read._tag).toBe("NotFound")
       const update = yield* Effect.flip(guli.residents.update({
-        path: { id: local.id },
+        params: { id: local.id },
         payload: { expectedVersion: local.version, patch: { displayName: "改名" } }
       }))
       expect(update._tag).toBe("NotFound")
-      const erase = yield* Effect.flip(guli.residents.erase({ path: { id: local.id }, headers: {} }))
+      const erase = yield* Effect.flip(guli.residents.erase({ params: { id: local.id }, headers: {} }))
       expect(erase._tag).toBe("NotFound")
-      expect(full(yield* junxin.residents.get({ path: { id: local.id } })).displayName).toBe("君馨居民")
+      expect(full(yield* junxin.residents.get({ params: { id: local.id } })).displayName).toBe("君馨居民")
 
-      const found = yield* guli.residents.search({ urlParams: { tag: "retiree", limit: 200 } })
+      const found = yield* guli.residents.search({ query: { tag: "retiree", limit: 200 } })
       expect(found.items.length).toBeGreaterThan(0)
       expect(found.items.every((r) => r.communityId === GULI)).toBe(true)
       expect(found.items.some((r) => r.id === local.id)).toBe(false)
-      const all = yield* guli.residents.search({ urlParams: { limit: 200 } })
+      const all = yield* guli.residents.search({ query: { limit: 200 } })
       expect(all.items.every((r) => r.communityId === GULI)).toBe(true)
     }))
 
@@ -343,14 +343,14 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       const staff = yield* client(tokens.junxinStaff)
       const payload = { displayName: "幂等测试", grid: "JX-02", tags: ["volunteer" as const] }
       const headers = { "idempotency-key": "reg-7f3a" }
-      const [first, firstResponse] = yield* staff.residents.register({ payload, headers, withResponse: true })
-      const [second, secondResponse] = yield* staff.residents.register({ payload, headers, withResponse: true })
+      const [first, firstResponse] = yield* staff.residents.register({ payload, headers, responseMode: "decoded-and-response" })
+      const [second, secondResponse] = yield* staff.residents.register({ payload, headers, responseMode: "decoded-and-response" })
       expect(firstResponse.status).toBe(201)
       expect(secondResponse.status).toBe(201)
       expect(secondResponse.headers["idempotent-replayed"]).toBe("true")
       expect(firstResponse.headers["idempotent-replayed"]).toBeUndefined()
       expect(second).toEqual(first)
-      const named = yield* staff.residents.search({ urlParams: { nameContains: "幂等测试" } })
+      const named = yield* staff.residents.search({ query: { nameContains: "幂等测试" } })
       expect(named.items.length).toBe(1)
 
       // the same key with another body is refused, and runs nothing
@@ -364,7 +364,7 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       })
       expect(raw422.status).toBe(422)
       expect(raw422.json.code).toBe("IdempotencyKeyReused")
-      expect((yield* staff.residents.search({ urlParams: { nameContains: "幂等测试" } })).items.length).toBe(1)
+      expect((yield* staff.residents.search({ query: { nameContains: "幂等测试" } })).items.length).toBe(1)
 
       // keys are per actor: the same key from another account is a new request
       const grid = yield* client(tokens.junxinGrid)
@@ -374,9 +374,9 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       // an error response is replayed too (and the command is not run again)
       const conflictKey = { "idempotency-key": "upd-erase-1" }
       const target = yield* staff.residents.register({ payload: { displayName: "删除测试" }, headers: {} })
-      const erased = yield* staff.residents.erase({ path: { id: target.id }, headers: conflictKey })
+      const erased = yield* staff.residents.erase({ params: { id: target.id }, headers: conflictKey })
       expect(erased.status).toBe("erased")
-      const [replayed] = yield* staff.residents.erase({ path: { id: target.id }, headers: conflictKey, withResponse: true })
+      const [replayed] = yield* staff.residents.erase({ params: { id: target.id }, headers: conflictKey, responseMode: "decoded-and-response" })
       expect(replayed).toEqual(erased)
     }))
 
@@ -386,16 +386,16 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       const payload = { displayName: "并发测试" }
       const headers = { "idempotency-key": "concurrent-1" }
       const results = yield* Effect.all(
-        Array.from({ length: 5 }, () => Effect.either(staff.residents.register({ payload, headers }))),
+        Array.from({ length: 5 }, () => Effect.result(staff.residents.register({ payload, headers }))),
         { concurrency: "unbounded" }
       )
       const created = new Set<string>()
       for (const result of results) {
-        if (result._tag === "Right") created.add(result.right.id)
-        else expect(result.left._tag).toBe("IdempotencyKeyInUse")
+        if (result._tag === "Success") created.add(result.success.id)
+        else expect(result.failure._tag).toBe("IdempotencyKeyInUse")
       }
       expect(created.size).toBe(1)
-      expect((yield* staff.residents.search({ urlParams: { nameContains: "并发测试" } })).items.length).toBe(1)
+      expect((yield* staff.residents.search({ query: { nameContains: "并发测试" } })).items.length).toBe(1)
     }))
 
   it.effect("Idempotency-Key: while the first request runs, a second one with the key is 409 and runs nothing", () =>
@@ -403,14 +403,14 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       const staff = yield* client(tokens.junxinStaff)
       const payload = { displayName: `${SLOW_NAME_PREFIX}请求` }
       const headers = { "idempotency-key": "slow-1" }
-      const first = yield* Effect.fork(staff.residents.register({ payload, headers }))
+      const first = yield* Effect.forkChild(staff.residents.register({ payload, headers }))
       yield* Effect.sleep("100 millis")
       const second = yield* Effect.flip(staff.residents.register({ payload, headers }))
       expect(second._tag).toBe("IdempotencyKeyInUse")
       const created = yield* Fiber.join(first)
       const replay = yield* staff.residents.register({ payload, headers })
       expect(replay.id).toBe(created.id)
-      expect((yield* staff.residents.search({ urlParams: { nameContains: payload.displayName } })).items.length).toBe(1)
+      expect((yield* staff.residents.search({ query: { nameContains: payload.displayName } })).items.length).toBe(1)
     }))
 
   it.effect("problem details over raw HTTP: RFC 9457 members and the media type", () =>
@@ -449,6 +449,7 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       expect(spec.paths["/residents"]?.post?.responses["201"]).toBeDefined()
       expect(spec.paths["/residents"]?.post?.responses["422"]).toBeDefined()
       expect(spec.components.schemas.HttpApiDecodeError).toBeUndefined()
+      expect(spec.components.schemas.HttpApiSchemaError).toBeUndefined()
       expect(Object.keys(spec.components.securitySchemes)).toContain("bearer")
     }))
 

@@ -24,7 +24,7 @@ const post = (path: string, rawBody: string, headers: Record<string, string> = {
 /** A POST with a chunked body (no Content-Length), through node:http; a connection reset is `status: 0`. */
 const postChunked = (path: string, chunks: ReadonlyArray<string>) =>
   Effect.flatMap(baseUrl, (url) =>
-    Effect.async<{ status: number; json: Record<string, unknown> }>((resume) => {
+    Effect.callback<{ status: number; json: Record<string, unknown> }>((resume) => {
       const req = httpRequest(`${url}${path}`, {
         method: "POST",
         headers: { authorization: `Bearer ${tokens.junxinStaff}`, "content-type": "application/json" }

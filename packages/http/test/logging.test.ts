@@ -5,12 +5,11 @@ import { expect } from "vitest"
 import { DEFECT_NAME_PREFIX, makeTestServer, raw, tokens } from "./fixture.js"
 
 const lines: Array<string> = []
-const Capture = Logger.replace(
-  Logger.defaultLogger,
+const Capture = Logger.layer([
   Logger.make((options) => {
-    lines.push(Logger.logfmtLogger.log(options))
+    lines.push(Logger.formatLogFmt.log(options))
   })
-)
+])
 
 const LoggingServer = makeTestServer({ logRequests: true }).pipe(Layer.provide(Capture))
 

@@ -22,7 +22,7 @@ export const TimeZone = Schema.String.check(
 
 /** A grid code, unique in its community: letters, digits and dashes, e.g. `JX-03`. */
 export const GridCode = Schema.String.check(
-  Schema.isPattern(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, {
+  Schema.isPattern(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/u, {
     message: "must be 1-32 letters, digits or dashes / 网格编号格式无效"
   })
 ).pipe(Schema.brand("GridCode"))

@@ -23,7 +23,7 @@
  */
 import { Clock, Context, Effect, Layer, Ref, Schema } from "effect"
 
-const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/u
 
 /** A lower-case UUIDv7 string. */
 export const Uuid7 = Schema.String.check(

@@ -126,12 +126,12 @@ export const HomePlace = Schema.Struct({
 export type HomePlace = typeof HomePlace.Type
 
 /** A skill, as a short lower-case slug: `translation`, `health_check`, `calligraphy`. */
-export const Skill = Schema.String.check(Schema.isPattern(/^[a-z][a-z0-9_-]{1,39}$/, {
+export const Skill = Schema.String.check(Schema.isPattern(/^[a-z][a-z0-9_-]{1,39}$/u, {
     message: "must be a lower-case slug such as health_check / 技能标识须为小写字母、数字或下划线"
   })
 )
 
-const HHMM = Schema.String.check(Schema.isPattern(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, { message: "must be HH:MM / 时间格式须为 HH:MM" })
+const HHMM = Schema.String.check(Schema.isPattern(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/u, { message: "must be HH:MM / 时间格式须为 HH:MM" })
 )
 
 /** A weekly time slot in the community's time zone; `day` is the ISO weekday (1 = Monday). */
@@ -163,7 +163,7 @@ export const Location = Schema.Struct({
 export type Location = typeof Location.Type
 
 /** A mainland China mobile number: 11 digits starting with 1. */
-export const Phone = Schema.String.check(Schema.isPattern(/^1[3-9]\d{9}$/, { message: "must be an 11-digit mobile number / 手机号码格式无效" })
+export const Phone = Schema.String.check(Schema.isPattern(/^1[3-9]\d{9}$/u, { message: "must be an 11-digit mobile number / 手机号码格式无效" })
 )
 
 /** Masks a phone for projections: `138****5678`. */
