@@ -13,7 +13,6 @@
  * @module
  */
 import { Config, Effect, Option } from "effect"
-import type { ConfigError } from "effect/ConfigError"
 import { isAbsolute, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -34,6 +33,12 @@ export interface ServerConfig {
   readonly seed: boolean
   /** Whether to make a tracing span per HTTP request (`COMMONWEAL_HTTP_TRACING`, default false). */
   readonly tracing?: boolean | undefined
+  /**
+   * Whether the read caches stay on (default `true`): the store's decoded-resident cache and the
+   * HTTP layer's encoded-view cache. `false` is for benchmarks that measure what the caches
+   * save; see `readCachesSwitch` for whether this build can switch them off.
+   */
+  readonly readCaches?: boolean | undefined
 }
 
 /** The default SQLite file: `<example>/.data/commonweal.sqlite`. */
@@ -43,13 +48,13 @@ export const defaultDbFile: string = resolve(exampleRoot, ".data/commonweal.sqli
 export const resolveDbFile = (file: string): string => (isAbsolute(file) ? file : resolve(exampleRoot, file))
 
 /** Reads the configuration from Effect's `ConfigProvider` (the environment by default). */
-export const loadConfig: Effect.Effect<ServerConfig, ConfigError> = Effect.gen(function* () {
-  const port = yield* Config.port("PORT").pipe(Config.withDefault(3000))
-  const host = yield* Config.string("HOST").pipe(Config.withDefault("127.0.0.1"))
-  const databaseUrl = yield* Config.option(Config.nonEmptyString("DATABASE_URL"))
-  const dbFile = yield* Config.nonEmptyString("COMMONWEAL_DB_FILE").pipe(Config.withDefault(defaultDbFile))
-  const seed = yield* Config.boolean("COMMONWEAL_SEED").pipe(Config.withDefault(true))
-  const tracing = yield* Config.boolean("COMMONWEAL_HTTP_TRACING").pipe(Config.withDefault(false))
+export const loadConfig: Effect.Effect<ServerConfig, Config.ConfigError> = Effect.gen(function* () {
+  const port = yield* Config.Port("PORT").pipe(Config.withDefault(3000))
+  const host = yield* Config.String("HOST").pipe(Config.withDefault("127.0.0.1"))
+  const databaseUrl = yield* Config.option(Config.NonEmptyString("DATABASE_URL"))
+  const dbFile = yield* Config.NonEmptyString("COMMONWEAL_DB_FILE").pipe(Config.withDefault(defaultDbFile))
+  const seed = yield* Config.Boolean("COMMONWEAL_SEED").pipe(Config.withDefault(true))
+  const tracing = yield* Config.Boolean("COMMONWEAL_HTTP_TRACING").pipe(Config.withDefault(false))
   const storage: StorageConfig = Option.match(databaseUrl, {
     onNone: () => ({ _tag: "Sqlite", filename: resolveDbFile(dbFile) }),
     onSome: (url) => ({ _tag: "Url", url })

@@ -9,7 +9,7 @@
  * @example
  * ```ts
  * import { Effect } from "effect"
- * import { HttpServer } from "@effect/platform"
+ * import { HttpServer } from "effect/http"
  * import { makeServer, serverUrl } from "@commonweal/example-community-server"
  *
  * const program = Effect.gen(function* () {
@@ -28,11 +28,10 @@ import { IdempotencyStore, makeHttpLayer, TokenVerifier } from "@commonweal/http
 import { SqlStore } from "@commonweal/store-kysely"
 import { demoActors, emptyDemoSeedReport, seedDemo, zhouSaiqun } from "@commonweal/testing/demo"
 import type { DemoSeedReport } from "@commonweal/testing/demo"
-import { HttpMiddleware } from "@effect/platform"
-import type { HttpServer } from "@effect/platform"
-import type { ServeError } from "@effect/platform/HttpServerError"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Context, Effect, Layer } from "effect"
+import type { HttpServer, HttpServerError } from "effect/http"
+import { NetAddress } from "effect/net"
 import { mkdirSync } from "node:fs"
 import { createServer } from "node:http"
 import { dirname } from "node:path"
@@ -43,12 +42,12 @@ export { demoActors, junxinActors, guliActors, findDemoActor, demoResidents } fr
 export type { DemoActor, DemoSeedReport } from "@commonweal/testing/demo"
 
 /** What the seed wrote on this start (all zeros when the data was already there, or seeding was off). */
-export class SeedReport extends Context.Tag("@commonweal/example-community-server/SeedReport")<SeedReport, DemoSeedReport>() {}
+export class SeedReport extends Context.Service<SeedReport, DemoSeedReport>()("@commonweal/example-community-server/SeedReport") {}
 
 /** The storage layer: SQLite in a file (its folder is created) or the database at a URL. */
 export const storageLayer = (storage: StorageConfig): Layer.Layer<StoragePorts> =>
   storage._tag === "Sqlite"
-    ? Layer.unwrapEffect(
+    ? Layer.unwrap(
       Effect.sync(() => {
         mkdirSync(dirname(storage.filename), { recursive: true })
         return SqlStore.layerSqlite({ filename: storage.filename })
@@ -60,7 +59,7 @@ export const storageLayer = (storage: StorageConfig): Layer.Layer<StoragePorts> 
 export const coreLayer = <E, R>(
   storage: Layer.Layer<StoragePorts, E, R>
 ): Layer.Layer<Residents | Communities | StoragePorts | IdGenerator, E, R> =>
-  Layer.mergeAll(Residents.Default, Communities.Default).pipe(
+  Layer.mergeAll(Residents.layer, Communities.layer).pipe(
     Layer.provideMerge(Layer.merge(storage, IdGenerator.Live))
   )
 
@@ -75,7 +74,8 @@ export const seedLayer = (seed: boolean): Layer.Layer<SeedReport, never, Residen
     seed
       ? seedDemo.pipe(
         // the demo data is valid by construction: a failure here is a bug, not a condition to handle
-        Effect.orDieWith((e) => new Error(`demo seed failed / 演示数据初始化失败: ${e.message}`))
+        Effect.mapError((e) => new Error(`demo seed failed / 演示数据初始化失败: ${e.message}`)),
+        Effect.orDie
       )
       : Effect.succeed(emptyDemoSeedReport)
   )
@@ -86,34 +86,55 @@ export const demoTokenTable: Readonly<Record<string, Actor>> = Object.fromEntrie
 )
 
 /**
+ * Whether {@link makeServer} can honour `readCaches: false`: it needs a switch for the
+ * decoded-resident cache in `@commonweal/store-kysely` and one for the encoded-view cache in
+ * `@commonweal/http`. When `available` is false, `missing` says which is missing and
+ * `readCaches` is ignored.
+ */
+export const readCachesSwitch: { readonly available: boolean; readonly missing: string } = {
+  available: false,
+  missing: "@commonweal/store-kysely and @commonweal/http expose no switch for their read caches yet"
+}
+
+/** How long a shutdown waits for requests in flight before it closes their connections. */
+export const SHUTDOWN_GRACE = "10 seconds"
+
+/**
  * The whole server: storage → core services → demo seed → HTTP API (`/docs`, `/openapi.json`)
  * on a Node HTTP server at `config.host:config.port`, authenticating the demo tokens.
  *
- * The server listens only after seeding finished; it fails with `ServeError` when the port is taken. The layer also provides the core services,
- * the storage ports and the {@link SeedReport}, so a test can look at the data it serves.
+ * The server listens only after seeding finished; it fails with `ServeError` when the port is
+ * taken. The layer also provides the core services, the storage ports and the
+ * {@link SeedReport}, so a test can look at the data it serves.
+ *
+ * Closing the layer (Ctrl-C or SIGTERM under `NodeRuntime.runMain`, or disposing a runtime) shuts
+ * down gracefully: the server stops accepting connections, lets the requests in flight finish
+ * (at most {@link SHUTDOWN_GRACE}), and only then is the database closed.
  */
 export const makeServer = (
   config: ServerConfig
 ): Layer.Layer<
   HttpServer.HttpServer | SeedReport | Residents | Communities | StoragePorts | IdGenerator,
-  ServeError
+  HttpServerError.ServeError
 > => {
   const seeded = seedLayer(config.seed).pipe(Layer.provideMerge(coreLayer(storageLayer(config.storage))))
-  const http = makeHttpLayer().pipe(
+  // A span per request costs a good share of a short request's time, and the spans would carry
+  // query strings with personal data; the example exports no traces, so it only makes them
+  // when asked to (COMMONWEAL_HTTP_TRACING=true).
+  const http = makeHttpLayer({ tracing: config.tracing === true }).pipe(
     Layer.provide(TokenVerifier.static(demoTokenTable)),
     Layer.provide(IdempotencyStore.memory()),
-    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: config.port, host: config.host }))
+    Layer.provideMerge(
+      NodeHttpServer.layer(createServer, { port: config.port, host: config.host, gracefulShutdownTimeout: SHUTDOWN_GRACE })
+    )
   )
-  // A span per request costs about a third of the platform's throughput; the example exports
-  // no traces, so it only makes them when asked to.
-  const traced = config.tracing === true ? http : http.pipe(HttpMiddleware.withTracerDisabledWhen(() => true))
-  return traced.pipe(Layer.provideMerge(seeded))
+  return http.pipe(Layer.provideMerge(seeded))
 }
 
 /** `http://host:port` of a listening server (IPv6 hosts bracketed). */
-export const serverUrl = (address: HttpServer.Address): string => {
-  if (address._tag === "UnixAddress") return `unix:${address.path}`
-  const host = address.hostname === "0.0.0.0" || address.hostname === "::" ? "127.0.0.1" : address.hostname
+export const serverUrl = (address: NetAddress.SocketAddress): string => {
+  if (address._tag === "UnixPathAddress") return `unix:${address.path}`
+  const host = NetAddress.isUnspecified(address.address) ? "127.0.0.1" : NetAddress.formatIp(address.address)
   return `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`
 }
 
@@ -125,7 +146,7 @@ export const exampleResidentId = zhouSaiqun.id
  * English. It says what the seed wrote, or that nothing was written (and why: the demo
  * communities existed already, or seeding was off).
  */
-export const banner = (address: HttpServer.Address, report: DemoSeedReport, seedEnabled = true): string => {
+export const banner = (address: NetAddress.SocketAddress, report: DemoSeedReport, seedEnabled = true): string => {
   const base = serverUrl(address)
   const staff = demoActors.find((a) => a.key === "junxin-staff")
   const width = Math.max(...demoActors.map((a) => a.token.length))

@@ -23,7 +23,7 @@ import {
   zhouSaiqun
 } from "@commonweal/testing/demo"
 import type { DemoCommunitySeed } from "@commonweal/testing/demo"
-import { HttpServer } from "@effect/platform"
+import { HttpServer } from "effect/http"
 import { Effect, Exit, Layer, ManagedRuntime, Option } from "effect"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -187,13 +187,13 @@ describe("the demo seed is atomic per community", () => {
     const interrupting = Layer.effect(
       Residents,
       Effect.map(Residents, (real) =>
-        Residents.make({
+        Residents.of({
           ...real,
           register: (input) => (input.id === interruptAt ? Effect.interrupt : real.register(input))
         }))
     )
     const exit = await store.runtime.runPromiseExit(seedDemoWith([junxinSeed]).pipe(Effect.provide(interrupting)))
-    expect(Exit.isInterrupted(exit)).toBe(true)
+    expect(Exit.hasInterrupts(exit)).toBe(true)
     await expectNothingThenReseed(store)
   })
 })

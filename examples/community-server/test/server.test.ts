@@ -5,7 +5,7 @@
 import { CurrentActor, Outbox, Residents, systemActor } from "@commonweal/core"
 import type { CommunityId } from "@commonweal/core"
 import { emptyDemoSeedReport, GULI_ID, guliResidents, JUNXIN_ID, junxinResidents, seedDemo, zhouSaiqun } from "@commonweal/testing/demo"
-import { HttpServer } from "@effect/platform"
+import { HttpServer } from "effect/http"
 import { Effect, ManagedRuntime } from "effect"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -114,7 +114,10 @@ describe("community-server", () => {
     const before = await first.runtime.runPromise(counts)
     const again = await first.runtime.runPromise(seedDemo)
     expect(again).toEqual({ communitiesCreated: 0, residentsRegistered: 0, householdLinks: 0, guardianLinks: 0, consentsRecorded: 0 })
+    const stopped = first.base
     await first.runtime.dispose()
+    // closing the layer stops the server: nothing listens there any more
+    await expect(fetch(`${stopped}/health`)).rejects.toThrow()
 
     first = await start()
     expect(first.report).toEqual(emptyDemoSeedReport)

@@ -95,7 +95,7 @@ export const residentsServiceSuite = (target: ContractTarget): void => {
     })
     return
   }
-  const services: Layer.Layer<Services, unknown> = Layer.mergeAll(Residents.Default, Communities.Default).pipe(
+  const services: Layer.Layer<Services, unknown> = Layer.mergeAll(Residents.layer, Communities.layer).pipe(
     Layer.provideMerge(Layer.merge(target.layer, IdGenerator.Live))
   )
 
@@ -146,13 +146,13 @@ export const residentsServiceSuite = (target: ContractTarget): void => {
           const zhou = full(yield* residents.register(zhouInput).pipe(as(junxinStaff)))
           const results = yield* Effect.all(
             [
-              residents.update(zhou.id, { expectedVersion: 1, patch: { phone: "13900000001" } }).pipe(as(junxinStaff), Effect.either),
-              residents.update(zhou.id, { expectedVersion: 1, patch: { phone: "13900000002" } }).pipe(as(junxinGrid), Effect.either)
+              residents.update(zhou.id, { expectedVersion: 1, patch: { phone: "13900000001" } }).pipe(as(junxinStaff), Effect.result),
+              residents.update(zhou.id, { expectedVersion: 1, patch: { phone: "13900000002" } }).pipe(as(junxinGrid), Effect.result)
             ],
             { concurrency: "unbounded" }
           )
-          const wins = results.filter((r) => r._tag === "Right")
-          const losses = results.flatMap((r) => (r._tag === "Left" ? [r.left] : []))
+          const wins = results.filter((r) => r._tag === "Success")
+          const losses = results.flatMap((r) => (r._tag === "Failure" ? [r.failure] : []))
           expect(wins).toHaveLength(1)
           expect(losses.map((e) => e._tag)).toEqual(["Conflict"])
           const after = full(yield* residents.get(zhou.id).pipe(as(junxinStaff)))
@@ -240,7 +240,7 @@ export const residentsServiceSuite = (target: ContractTarget): void => {
           expect(yield* search({ grid: GridCode.make("JX-02") })).toHaveLength(7)
           expect(yield* search({ minAge: 80 })).toEqual([zhou.id])
           const now = yield* DateTime.now
-          const year = DateTime.getPart(DateTime.unsafeMakeZoned(now, { timeZone: "Asia/Shanghai" }), "year")
+          const year = DateTime.getPart(DateTime.makeZonedUnsafe(now, { timeZone: "Asia/Shanghai" }), "year")
           const young = others.filter((o) => full(o).birthYear! >= year - 50).map((o) => o.id)
           expect(yield* search({ nameContains: "馨工坊", maxAge: 50 })).toEqual(young)
           const invalid = yield* Effect.flip(residents.search({ minAge: 70, maxAge: 60 }, {}).pipe(as(junxinStaff)))
@@ -323,8 +323,8 @@ export const residentsServiceSuite = (target: ContractTarget): void => {
             const b = full(yield* residents.register({ ...liuYingInput, displayName: `乙${round}` }).pipe(as(junxinStaff)))
             yield* Effect.all(
               [
-                residents.linkGuardian(a.id, b.id).pipe(as(junxinStaff), Effect.either),
-                residents.linkGuardian(b.id, a.id).pipe(as(junxinGrid), Effect.either)
+                residents.linkGuardian(a.id, b.id).pipe(as(junxinStaff), Effect.result),
+                residents.linkGuardian(b.id, a.id).pipe(as(junxinGrid), Effect.result)
               ],
               { concurrency: "unbounded" }
             )

@@ -33,7 +33,7 @@ export const freshResidentId = (): ResidentId => ResidentId.make(randomUuid7())
 export type ResidentFields = ConstructorParameters<typeof Resident>[0]
 
 /** A `DateTime.Utc` from an ISO string; the builders use whole milliseconds only. */
-const at = (iso: string): DateTime.Utc => DateTime.unsafeMake(iso)
+const at = (iso: string): DateTime.Utc => DateTime.makeUnsafe(iso)
 
 /**
  * A resident, by default Zhou Saiqun (周赛群): 90 years old in 2024, from Jiangxi, speaks Gan

@@ -14,7 +14,7 @@
  * const postgres = databaseUrl("COMMONWEAL_TEST_POSTGRES_URL")
  * storageContract("url" in postgres
  *   ? { name: "postgres", layer: makePostgresLayer(postgres.url) }
- *   : { name: "postgres", layer: Layer.die("unavailable"), skip: postgres.skip })
+ *   : { name: "postgres", layer: Layer.effectContext(Effect.die(postgres.skip)), skip: postgres.skip })
  * ```
  *
  * @packageDocumentation

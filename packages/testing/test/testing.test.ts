@@ -1,12 +1,15 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Community, Resident } from "@commonweal/core"
 import { DateTime, Effect, Schema } from "effect"
+
+/** Checks a value against a schema's type side (Effect 3's `Schema.validate`). */
+const validate = <S extends Schema.Top>(schema: S) => Schema.decodeUnknownEffect(Schema.toType(schema))
 import { contractMode, databaseUrl, makeCommunity, makeResident, makeVolunteer, randomUuid7 } from "../src/index.js"
 
 describe("builders", () => {
   it.effect("makeResident builds a valid resident: 周赛群, 90 in 2026, from Jiangxi, speaks 南昌话", () =>
     Effect.gen(function* () {
-      const zhou = yield* Schema.validate(Resident)(makeResident())
+      const zhou = yield* validate(Resident)(makeResident())
       expect(zhou.displayName).toBe("周赛群")
       expect(2026 - (zhou.birthYear ?? 0)).toBe(90)
       expect(zhou.homePlace?.province).toBe("jiangxi")
@@ -16,7 +19,7 @@ describe("builders", () => {
 
   it.effect("makeVolunteer builds 刘英, and overrides replace whole fields", () =>
     Effect.gen(function* () {
-      const liu = yield* Schema.validate(Resident)(makeVolunteer({ phone: null }))
+      const liu = yield* validate(Resident)(makeVolunteer({ phone: null }))
       expect(liu.displayName).toBe("刘英")
       expect(liu.tags).toContain("fellow_townsperson")
       expect(liu.phone).toBeNull()
@@ -30,7 +33,7 @@ describe("builders", () => {
   })
 
   it("makeCommunity builds a valid community", () => {
-    expect(() => Schema.validateSync(Community)(makeCommunity())).not.toThrow()
+    expect(() => Schema.decodeUnknownSync(Schema.toType(Community))(makeCommunity())).not.toThrow()
   })
 })
 

@@ -28,7 +28,7 @@ export const communityRepoContract = (it: ContractIt): void => {
           name: "顾里小站",
           nameEn: null,
           grids: [],
-          createdAt: DateTime.unsafeMake("2023-02-10T01:30:00.250Z")
+          createdAt: DateTime.makeUnsafe("2023-02-10T01:30:00.250Z")
         })
         yield* repo.insert(junxin)
         yield* repo.insert(guli)
@@ -64,7 +64,7 @@ export const communityRepoContract = (it: ContractIt): void => {
         expect(ids).toEqual(sortedIds(ids))
         expect(new Set(ids).size).toBe(ids.length)
         for (const community of inserted) {
-          expectCommunity(Option.fromNullable(listed.find((c) => c.id === community.id)), community)
+          expectCommunity(Option.fromUndefinedOr(listed.find((c) => c.id === community.id)), community)
         }
       }))
   })

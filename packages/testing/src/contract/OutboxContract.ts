@@ -22,7 +22,7 @@ const encodeUpdated = Schema.encodeSync(ResidentUpdated)
  */
 export const makeResidentEvent = (communityId: CommunityId, n: number): DomainEvent => {
   const residentId = freshResidentId()
-  const occurredAt = DateTime.unsafeMake(Date.UTC(2024, 9, 11, 2, 30, 0, n))
+  const occurredAt = DateTime.makeUnsafe(Date.UTC(2024, 9, 11, 2, 30, 0, n))
   return n % 2 === 0
     ? {
       id: EventId.make(randomUuid7()),
@@ -116,22 +116,22 @@ export const outboxContract = (it: ContractIt): void => {
         const late = makeResidentEvent(communityId, 1) // appended second, by a transaction of its own
         const appended = yield* Deferred.make<void>()
         const release = yield* Deferred.make<void>()
-        const t1 = yield* Effect.fork(
+        const t1 = yield* Effect.forkChild(
           tx.withTransaction(
             outbox.append([early]).pipe(
-              Effect.zipRight(Deferred.succeed(appended, undefined)),
-              Effect.zipRight(Deferred.await(release))
+              Effect.andThen(Deferred.succeed(appended, undefined)),
+              Effect.andThen(Deferred.await(release))
             )
           )
         )
         yield* Deferred.await(appended)
         // an append outside a transaction; an adapter may make it wait for T1 (serialized appends)
-        const t2 = yield* Effect.fork(outbox.append([late]))
+        const t2 = yield* Effect.forkChild(outbox.append([late]))
         // give T2 the time to commit, if the adapter lets it commit before T1
         yield* Effect.option(Effect.timeout(Fiber.await(t2), "200 millis"))
         // a store that runs transactions one at a time may make the reader wait for T1 too: let T1
         // go after a while, so the read below never waits for itself
-        yield* Effect.fork(Effect.zipRight(Effect.sleep("300 millis"), Deferred.succeed(release, undefined)))
+        yield* Effect.forkChild(Effect.andThen(Effect.sleep("300 millis"), Deferred.succeed(release, undefined)))
         const first = yield* outbox.list(communityId, 0, 100)
         const lastSeen = first.length === 0 ? 0 : first[first.length - 1]!.sequence
         yield* Deferred.succeed(release, undefined)
@@ -150,7 +150,7 @@ export const outboxContract = (it: ContractIt): void => {
         const communityId = yield* freshCommunity
         yield* outbox.append([makeResidentEvent(communityId, 0)])
         yield* Effect.exit(
-          tx.withTransaction(Effect.zipRight(outbox.append([makeResidentEvent(communityId, 1)]), Effect.fail("undo")))
+          tx.withTransaction(Effect.andThen(outbox.append([makeResidentEvent(communityId, 1)]), Effect.fail("undo")))
         )
         yield* outbox.append([makeResidentEvent(communityId, 2)])
         const [s1, s2, ...more] = (yield* outbox.list(communityId, 0, 100)).map((e) => e.sequence)

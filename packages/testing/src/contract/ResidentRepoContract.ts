@@ -11,7 +11,7 @@ import { freshResidentId, makeResident, makeVolunteer } from "../builders.js"
 import type { ContractIt } from "./helpers.js"
 import { expectConflict, expectResident, freshCommunity, insertAll, searchIds, sortedIds } from "./helpers.js"
 
-const at = (iso: string) => DateTime.unsafeMake(iso)
+const at = (iso: string) => DateTime.makeUnsafe(iso)
 const grid = (code: string) => GridCode.make(code)
 
 /**
@@ -339,7 +339,7 @@ export const residentRepoContract = (it: ContractIt): void => {
           // by side both locks are held before either update; where they run one at a time, the
           // first goes on alone after the wait and the second then finds a stale version.
           const meet = (mine: Deferred.Deferred<void>, theirs: Deferred.Deferred<void>) =>
-            Effect.zipRight(Deferred.succeed(mine, undefined), Effect.option(Effect.timeout(Deferred.await(theirs), "300 millis")))
+            Effect.andThen(Deferred.succeed(mine, undefined), Effect.option(Effect.timeout(Deferred.await(theirs), "300 millis")))
           const t1 = tx.withTransaction(
             Effect.gen(function* () {
               yield* repo.lock(communityId, b.id, 1)
@@ -354,8 +354,8 @@ export const residentRepoContract = (it: ContractIt): void => {
               yield* repo.update(makeVolunteer({ ...b, version: 2, displayName: "T2" }))
             })
           )
-          const fiber1 = yield* Effect.fork(Effect.exit(t1))
-          const fiber2 = yield* Effect.fork(Effect.exit(t2))
+          const fiber1 = yield* Effect.forkChild(Effect.exit(t1))
+          const fiber2 = yield* Effect.forkChild(Effect.exit(t2))
           const exits = [yield* Fiber.join(fiber1), yield* Fiber.join(fiber2)]
           for (const exit of exits) {
             // a failure, never a defect (a deadlock the database broke is a Conflict too; a defect
@@ -577,8 +577,8 @@ export const residentRepoContract = (it: ContractIt): void => {
           const { base, fixture } = yield* setupSearch
           const found = yield* repo.search({ ...base, tag: "child" }, { after: undefined, limit: 10 })
           const byId = new Map<string, Resident>(found.map((r) => [r.id, r]))
-          expectResident(Option.fromNullable(byId.get(fixture.child.id)), fixture.child)
-          expectResident(Option.fromNullable(byId.get(fixture.otherChild.id)), fixture.otherChild)
+          expectResident(Option.fromUndefinedOr(byId.get(fixture.child.id)), fixture.child)
+          expectResident(Option.fromUndefinedOr(byId.get(fixture.otherChild.id)), fixture.otherChild)
         }))
 
       it.effect("never returns another community's residents", () =>

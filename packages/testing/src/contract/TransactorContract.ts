@@ -6,7 +6,7 @@
 import { describe, expect } from "@effect/vitest"
 import { Outbox, ResidentRepo, Transactor } from "@commonweal/core"
 import type { CommunityId, Resident } from "@commonweal/core"
-import { Cause, Data, Deferred, Effect, Either, Exit, Fiber, Option } from "effect"
+import { Cause, Data, Deferred, Effect, Exit, Fiber, Option, Result } from "effect"
 import { makeResident, makeVolunteer } from "../builders.js"
 import type { ContractIt } from "./helpers.js"
 import { expectConflict, expectResident, freshCommunity } from "./helpers.js"
@@ -90,7 +90,7 @@ export const transactorContract = (it: ContractIt): void => {
         const liu = makeVolunteer({ communityId })
         const boom = new Boom({ step: "after three writes" })
         const error = yield* Effect.flip(
-          tx.withTransaction(Effect.zipRight(threeWrites(communityId, zhou, liu), Effect.fail(boom)))
+          tx.withTransaction(Effect.andThen(threeWrites(communityId, zhou, liu), Effect.fail(boom)))
         )
         expect(error).toBe(boom)
         yield* expectNoTrace(communityId, zhou, liu)
@@ -102,9 +102,9 @@ export const transactorContract = (it: ContractIt): void => {
         const { communityId, zhou } = yield* setup
         const liu = makeVolunteer({ communityId })
         const defect = new Error("斷電 / power cut")
-        const exit = yield* Effect.exit(tx.withTransaction(Effect.zipRight(threeWrites(communityId, zhou, liu), Effect.die(defect))))
+        const exit = yield* Effect.exit(tx.withTransaction(Effect.andThen(threeWrites(communityId, zhou, liu), Effect.die(defect))))
         expect(Exit.isFailure(exit)).toBe(true)
-        if (Exit.isFailure(exit)) expect(Cause.dieOption(exit.cause)).toEqual(Option.some(defect))
+        if (Exit.isFailure(exit)) expect(Result.getOrUndefined(Cause.findDefect(exit.cause))).toBe(defect)
         yield* expectNoTrace(communityId, zhou, liu)
       }))
 
@@ -114,9 +114,9 @@ export const transactorContract = (it: ContractIt): void => {
         const { communityId, zhou } = yield* setup
         const liu = makeVolunteer({ communityId })
         const written = yield* Deferred.make<void>()
-        const fiber = yield* Effect.fork(
+        const fiber = yield* Effect.forkChild(
           tx.withTransaction(
-            Effect.zipRight(threeWrites(communityId, zhou, liu), Effect.zipRight(Deferred.succeed(written, undefined), Effect.never))
+            Effect.andThen(threeWrites(communityId, zhou, liu), Effect.andThen(Deferred.succeed(written, undefined), Effect.never))
           )
         )
         yield* Deferred.await(written)
@@ -131,7 +131,7 @@ export const transactorContract = (it: ContractIt): void => {
         const { communityId, zhou } = yield* setup
         const liu = makeVolunteer({ communityId })
         const error = yield* Effect.flip(
-          tx.withTransaction(Effect.zipRight(threeWrites(communityId, zhou, liu), repo.insert(makeResident({ communityId, id: zhou.id }))))
+          tx.withTransaction(Effect.andThen(threeWrites(communityId, zhou, liu), repo.insert(makeResident({ communityId, id: zhou.id }))))
         )
         expectConflict(error, "duplicate")
         yield* expectNoTrace(communityId, zhou, liu)
@@ -166,7 +166,7 @@ export const transactorContract = (it: ContractIt): void => {
         const liu = makeVolunteer({ communityId })
         const chen = makeResident({ communityId, displayName: "陈阿婆" })
         yield* tx.withTransaction(
-          Effect.zipRight(tx.withTransaction(threeWrites(communityId, zhou, liu)), repo.insert(chen))
+          Effect.andThen(tx.withTransaction(threeWrites(communityId, zhou, liu)), repo.insert(chen))
         )
         expectResident(yield* repo.findById(communityId, liu.id), liu)
         expectResident(yield* repo.findById(communityId, chen.id), chen)
@@ -182,7 +182,7 @@ export const transactorContract = (it: ContractIt): void => {
         const written = yield* Deferred.make<void>()
         const release = yield* Deferred.make<void>()
         const boom = new Boom({ step: "after a concurrent read" })
-        const txFiber = yield* Effect.fork(
+        const txFiber = yield* Effect.forkChild(
           Effect.flip(
             tx.withTransaction(
               Effect.all([
@@ -196,7 +196,7 @@ export const transactorContract = (it: ContractIt): void => {
         )
         yield* Deferred.await(written)
         // a reader may run at once (snapshot) or wait for the writer (locks); it must never see a write that is undone
-        const reader = yield* Effect.fork(
+        const reader = yield* Effect.forkChild(
           Effect.all([repo.findById(communityId, liu.id), repo.findById(communityId, zhou.id), outbox.list(communityId, 0, 100)])
         )
         yield* Effect.sleep("30 millis")
@@ -217,11 +217,11 @@ export const transactorContract = (it: ContractIt): void => {
         const chen = makeResident({ communityId, displayName: "陈阿婆" })
         const written = yield* Deferred.make<void>()
         const release = yield* Deferred.make<void>()
-        const txFiber = yield* Effect.fork(
+        const txFiber = yield* Effect.forkChild(
           tx.withTransaction(Effect.all([threeWrites(communityId, zhou, liu), Deferred.succeed(written, undefined), Deferred.await(release)]))
         )
         yield* Deferred.await(written)
-        const outside = yield* Effect.fork(repo.insert(chen))
+        const outside = yield* Effect.forkChild(repo.insert(chen))
         yield* Effect.sleep("30 millis")
         yield* Deferred.succeed(release, undefined)
         yield* Fiber.join(txFiber)
@@ -240,7 +240,7 @@ export const transactorContract = (it: ContractIt): void => {
         const written = yield* Deferred.make<void>()
         const release = yield* Deferred.make<void>()
         const boom = new Boom({ step: "after the outside write" })
-        const txFiber = yield* Effect.fork(
+        const txFiber = yield* Effect.forkChild(
           Effect.flip(
             tx.withTransaction(
               Effect.all([
@@ -253,7 +253,7 @@ export const transactorContract = (it: ContractIt): void => {
           )
         )
         yield* Deferred.await(written)
-        const outside = yield* Effect.fork(repo.insert(chen))
+        const outside = yield* Effect.forkChild(repo.insert(chen))
         yield* Effect.sleep("30 millis")
         yield* Deferred.succeed(release, undefined)
         expect(yield* Fiber.join(txFiber)).toBe(boom)
@@ -272,12 +272,12 @@ export const transactorContract = (it: ContractIt): void => {
         )
         const results = yield* Effect.all(
           edits.map((edit) =>
-            Effect.either(
+            Effect.result(
               tx.withTransaction(
                 Effect.gen(function* () {
                   const current = yield* repo.findById(communityId, zhou.id)
                   expect(Option.isSome(current)).toBe(true)
-                  yield* Effect.yieldNow()
+                  yield* Effect.yieldNow
                   yield* repo.update(edit)
                 })
               )
@@ -285,8 +285,8 @@ export const transactorContract = (it: ContractIt): void => {
           ),
           { concurrency: "unbounded" }
         )
-        const winners = results.flatMap((r, i) => (Either.isRight(r) ? [edits[i]!] : []))
-        const losers = results.flatMap((r) => (Either.isLeft(r) ? [r.left] : []))
+        const winners = results.flatMap((r, i) => (Result.isSuccess(r) ? [edits[i]!] : []))
+        const losers = results.flatMap((r) => (Result.isFailure(r) ? [r.failure] : []))
         expect(winners).toHaveLength(1)
         expect(losers).toHaveLength(1)
         expectConflict(losers[0], "stale_version")
@@ -302,7 +302,7 @@ export const transactorContract = (it: ContractIt): void => {
         const residents = Array.from({ length: 12 }, (_, i) => makeResident({ communityId, displayName: `馨工坊成员${i}` }))
         yield* Effect.all(
           residents.map((r, i) =>
-            tx.withTransaction(Effect.zipRight(repo.insert(r), outbox.append([makeResidentEvent(communityId, i)])))
+            tx.withTransaction(Effect.andThen(repo.insert(r), outbox.append([makeResidentEvent(communityId, i)])))
           ),
           { concurrency: "unbounded", discard: true }
         )

@@ -15,7 +15,7 @@ import { makeCommunity } from "../builders.js"
  * storage port in context. The suites use the live clock (no `TestClock`), because a real
  * database driver may time out or retry on it.
  */
-export type ContractIt = Vitest.MethodsNonLive<StoragePorts, true>
+export type ContractIt = Vitest.MethodsNonLive<StoragePorts>
 
 const encodeResident = Schema.encodeSync(Resident)
 
@@ -45,11 +45,11 @@ export const freshCommunity: Effect.Effect<CommunityId, Conflict, CommunityRepo>
 
 /** Inserts residents one by one, in order. */
 export const insertAll = (residents: ReadonlyArray<Resident>): Effect.Effect<void, Conflict, ResidentRepo> =>
-  Effect.flatMap(ResidentRepo, (repo) => Effect.forEach(residents, repo.insert, { discard: true }))
+  ResidentRepo.use((repo) => Effect.forEach(residents, repo.insert, { discard: true }))
 
 /** Runs a search in one page large enough for the fixtures and returns the ids found, in order. */
 export const searchIds = (query: ResidentQuery): Effect.Effect<ReadonlyArray<string>, never, ResidentRepo> =>
-  Effect.flatMap(ResidentRepo, (repo) =>
+  ResidentRepo.use((repo) =>
     Effect.map(repo.search(query, { after: undefined, limit: 200 }), (found) => found.map((r) => r.id))
   )
 

@@ -149,7 +149,7 @@ const add = (a: DemoSeedReport, b: DemoSeedReport): DemoSeedReport => ({
 export const seedDemoWith = (
   seeds: ReadonlyArray<DemoCommunitySeed>
 ): Effect.Effect<DemoSeedReport, DemoSeedError, Communities | Residents | Transactor> =>
-  Effect.reduce(seeds, emptyDemoSeedReport, (total, seed) => Effect.map(seedDemoCommunity(seed), (report) => add(total, report)))
+  Effect.reduce(seeds, () => emptyDemoSeedReport, (total, seed) => Effect.map(seedDemoCommunity(seed), (report) => add(total, report)))
 
 /**
  * Seeds 君馨社区 and 顾里小站 with their demo residents, households, guardians and guardian
