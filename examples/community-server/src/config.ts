@@ -34,11 +34,15 @@ export interface ServerConfig {
   /** Whether to make a tracing span per HTTP request (`COMMONWEAL_HTTP_TRACING`, default false). */
   readonly tracing?: boolean | undefined
   /**
-   * Whether the read caches stay on (default `true`): the store's decoded-resident cache and the
-   * HTTP layer's encoded-view cache. `false` is for benchmarks that measure what the caches
-   * save; see `readCachesSwitch` for whether this build can switch them off.
+   * Keep the store's decoded-resident cache (default `true`). `false` is for benchmarks that
+   * measure what it saves (see `SqlStoreOptions.decodedResidentCache`).
    */
-  readonly readCaches?: boolean | undefined
+  readonly decodedResidentCache?: boolean | undefined
+  /**
+   * Keep the encoded JSON of full resident views (default `true`). `false` is for benchmarks
+   * (see `ResidentsLiveOptions.encodedViewCache` of `@commonweal/http`).
+   */
+  readonly encodedViewCache?: boolean | undefined
 }
 
 /** The default SQLite file: `<example>/.data/commonweal.sqlite`. */

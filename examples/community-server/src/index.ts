@@ -26,6 +26,7 @@ import { Communities, IdGenerator, Residents } from "@commonweal/core"
 import type { Actor, StoragePorts, Transactor } from "@commonweal/core"
 import { IdempotencyStore, makeHttpLayer, TokenVerifier } from "@commonweal/http"
 import { SqlStore } from "@commonweal/store-kysely"
+import type { SqlStoreOptions } from "@commonweal/store-kysely"
 import { demoActors, emptyDemoSeedReport, seedDemo, zhouSaiqun } from "@commonweal/testing/demo"
 import type { DemoSeedReport } from "@commonweal/testing/demo"
 import { NodeHttpServer } from "@effect/platform-node"
@@ -45,15 +46,15 @@ export type { DemoActor, DemoSeedReport } from "@commonweal/testing/demo"
 export class SeedReport extends Context.Service<SeedReport, DemoSeedReport>()("@commonweal/example-community-server/SeedReport") {}
 
 /** The storage layer: SQLite in a file (its folder is created) or the database at a URL. */
-export const storageLayer = (storage: StorageConfig): Layer.Layer<StoragePorts> =>
+export const storageLayer = (storage: StorageConfig, options: SqlStoreOptions = {}): Layer.Layer<StoragePorts> =>
   storage._tag === "Sqlite"
     ? Layer.unwrap(
       Effect.sync(() => {
         mkdirSync(dirname(storage.filename), { recursive: true })
-        return SqlStore.layerSqlite({ filename: storage.filename })
+        return SqlStore.layerSqlite({ ...options, filename: storage.filename })
       })
     )
-    : SqlStore.layerFromUrl(storage.url)
+    : SqlStore.layerFromUrl(storage.url, options)
 
 /** The core services over a storage layer; the storage ports stay visible (for tests and tools). */
 export const coreLayer = <E, R>(
@@ -85,17 +86,6 @@ export const demoTokenTable: Readonly<Record<string, Actor>> = Object.fromEntrie
   demoActors.map((a) => [a.token, a.actor])
 )
 
-/**
- * Whether {@link makeServer} can honour `readCaches: false`: it needs a switch for the
- * decoded-resident cache in `@commonweal/store-kysely` and one for the encoded-view cache in
- * `@commonweal/http`. When `available` is false, `missing` says which is missing and
- * `readCaches` is ignored.
- */
-export const readCachesSwitch: { readonly available: boolean; readonly missing: string } = {
-  available: false,
-  missing: "@commonweal/store-kysely and @commonweal/http expose no switch for their read caches yet"
-}
-
 /** How long a shutdown waits for requests in flight before it closes their connections. */
 export const SHUTDOWN_GRACE = "10 seconds"
 
@@ -117,11 +107,11 @@ export const makeServer = (
   HttpServer.HttpServer | SeedReport | Residents | Communities | StoragePorts | IdGenerator,
   HttpServerError.ServeError
 > => {
-  const seeded = seedLayer(config.seed).pipe(Layer.provideMerge(coreLayer(storageLayer(config.storage))))
+  const seeded = seedLayer(config.seed).pipe(Layer.provideMerge(coreLayer(storageLayer(config.storage, { decodedResidentCache: config.decodedResidentCache === false ? 0 : undefined }))))
   // A span per request costs a good share of a short request's time, and the spans would carry
   // query strings with personal data; the example exports no traces, so it only makes them
   // when asked to (COMMONWEAL_HTTP_TRACING=true).
-  const http = makeHttpLayer({ tracing: config.tracing === true }).pipe(
+  const http = makeHttpLayer({ tracing: config.tracing === true, encodedViewCache: config.encodedViewCache !== false }).pipe(
     Layer.provide(TokenVerifier.static(demoTokenTable)),
     Layer.provide(IdempotencyStore.memory()),
     Layer.provideMerge(

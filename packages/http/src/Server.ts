@@ -72,28 +72,39 @@ const encodedFullViews = new WeakMap<ResidentView, string>()
  * view is kept with the view (a view is immutable) and reused. A view that does not encode goes
  * back to the platform, which reports it as before.
  */
-const residentResponse = (view: ResidentView): ResidentView | HttpServerResponse.HttpServerResponse => {
-  let body = view._tag === "Full" ? encodedFullViews.get(view) : undefined
+const residentResponse = (reuse: boolean) => (view: ResidentView): ResidentView | HttpServerResponse.HttpServerResponse => {
+  let body = reuse && view._tag === "Full" ? encodedFullViews.get(view) : undefined
   if (body === undefined) {
     const encoded = encodeResidentView(view)
     if (encoded._tag === "Failure") return view
     body = JSON.stringify(encoded.value)
-    if (view._tag === "Full") encodedFullViews.set(view, body)
+    if (reuse && view._tag === "Full") encodedFullViews.set(view, body)
   }
   return HttpServerResponse.text(body, { status: 200, contentType: "application/json" })
 }
 
+/** Options of {@link makeResidentsLive}. */
+export interface ResidentsLiveOptions {
+  /**
+   * Keep the JSON of each full resident view with the view and answer `GET /residents/:id`
+   * with it while the record is unchanged. Default `true`; `false` encodes every response.
+   */
+  readonly encodedViewCache?: boolean | undefined
+}
+
 /** Handlers of the `residents` group, over the core `Residents` service. */
-export const ResidentsLive: Layer.Layer<
+export const makeResidentsLive = (options?: ResidentsLiveOptions): Layer.Layer<
   HttpApiGroup.Service<"commonweal", "residents">,
   never,
   Residents | Authentication | ApiMiddleware
-> = HttpApiBuilder.group(CommonwealApi, "residents", (handlers) =>
+> => {
+  const respond = residentResponse(options?.encodedViewCache !== false)
+  return HttpApiBuilder.group(CommonwealApi, "residents", (handlers) =>
   Effect.map(Residents, (residents) =>
     handlers
       .handle("register", ({ payload }) => residents.register(payload))
       .handle("search", ({ query: { cursor, limit, ...filter } }) => residents.search(filter, { cursor, limit }))
-      .handle("get", ({ params }) => Effect.map(residents.get(params.id), residentResponse))
+      .handle("get", ({ params }) => Effect.map(residents.get(params.id), respond))
       .handle("update", ({ params, payload }) => residents.update(params.id, payload))
       .handle("recordConsent", ({ params, payload }) => residents.recordConsent(params.id, payload))
       .handle("withdrawConsent", ({ params }) => residents.withdrawConsent(params.id, params.purpose))
@@ -103,9 +114,17 @@ export const ResidentsLive: Layer.Layer<
       .handle("deactivate", ({ params, payload }) => residents.deactivate(params.id, payload.reason))
       .handle("reactivate", ({ params }) => residents.reactivate(params.id))
       .handle("erase", ({ params }) => residents.erase(params.id))))
+}
+
+/** {@link makeResidentsLive} with the defaults. */
+export const ResidentsLive: Layer.Layer<
+  HttpApiGroup.Service<"commonweal", "residents">,
+  never,
+  Residents | Authentication | ApiMiddleware
+> = makeResidentsLive()
 
 /** Options of {@link makeApiLive}. */
-export interface ApiLayerOptions extends ApiMiddlewareOptions {
+export interface ApiLayerOptions extends ApiMiddlewareOptions, ResidentsLiveOptions {
   /** Where the Swagger UI is served (bundled assets, no CDN). Default `/docs`. */
   readonly docsPath?: `/${string}` | undefined
   /** Where the OpenAPI document is served. Default `/openapi.json`. */
@@ -135,7 +154,7 @@ export const makeApiLive = (options?: ApiLayerOptions): Layer.Layer<
 > =>
   Layer.mergeAll(
     HttpApiBuilder.layer(CommonwealApi, { openapiPath: options?.openApiPath ?? "/openapi.json" }).pipe(
-      Layer.provide([HealthLive, CommunitiesLive, ResidentsLive]),
+      Layer.provide([HealthLive, CommunitiesLive, makeResidentsLive(options)]),
       Layer.provide([AuthenticationLive, makeApiMiddleware({ maxBodySize: options?.maxBodySize })])
     ),
     HttpApiSwagger.layer(CommonwealApi, { path: options?.docsPath ?? "/docs" }),

@@ -22,7 +22,14 @@ import { migrateToLatest } from "./Migrations.js"
 import { makeCommunityRepo, makeOutbox, makeResidentRepo } from "./Repositories.js"
 
 /** Options of {@link makeSqlStore}. */
-export interface SqlStoreOptions extends ConnectionOptions {}
+export interface SqlStoreOptions extends ConnectionOptions {
+  /**
+   * How many decoded residents the store keeps to skip decoding a row whose stored text it has
+   * decoded before (least recently used dropped; a read still runs its query and reuses the
+   * decoded record only when the row's text is the same). Default 1,000; `0` turns it off.
+   */
+  readonly decodedResidentCache?: number | undefined
+}
 
 /**
  * Builds every storage port on a Kysely instance you own. It neither migrates (run
@@ -58,7 +65,7 @@ const makeStore = (
     Context.add(Transactor, { withTransaction: conn.withTransaction }),
     Context.add(Outbox, makeOutbox(conn)),
     Context.add(CommunityRepo, makeCommunityRepo(conn)),
-    Context.add(ResidentRepo, makeResidentRepo(conn))
+    Context.add(ResidentRepo, makeResidentRepo(conn, options.decodedResidentCache))
   )
 }
 
