@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Result, Schema } from "effect"
 import { TestClock } from "effect/testing"
 import fc from "fast-check"
-import { authorize, CommunityId, decodeInput, formatUuid7, IdGenerator, nextMonotonic, Paging, RegisterResidentInput, ResidentId, Uuid7 } from "../src/index.js"
+import { authorize, CommunityId, decodeInput, formatUuid7, IdGenerator, InvalidInput, MAX_LISTED_ISSUES, nextMonotonic, Paging, RegisterResidentInput, ResidentId, ResidentPatch, Uuid7 } from "../src/index.js"
 
 describe("ids", () => {
   it("formatUuid7 always yields a valid, time-ordered UUIDv7", () => {
@@ -117,5 +117,61 @@ describe("validation", () => {
       expect(error.issues.filter((i) => i.field === "languages.0.language")).toHaveLength(1)
       expect(error.message).not.toMatch(/"x"|"123"|"zz"/)
       expect(error.issues.every((i) => /[\u4e00-\u9fff]/.test(i.message))).toBe(true)
+    }))
+
+  it.effect("a list over its maximum says items, a text over its maximum says characters", () =>
+    Effect.gen(function* () {
+      const eleven = Array.from({ length: 11 }, (_, i) => ({ language: "cmn", dialect: `方言${i}`, proficiency: "native" }))
+      for (const error of [
+        yield* Effect.flip(decodeInput(RegisterResidentInput)({ displayName: "周赛群", languages: eleven })),
+        yield* Effect.flip(decodeInput(ResidentPatch)({ languages: eleven }))
+      ]) {
+        expect(error.issues).toEqual([{ field: "languages", message: "must have at most 10 items / 最多 10 项" }])
+      }
+      // a bare length check, declared without a message, is told apart by the value it failed on
+      const bare = Schema.Struct({ list: Schema.Array(Schema.String).check(Schema.isMaxLength(2)), text: Schema.String.check(Schema.isMaxLength(2)) })
+      const error = yield* Effect.flip(decodeInput(bare)({ list: ["a", "b", "c"], text: "abc" }))
+      expect(error.issues).toEqual([
+        { field: "list", message: "must have at most 2 items / 最多 2 项" },
+        { field: "text", message: "must be at most 2 characters / 最多 2 个字符" }
+      ])
+      expect(error.message).not.toMatch(/must be a list|abc/)
+    }))
+
+  it.effect("an error lists at most 20 issues, then says how many more were left out", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(decodeInput(Schema.Array(Schema.Number))(Array.from({ length: 600 }, () => "x")))
+      expect(MAX_LISTED_ISSUES).toBe(20)
+      expect(error.issues).toHaveLength(21)
+      expect(error.issues.slice(0, 20).map((i) => i.field)).toEqual(Array.from({ length: 20 }, (_, i) => String(i)))
+      expect(error.issues[20]).toEqual({ field: "input", message: "and 580 more issues not listed / 另有 580 个问题未列出" })
+      expect(error.message.length).toBeLessThan(2000)
+      // exactly 20 are listed without a count; a long field path is cut short
+      expect(InvalidInput.many(Array.from({ length: 20 }, (_, i) => ({ field: `f${i}`, message: "m" }))).issues).toHaveLength(20)
+      expect(InvalidInput.many([{ field: "k".repeat(4000), message: "is not a known field" }]).field.length).toBeLessThanOrEqual(101)
+    }))
+
+  it.effect("a registration naming a consent purpose or a language and dialect twice is InvalidInput on the repeat", () =>
+    Effect.gen(function* () {
+      const self = { _tag: "Self" }
+      const consents = yield* Effect.flip(decodeInput(RegisterResidentInput)({
+        displayName: "周赛群",
+        consents: [{ purpose: "registry", grantedBy: self }, { purpose: "photos", grantedBy: self }, { purpose: "registry", grantedBy: self }]
+      }))
+      expect(consents.issues.map((i) => i.field)).toEqual(["consents.2.purpose"])
+      const gan = { language: "gan", dialect: "南昌话", proficiency: "native" }
+      const languages = yield* Effect.flip(decodeInput(RegisterResidentInput)({
+        displayName: "周赛群",
+        languages: [gan, { language: "cmn", proficiency: "fluent" }, { ...gan, proficiency: "basic" }, { language: "cmn", proficiency: "basic" }]
+      }))
+      expect(languages.issues.map((i) => i.field)).toEqual(["languages.2", "languages.3"])
+      expect(languages.message).not.toContain("南昌话")
+      // the same language with another dialect, or with and without one, is two languages
+      yield* decodeInput(RegisterResidentInput)({
+        displayName: "周赛群",
+        languages: [gan, { ...gan, dialect: "赣州话" }, { language: "gan", proficiency: "basic" }]
+      })
+      const patch = yield* Effect.flip(decodeInput(ResidentPatch)({ languages: [gan, gan] }))
+      expect(patch.field).toBe("languages.1")
     }))
 })

@@ -98,6 +98,9 @@ describe("transitions", () => {
     const child = Result.getOrThrow(ResidentRules.register(id(10), decode({ displayName: "乐乐", birthYear: 2017, tags: ["child"] }), ctx))
     const mother = Result.getOrThrow(ResidentRules.register(id(11), decode({ displayName: "陈静", birthYear: 1990, tags: ["parent"] }), ctx))
     expect(Result.isFailure(ResidentRules.linkGuardian(child, child, ctx))).toBe(true)
+    // an adult is no more their own guardian: refused for that reason, not for another
+    const own = ResidentRules.linkGuardian(mother, mother, ctx)
+    expect(Result.isFailure(own) && own.failure).toMatchObject({ _tag: "InvalidInput", field: "guardianId", message: expect.stringMatching(/themself/) })
     expect(Result.isFailure(ResidentRules.linkGuardian(mother, child, ctx))).toBe(true) // a child cannot be a guardian
     const noLink = ResidentRules.recordConsent(child, { purpose: "photos", grantedBy: { _tag: "Guardian", guardianId: mother.id } }, ctx)
     expect(Result.isFailure(noLink)).toBe(true)
@@ -112,6 +115,39 @@ describe("transitions", () => {
     const away = Result.getOrThrow(ResidentRules.deactivate(mother, ctx))
     const inactive = ResidentRules.recordConsent(linked, byMother, ctx, away)
     expect(Result.isFailure(inactive) && inactive.failure._tag === "InvalidInput" && inactive.failure.field).toBe("grantedBy.guardianId")
+  })
+
+  it("unlinking a guardian withdraws the consents in force that guardian gave, and only those", () => {
+    const child = Result.getOrThrow(ResidentRules.register(id(30), decode({ displayName: "乐乐", birthYear: 2017, tags: ["child"] }), ctx))
+    const mother = Result.getOrThrow(ResidentRules.register(id(31), decode({ displayName: "陈静", birthYear: 1990 }), ctx))
+    const father = Result.getOrThrow(ResidentRules.register(id(32), decode({ displayName: "王强", birthYear: 1988 }), ctx))
+    const guardian = (g: Resident) => ({ _tag: "Guardian" as const, guardianId: g.id })
+    let ward = Result.getOrThrow(ResidentRules.linkGuardian(child, mother, ctx))
+    ward = Result.getOrThrow(ResidentRules.linkGuardian(ward, father, ctx))
+    ward = Result.getOrThrow(ResidentRules.recordConsent(ward, { purpose: "photos", grantedBy: guardian(mother) }, ctx, mother))
+    ward = Result.getOrThrow(ResidentRules.recordConsent(ward, { purpose: "health_data", grantedBy: guardian(mother) }, ctx, mother))
+    ward = Result.getOrThrow(ResidentRules.recordConsent(ward, { purpose: "matching", grantedBy: guardian(father) }, ctx, father))
+    ward = Result.getOrThrow(ResidentRules.update(ward, { health: { conditions: ["哮喘"] } }, ctx))
+    // a withdrawn consent of the mother's stays withdrawn, and is not withdrawn twice
+    ward = Result.getOrThrow(ResidentRules.withdrawConsent(ward, "photos", ctx))
+    ward = Result.getOrThrow(ResidentRules.recordConsent(ward, { purpose: "photos", grantedBy: guardian(father) }, ctx, father))
+    expect(ResidentRules.consentsInForceGivenBy(ward, mother.id)).toEqual(["health_data"])
+
+    const changes = Result.getOrThrow(ResidentRules.unlinkGuardian(ward, mother.id, ctx))
+    expect(changes.map((c) => [c._tag, c.resident.version])).toEqual([["Unlinked", ward.version + 1], ["ConsentWithdrawn", ward.version + 2]])
+    const after = changes[changes.length - 1]!.resident
+    expect(after.guardianIds).toEqual([father.id])
+    expect(after.health).toBeNull()
+    expect(ResidentRules.hasConsent(after, "health_data")).toBe(false)
+    expect(ResidentRules.hasConsent(after, "matching")).toBe(true)
+    expect(ResidentRules.hasConsent(after, "photos")).toBe(true) // the father's
+    expect(after.consents).toHaveLength(ward.consents.length)
+
+    // a guardian who gave nothing: the link alone goes
+    const plain = Result.getOrThrow(ResidentRules.linkGuardian(child, mother, ctx))
+    expect(Result.getOrThrow(ResidentRules.unlinkGuardian(plain, mother.id, ctx)).map((c) => c._tag)).toEqual(["Unlinked"])
+    const notLinked = ResidentRules.unlinkGuardian(child, mother.id, ctx)
+    expect(Result.isFailure(notLinked) && notLinked.failure._tag).toBe("InvalidInput")
   })
 
   it("a child under 14 cannot consent themself, at registration or later (PIPL art. 31)", () => {

@@ -139,6 +139,41 @@ export const residentsServiceSuite = (target: ContractTarget): void => {
           expect((yield* (yield* Outbox).list(junxinStaff.communityId, 0, 100)).map((e) => e.type)).toEqual(["CommunityProvisioned"])
         }))
 
+      it.effect("a NUL byte, a bidi override or an invisible-only text is InvalidInput, in a field or a filter, and writes nothing", () =>
+        Effect.gen(function* () {
+          const { junxinStaff } = yield* setup
+          const residents = yield* Residents
+          const zhou = full(yield* residents.register(zhouInput).pipe(as(junxinStaff)))
+          const registrations: ReadonlyArray<[string, RegisterResidentInput]> = [
+            ["displayName", { ...zhouInput, displayName: "周\u0000赛群" }],
+            ["displayName", { ...zhouInput, displayName: "\u200b\u200b" }],
+            ["displayName", { ...zhouInput, displayName: "周赛群\u202e" }],
+            ["languages.0.dialect", { ...zhouInput, languages: [{ language: "gan", dialect: "南昌话\u0000", proficiency: "native" }] }],
+            ["location.building", { ...zhouInput, location: { building: "5幢\u0000" } }],
+            ["health.notes", { ...zhouInput, health: { conditions: [], notes: "\u0000" } }]
+          ]
+          for (const [field, input] of registrations) {
+            const error = yield* Effect.flip(residents.register(input).pipe(as(junxinStaff)))
+            expect(error._tag === "InvalidInput" && error.field).toBe(field)
+          }
+          const update = yield* Effect.flip(
+            residents.update(zhou.id, { expectedVersion: 1, patch: { displayName: "周赛群\u0000" } }).pipe(as(junxinStaff))
+          )
+          expect(update._tag === "InvalidInput" && update.field).toBe("patch.displayName")
+          // in a filter a NUL must neither fail in the database nor match everything
+          for (const filter of [{ dialect: "\u0000" }, { dialect: "南昌话\u0000" }, { nameContains: "\u0000" }, { nameContains: "周\u0000" }]) {
+            const error = yield* Effect.flip(residents.search(filter, {}).pipe(as(junxinStaff)))
+            expect(error._tag === "InvalidInput" && error.field).toBe(Object.keys(filter)[0])
+          }
+          const listed = yield* residents.search({}, {}).pipe(as(junxinStaff))
+          expect(listed.items.map((r) => r.id)).toEqual([zhou.id])
+          expect(full(yield* residents.get(zhou.id).pipe(as(junxinStaff))).version).toBe(1)
+          expect((yield* (yield* Outbox).list(junxinStaff.communityId, 0, 100)).map((e) => e.type)).toEqual([
+            "CommunityProvisioned",
+            "ResidentRegistered"
+          ])
+        }))
+
       it.effect("a stale version is Conflict; of two concurrent updates exactly one wins", () =>
         Effect.gen(function* () {
           const { junxinStaff, junxinGrid } = yield* setup
@@ -312,6 +347,56 @@ export const residentsServiceSuite = (target: ContractTarget): void => {
           expect(consent._tag).toBe("InvalidInput")
           const types = (yield* (yield* Outbox).list(junxinStaff.communityId, 0, 100)).map((e) => e.type)
           expect(types.slice(-2)).toEqual(["GuardianUnlinked", "ResidentErased"])
+        }))
+
+      it.effect("unlinking or erasing a guardian withdraws the consents that guardian gave, with events, and no others", () =>
+        Effect.gen(function* () {
+          const { junxinStaff } = yield* setup
+          const residents = yield* Residents
+          const outbox = yield* Outbox
+          const mother = full(yield* residents.register({ ...liuYingInput, displayName: "陈静", tags: ["parent"] }).pipe(as(junxinStaff)))
+          const father = full(yield* residents.register({ ...liuYingInput, displayName: "王强", tags: ["parent"] }).pipe(as(junxinStaff)))
+          const child = full(yield* residents.register({ ...liuYingInput, displayName: "乐乐", birthYear: 2017, tags: ["child"] }).pipe(as(junxinStaff)))
+          yield* residents.linkGuardian(child.id, mother.id).pipe(as(junxinStaff))
+          yield* residents.linkGuardian(child.id, father.id).pipe(as(junxinStaff))
+          // nobody is their own guardian, an adult no more than a child
+          const own = yield* Effect.flip(residents.linkGuardian(mother.id, mother.id).pipe(as(junxinStaff)))
+          expect(own._tag === "InvalidInput" && own.field).toBe("guardianId")
+          const by = (guardianId: string) => ({ _tag: "Guardian" as const, guardianId })
+          yield* residents.recordConsent(child.id, { purpose: "photos", grantedBy: by(mother.id) }).pipe(as(junxinStaff))
+          yield* residents.recordConsent(child.id, { purpose: "health_data", grantedBy: by(mother.id) }).pipe(as(junxinStaff))
+          yield* residents.recordConsent(child.id, { purpose: "contact_sharing", grantedBy: by(father.id) }).pipe(as(junxinStaff))
+          const before = full(yield* residents.get(child.id).pipe(as(junxinStaff)))
+          yield* residents.update(child.id, { expectedVersion: before.version, patch: { health: { conditions: ["哮喘"] } } }).pipe(as(junxinStaff))
+          const inForce = (view: ResidentView) => full(view).consents.filter((c) => c.withdrawnAt === null).map((c) => c.purpose).sort()
+          const sequence = (yield* outbox.list(junxinStaff.communityId, 0, 1000)).length
+
+          const unlinked = full(yield* residents.unlinkGuardian(child.id, mother.id).pipe(as(junxinStaff)))
+          expect(unlinked.guardianIds).toEqual([father.id])
+          expect(inForce(unlinked)).toEqual(["contact_sharing"])
+          expect(unlinked.health).toBeNull() // the health consent went, and the health data with it
+          // the withdrawn records stay as evidence
+          expect(unlinked.consents.filter((c) => c.withdrawnAt !== null).map((c) => c.purpose).sort()).toEqual(["health_data", "photos"])
+          const stored = full(yield* residents.get(child.id).pipe(as(junxinStaff)))
+          expect(stored).toEqual(unlinked)
+          const afterUnlink = (yield* outbox.list(junxinStaff.communityId, sequence, 1000)).map((e) => [e.type, e.aggregateVersion, (e.payload as { purpose?: string }).purpose])
+          expect(afterUnlink).toEqual([
+            ["GuardianUnlinked", before.version + 2, undefined],
+            ["ConsentWithdrawn", before.version + 3, "photos"],
+            ["ConsentWithdrawn", before.version + 4, "health_data"]
+          ])
+          expect(unlinked.version).toBe(before.version + 4)
+
+          // erasing the other guardian withdraws theirs, in the erase's transaction
+          yield* residents.erase(father.id).pipe(as(junxinStaff))
+          const orphan = full(yield* residents.get(child.id).pipe(as(junxinStaff)))
+          expect(orphan.guardianIds).toEqual([])
+          expect(inForce(orphan)).toEqual([])
+          const types = (yield* outbox.list(junxinStaff.communityId, 0, 1000)).map((e) => e.type)
+          expect(types.slice(-3)).toEqual(["GuardianUnlinked", "ConsentWithdrawn", "ResidentErased"])
+          // nothing of the former guardians' is left in force to withdraw
+          const again = yield* Effect.flip(residents.withdrawConsent(child.id, "contact_sharing").pipe(as(junxinStaff)))
+          expect(again._tag).toBe("InvalidInput")
         }))
 
       it.effect("two concurrent opposite guardian links never make residents each other's guardian", () =>

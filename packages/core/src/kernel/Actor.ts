@@ -25,6 +25,7 @@
 import { Context, Effect, Schema } from "effect"
 import { Forbidden, NotFound } from "./Errors.js"
 import { CommunityId, ResidentId } from "./Ids.js"
+import * as Text from "./Text.js"
 
 /**
  * The roles an actor can hold.
@@ -42,7 +43,7 @@ export type Role = typeof Role.Type
 /** An authenticated subject acting in one community. */
 export const Actor = Schema.Struct({
   /** Stable subject id of the account (a staff account name, or the resident id). */
-  subject: Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(200)),
+  subject: Text.trimmedLine(200),
   /** The community the actor acts in. */
   communityId: CommunityId,
   /** The roles held in that community. */

@@ -9,9 +9,7 @@
 import { Context, DateTime, Effect, Option, Schema } from "effect"
 import type { Conflict } from "./Errors.js"
 import { CommunityId } from "./Ids.js"
-
-/** Text with no leading or trailing spaces and at least one character. */
-export const NonEmptyTrimmed = Schema.Trimmed.check(Schema.isNonEmpty({ message: "must not be empty / 不能为空" }))
+import * as Text from "./Text.js"
 
 /** An IANA time zone name that this runtime knows, e.g. `Asia/Shanghai`. */
 export const TimeZone = Schema.String.check(
@@ -32,7 +30,8 @@ export type GridCode = typeof GridCode.Type
 /** A grid (网格): a small area of the community with its own grid worker. */
 export const Grid = Schema.Struct({
   code: GridCode,
-  name: NonEmptyTrimmed
+  /** The grid's name: 一网格. One line, at most 40 characters. */
+  name: Text.line(40)
 })
 /** A grid (网格). */
 export type Grid = typeof Grid.Type
@@ -40,10 +39,10 @@ export type Grid = typeof Grid.Type
 /** A community: the tenant. */
 export const Community = Schema.Struct({
   id: CommunityId,
-  /** The name residents use, in Chinese: 君馨社区. */
-  name: NonEmptyTrimmed,
-  /** An English or pinyin name for integrators: Junxin Community. */
-  nameEn: Schema.NullOr(Schema.String),
+  /** The name residents use, in Chinese: 君馨社区. One line, at most 60 characters. */
+  name: Text.line(60),
+  /** An English or pinyin name for integrators: Junxin Community. One line, at most 120 characters. */
+  nameEn: Text.nullableLine(120),
   timeZone: TimeZone,
   grids: Schema.Array(Grid),
   createdAt: Schema.DateTimeUtcFromString
@@ -55,8 +54,8 @@ export type Community = typeof Community.Type
 export const ProvisionCommunityInput = Schema.Struct({
   /** Chosen id (for idempotent seeding); a fresh one when omitted. */
   id: Schema.optional(CommunityId),
-  name: NonEmptyTrimmed,
-  nameEn: Schema.optional(Schema.String),
+  name: Text.line(60),
+  nameEn: Text.optionalLine(120),
   timeZone: TimeZone,
   grids: Schema.Array(Grid).check(
     Schema.makeFilter((grids: ReadonlyArray<Grid>) =>

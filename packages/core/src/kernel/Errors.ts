@@ -52,6 +52,15 @@ export const InputIssue = Schema.Struct({
 /** One problem found in an input. */
 export type InputIssue = typeof InputIssue.Type
 
+/** The most issues an `InvalidInput` lists; the rest are counted in one more issue. */
+export const MAX_LISTED_ISSUES = 20
+
+const MAX_FIELD_LENGTH = 100
+const shortField = (field: string): string => {
+  const points = Array.from(field)
+  return points.length > MAX_FIELD_LENGTH ? `${points.slice(0, MAX_FIELD_LENGTH).join("")}…` : field
+}
+
 /** The input was malformed or broke a rule. Nothing was written. `field` names the first offending field. */
 export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInput", {
   field: Schema.String,
@@ -62,13 +71,21 @@ export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInp
   static of(field: string, message: string): InvalidInput {
     return new InvalidInput({ field, message, issues: [{ field, message }] })
   }
-  /** Several issues at once; the first names the error's `field`. */
+  /**
+   * Several issues at once; the first names the error's `field`. At most
+   * {@link MAX_LISTED_ISSUES} are listed, then one issue (on `input`) says how many more were
+   * left out, so that a request with hundreds of faults gets a short answer. A field path longer
+   * than 100 characters (an unknown key is named as it was sent) is cut short.
+   */
   static many(issues: ReadonlyArray<InputIssue>): InvalidInput {
-    const first = issues[0] ?? { field: "", message: "invalid input / 输入无效" }
+    const listed = issues.slice(0, MAX_LISTED_ISSUES).map((i) => ({ field: shortField(i.field), message: i.message }))
+    const left = issues.length - listed.length
+    if (left > 0) listed.push({ field: "input", message: `and ${left} more issues not listed / 另有 ${left} 个问题未列出` })
+    const first = listed[0] ?? { field: "", message: "invalid input / 输入无效" }
     return new InvalidInput({
       field: first.field,
-      message: issues.map((i) => `${i.field}: ${i.message}`).join("; "),
-      issues: [...issues]
+      message: listed.map((i) => `${i.field}: ${i.message}`).join("; "),
+      issues: listed
     })
   }
 }

@@ -93,12 +93,57 @@ const expectedInChinese: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) =>
   [/^a finite number$/, () => "须为有限数值"]
 ]
 
+/**
+ * A maximum number of items for a list (`Schema.Array(X).check(isMaxItems(10))`), whose message
+ * says items, not characters: "must have at most 10 items / 最多 10 项". Declare list bounds with
+ * it (or {@link isMinItems}); a bare `Schema.isMaxLength` on a list is told apart by the value it
+ * failed on, see {@link toInvalidInput}.
+ */
+export const isMaxItems = (max: number) =>
+  Schema.isMaxLength(max, { message: `must have at most ${max} items / 最多 ${max} 项` })
+
+/** A minimum number of items for a list: "must have at least 1 item / 至少 1 项". */
+export const isMinItems = (min: number) =>
+  Schema.isMinLength(min, { message: `must have at least ${min} ${min === 1 ? "item" : "items"} / 至少 ${min} 项` })
+
+const LENGTH_CHECKS: Readonly<Record<string, (payload: Record<string, unknown>, list: boolean) => string | undefined>> = {
+  "effect/schema/isMaxLength": (p, list) =>
+    list ? `must have at most ${p["maxLength"]} items / 最多 ${p["maxLength"]} 项` : `must be at most ${p["maxLength"]} characters / 最多 ${p["maxLength"]} 个字符`,
+  "effect/schema/isMinLength": (p, list) =>
+    p["minLength"] === 1
+      ? list ? "must not be an empty list / 列表不能为空" : "must not be empty / 不能为空"
+      : list ? `must have at least ${p["minLength"]} items / 至少 ${p["minLength"]} 项` : `must be at least ${p["minLength"]} characters / 至少 ${p["minLength"]} 个字符`,
+  "effect/schema/isBetweenLength": (p, list) =>
+    list
+      ? `must have ${p["minimum"]} to ${p["maximum"]} items / 须为 ${p["minimum"]} 到 ${p["maximum"]} 项`
+      : `must be ${p["minimum"]} to ${p["maximum"]} characters / 须为 ${p["minimum"]} 到 ${p["maximum"]} 个字符`
+}
+
+/**
+ * The message of a length check without a message of its own. A length check on a list and on a
+ * text is the same filter: the value it failed on (kept in the issue because decoding runs with
+ * `reportInput`; never put in the message) tells which, so a list is said to have too many items,
+ * a text too many characters.
+ */
+const lengthMessage = (issue: SchemaIssue.Filter): string | undefined => {
+  const representation = issue.filter.annotations?.representation as
+    | { readonly id?: unknown; readonly payload?: unknown }
+    | undefined
+  const describe = typeof representation?.id === "string" ? LENGTH_CHECKS[representation.id] : undefined
+  if (describe === undefined || typeof representation?.payload !== "object" || representation.payload === null) return undefined
+  const value = issue.input
+  if (!Array.isArray(value) && typeof value !== "string") return undefined
+  return describe(representation.payload as Record<string, unknown>, Array.isArray(value))
+}
+
 /** A filter's failure: its own message, else what its `expected` annotation says, else generic. */
 const filterMessage = (issue: SchemaIssue.Filter): string => {
   const own = issue.filter.annotations?.message
   if (typeof own === "string") return own
   const inner = issue.issue._tag === "InvalidValue" ? issue.issue.annotations?.message : undefined
   if (typeof inner === "string") return inner
+  const length = lengthMessage(issue)
+  if (length !== undefined) return length
   const what = issue.filter.annotations?.expected
   if (typeof what !== "string") return INVALID
   for (const [pattern, chinese] of expectedInChinese) {
@@ -159,7 +204,11 @@ const flatten = (issue: SchemaIssue.Issue, path: ReadonlyArray<PropertyKey>, out
   }
 }
 
-/** Converts a schema failure into an `InvalidInput` with one issue per failing field and message. */
+/**
+ * Converts a schema failure into an `InvalidInput` with one issue per failing field and message
+ * (duplicates dropped). At most `MAX_LISTED_ISSUES` (20) are listed, then one issue counts the
+ * rest (see `InvalidInput.many`).
+ */
 export const toInvalidInput = (error: Schema.SchemaError | SchemaIssue.Issue): InvalidInput => {
   const all: Array<InputIssue> = []
   flatten("issue" in error && error._tag === "SchemaError" ? error.issue : (error as SchemaIssue.Issue), [], all)
@@ -173,11 +222,18 @@ export const toInvalidInput = (error: Schema.SchemaError | SchemaIssue.Issue): I
   return InvalidInput.many(unique)
 }
 
+/**
+ * Every issue is collected; the failing value is kept in each issue (`reportInput`) so that a
+ * length check can tell a list from a text. It never reaches a message: the issue tree is
+ * dropped once it is turned into an `InvalidInput`.
+ */
+const OPTIONS = { errors: "all", reportInput: true } as const
+
 /** Checks a typed value against the schema's type side (refinements included). */
 export const validateInput = <S extends Schema.Top>(schema: S) => {
   const decode = Schema.decodeUnknownEffect(Schema.toType(schema))
   return (value: S["Type"]): Effect.Effect<S["Type"], InvalidInput, S["DecodingServices"]> =>
-    decode(value, { errors: "all" }).pipe(Effect.mapError(toInvalidInput)) as Effect.Effect<
+    decode(value, OPTIONS).pipe(Effect.mapError(toInvalidInput)) as Effect.Effect<
       S["Type"],
       InvalidInput,
       S["DecodingServices"]
@@ -188,6 +244,6 @@ export const validateInput = <S extends Schema.Top>(schema: S) => {
 export const decodeInput = <S extends Schema.Top>(schema: S) => {
   const decode = Schema.decodeUnknownEffect(schema)
   return (value: unknown): Effect.Effect<S["Type"], InvalidInput, S["DecodingServices"]> =>
-    decode(value, { errors: "all" }).pipe(Effect.mapError(toInvalidInput))
+    decode(value, OPTIONS).pipe(Effect.mapError(toInvalidInput))
 }
 

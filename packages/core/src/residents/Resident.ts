@@ -12,6 +12,8 @@
 import { Effect, Schema } from "effect"
 import { GridCode } from "../kernel/Community.js"
 import { CommunityId, HouseholdId, ResidentId } from "../kernel/Ids.js"
+import * as Text from "../kernel/Text.js"
+import { isMaxItems } from "../kernel/Validation.js"
 
 /** What a resident is to the community. Several may apply. */
 export const ResidentTag = Schema.Literals([
@@ -92,11 +94,27 @@ export type Proficiency = typeof Proficiency.Type
 export const LanguageSkill = Schema.Struct({
   language: LanguageCode,
   /** The dialect, as people name it: 南昌话, 宁波话, 赣州客家话. */
-  dialect: Schema.optional(Schema.Trim.check(Schema.isMinLength(1), Schema.isMaxLength(40))),
+  dialect: Text.optionalLine(40),
   proficiency: Proficiency
 })
 /** A language (and optionally a dialect of it) a resident speaks. */
 export type LanguageSkill = typeof LanguageSkill.Type
+
+/**
+ * A list of languages names each language (with its dialect, or without one) once: the same
+ * language and dialect twice is `InvalidInput` on the repeat, e.g. `languages.1`.
+ */
+const uniqueLanguages = Schema.makeFilter((languages: ReadonlyArray<LanguageSkill>) => {
+  const seen = new Map<string, number>()
+  const issues: Array<Schema.FilterIssue> = []
+  languages.forEach((l, i) => {
+    const key = `${l.language}\u0000${l.dialect ?? ""}`
+    const first = seen.get(key)
+    if (first === undefined) seen.set(key, i)
+    else issues.push({ path: [i], issue: `repeats languages.${first}: list a language and dialect once / 语言和方言重复` })
+  })
+  return issues
+})
 
 /** The provinces of China (incl. municipalities, autonomous regions, SARs and Taiwan), by pinyin key. */
 export const provinceNames = {
@@ -120,7 +138,7 @@ export type Province = typeof Province.Type
 export const HomePlace = Schema.Struct({
   province: Province,
   /** City or county, as people say it: 赣州, 上饶. */
-  city: Schema.optional(Schema.Trim.check(Schema.isMinLength(1), Schema.isMaxLength(40)))
+  city: Text.optionalLine(40)
 })
 /** Where a resident comes from. */
 export type HomePlace = typeof HomePlace.Type
@@ -154,9 +172,9 @@ export const Coordinates = Schema.Struct({
 
 /** Where a resident lives: building (楼栋), unit (单元), room, optional coordinates. */
 export const Location = Schema.Struct({
-  building: Schema.Trim.check(Schema.isMinLength(1), Schema.isMaxLength(40)),
-  unit: Schema.optional(Schema.Trim.check(Schema.isMinLength(1), Schema.isMaxLength(20))),
-  room: Schema.optional(Schema.Trim.check(Schema.isMinLength(1), Schema.isMaxLength(20))),
+  building: Text.line(40),
+  unit: Text.optionalLine(20),
+  room: Text.optionalLine(20),
   coordinates: Schema.optional(Coordinates)
 })
 /** Where a resident lives. */
@@ -203,8 +221,9 @@ export type ConsentRecord = typeof ConsentRecord.Type
 /** Health information: kept only while a `health_data` consent is in force. */
 export const HealthInfo = Schema.Struct({
   /** Conditions the check-up team should know: 高血压, 糖尿病. */
-  conditions: Schema.Array(Schema.Trim.check(Schema.isMinLength(1), Schema.isMaxLength(60))).check(Schema.isMaxLength(30)),
-  notes: Schema.optional(Schema.String.check(Schema.isMaxLength(500)))
+  conditions: Schema.Array(Text.line(60)).check(isMaxItems(30)),
+  /** Free notes: may span lines (line feeds and tabs), at most 500 characters. */
+  notes: Schema.optional(Text.multiline(500))
 })
 /** Health information. */
 export type HealthInfo = typeof HealthInfo.Type
@@ -225,10 +244,11 @@ export type DeactivationReason = typeof DeactivationReason.Type
 /** Below this age (PIPL art. 31: 14) a consent must come from a guardian. */
 export const AGE_OF_CONSENT = 14
 
-/** A display name: 1-40 characters after trimming. */
-export const DisplayName = Schema.Trim.check(Schema.isMinLength(1, { message: "must not be empty / 姓名不能为空" }),
-  Schema.isMaxLength(40, { message: "must be at most 40 characters / 姓名最多 40 个字符" })
-)
+/**
+ * A display name: one line of 1-40 characters (code points) after trimming, under the kernel
+ * text rule (no control or bidi characters, not blank once invisible characters are removed).
+ */
+export const DisplayName = Text.line(40)
 
 /** A resident, as stored. Personal fields are `null` once erased. */
 export class Resident extends Schema.Class<Resident>("Resident")({
@@ -237,6 +257,7 @@ export class Resident extends Schema.Class<Resident>("Resident")({
   /** Increments on every change; pass it back as `expectedVersion` to update. */
   version: Schema.Int,
   status: ResidentStatus,
+  /** Checked as {@link DisplayName} when given; as stored it is kept as it is (an erased record's name is fixed). */
   displayName: Schema.String,
   grid: Schema.NullOr(GridCode),
   householdId: Schema.NullOr(HouseholdId),
@@ -293,6 +314,18 @@ export const ResidentView = Schema.Union([ResidentFullView, ResidentReducedView]
 /** What a query returns. */
 export type ResidentView = typeof ResidentView.Type
 
+/** Each consent purpose once: a repeat is `InvalidInput` on its `purpose`, e.g. `consents.1.purpose`. */
+const uniquePurposes = Schema.makeFilter((consents: ReadonlyArray<{ readonly purpose: ConsentPurpose }>) => {
+  const seen = new Map<ConsentPurpose, number>()
+  const issues: Array<Schema.FilterIssue> = []
+  consents.forEach((c, i) => {
+    const first = seen.get(c.purpose)
+    if (first === undefined) seen.set(c.purpose, i)
+    else issues.push({ path: [i, "purpose"], issue: `repeats consents.${first}: consent to a purpose once / 同一事项只能同意一次` })
+  })
+  return issues
+})
+
 /** The input to register a resident. Everything but the name is optional. */
 export const RegisterResidentInput = Schema.Struct({
   /** Chosen id, for idempotent imports and seeding; a fresh UUIDv7 when omitted. */
@@ -302,13 +335,16 @@ export const RegisterResidentInput = Schema.Struct({
   birthYear: Schema.optional(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1900, { message: "must be 1900 or later / 出生年份须不早于 1900" }))),
   tags: Schema.Array(ResidentTag).pipe(Schema.withDecodingDefault(Effect.succeed([]))),
   homePlace: Schema.optional(HomePlace),
-  languages: Schema.Array(LanguageSkill).check(Schema.isMaxLength(10)).pipe(Schema.withDecodingDefault(Effect.succeed([]))),
-  skills: Schema.Array(Skill).check(Schema.isMaxLength(30)).pipe(Schema.withDecodingDefault(Effect.succeed([]))),
-  availability: Schema.Array(AvailabilitySlot).check(Schema.isMaxLength(28)).pipe(Schema.withDecodingDefault(Effect.succeed([]))),
+  languages: Schema.Array(LanguageSkill).check(isMaxItems(10), uniqueLanguages).pipe(Schema.withDecodingDefault(Effect.succeed([]))),
+  skills: Schema.Array(Skill).check(isMaxItems(30)).pipe(Schema.withDecodingDefault(Effect.succeed([]))),
+  availability: Schema.Array(AvailabilitySlot).check(isMaxItems(28)).pipe(Schema.withDecodingDefault(Effect.succeed([]))),
   location: Schema.optional(Location),
   phone: Schema.optional(Phone),
-  /** Consents given at registration. `health_data` must be here for `health` to be kept. */
-  consents: Schema.Array(Schema.Struct({ purpose: ConsentPurpose, grantedBy: ConsentGiver })).pipe(
+  /**
+   * Consents given at registration, each purpose at most once (a repeat is `InvalidInput`, as
+   * recording a consent already in force is). `health_data` must be here for `health` to be kept.
+   */
+  consents: Schema.Array(Schema.Struct({ purpose: ConsentPurpose, grantedBy: ConsentGiver })).check(uniquePurposes).pipe(
     Schema.withDecodingDefault(Effect.succeed([]))
   ),
   health: Schema.optional(HealthInfo)
@@ -323,9 +359,9 @@ export const ResidentPatch = Schema.Struct({
   birthYear: Schema.optional(Schema.NullOr(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1900, { message: "must be 1900 or later / 出生年份须不早于 1900" })))),
   tags: Schema.optional(Schema.Array(ResidentTag)),
   homePlace: Schema.optional(Schema.NullOr(HomePlace)),
-  languages: Schema.optional(Schema.Array(LanguageSkill).check(Schema.isMaxLength(10))),
-  skills: Schema.optional(Schema.Array(Skill).check(Schema.isMaxLength(30))),
-  availability: Schema.optional(Schema.Array(AvailabilitySlot).check(Schema.isMaxLength(28))),
+  languages: Schema.optional(Schema.Array(LanguageSkill).check(isMaxItems(10), uniqueLanguages)),
+  skills: Schema.optional(Schema.Array(Skill).check(isMaxItems(30))),
+  availability: Schema.optional(Schema.Array(AvailabilitySlot).check(isMaxItems(28))),
   location: Schema.optional(Schema.NullOr(Location)),
   phone: Schema.optional(Schema.NullOr(Phone)),
   health: Schema.optional(Schema.NullOr(HealthInfo))
@@ -355,14 +391,15 @@ export const ResidentFilter = Schema.Struct({
   tag: Schema.optional(ResidentTag),
   language: Schema.optional(LanguageCode),
   /** Matches a dialect name exactly, e.g. 南昌话. */
-  dialect: Schema.optional(Schema.String),
+  dialect: Text.optionalLine(40),
   homeProvince: Schema.optional(Province),
-  skill: Schema.optional(Schema.String),
+  /** Matches a skill slug exactly, e.g. `translation`. */
+  skill: Schema.optional(Skill),
   /** Age range in whole years, computed in the community's time zone from the birth year. */
   minAge: Schema.optional(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 150 }))),
   maxAge: Schema.optional(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 150 }))),
   /** Case-insensitive substring of the display name. */
-  nameContains: Schema.optional(Schema.String.check(Schema.isMaxLength(40))),
+  nameContains: Text.optionalLine(40),
   /** Defaults to `active`; erased residents are never listed. */
   status: Schema.optional(Schema.Literals(["active", "inactive"]))
 })

@@ -290,18 +290,54 @@ export const linkGuardian = (
     return touch(ward, ctx, { guardianIds: [...ward.guardianIds, guardian.id] })
   })
 
-/** Removes a guardian link. */
+/** The purposes of the consents in force that `guardianId` gave for the resident, in the order given. */
+export const consentsInForceGivenBy = (resident: Resident, guardianId: ResidentId): ReadonlyArray<ConsentPurpose> =>
+  resident.consents
+    .filter((c) => c.withdrawnAt === null && c.grantedBy._tag === "Guardian" && c.grantedBy.guardianId === guardianId)
+    .map((c) => c.purpose)
+
+/**
+ * One change made by {@link unlinkGuardian}: the ward after it, and what it was. Each change is
+ * one version of the ward and one event (`GuardianUnlinked`, `ConsentWithdrawn`).
+ */
+export type GuardianRemoval =
+  | { readonly _tag: "Unlinked"; readonly resident: Resident; readonly guardianId: ResidentId }
+  | { readonly _tag: "ConsentWithdrawn"; readonly resident: Resident; readonly purpose: ConsentPurpose }
+
+/**
+ * Removes a guardian link, and with it the guardian's authority over the ward's consents.
+ *
+ * **Rule**: a consent given by a guardian lasts only as long as that person is the ward's
+ * guardian. When the link is removed (by staff, or because the guardian's record is erased),
+ * every consent in force that this guardian gave for the ward is withdrawn, as
+ * {@link withdrawConsent} withdraws it (a `health_data` withdrawal deletes the health
+ * information). Consents the ward gave themself, or another guardian still linked gave, stay.
+ * Whoever now speaks for the ward (the ward, or another guardian) consents again if they agree.
+ * The records of the withdrawn consents stay, as evidence.
+ *
+ * Returns the changes in order, the link removal first, then one per withdrawn consent; the
+ * service saves each with its event, in one transaction. The last change's `resident` is the
+ * ward's final state. Fails with `InvalidTransition` on an erased ward and `InvalidInput` when
+ * `guardianId` is not a guardian of the ward.
+ */
 export const unlinkGuardian = (
   ward: Resident,
   guardianId: ResidentId,
   ctx: Context
-): Result.Result<Resident, InvalidInput | InvalidTransition> =>
+): Result.Result<readonly [GuardianRemoval, ...Array<GuardianRemoval>], InvalidInput | InvalidTransition> =>
   Result.gen(function* () {
     yield* requireNotErased(ward, "unlink a guardian of")
     if (!ward.guardianIds.includes(guardianId)) {
       return yield* Result.fail(InvalidInput.of("guardianId", "is not a guardian of this resident / 不是该居民的监护人"))
     }
-    return touch(ward, ctx, { guardianIds: ward.guardianIds.filter((g) => g !== guardianId) })
+    const unlinked = touch(ward, ctx, { guardianIds: ward.guardianIds.filter((g) => g !== guardianId) })
+    const changes: [GuardianRemoval, ...Array<GuardianRemoval>] = [{ _tag: "Unlinked", resident: unlinked, guardianId }]
+    let current = unlinked
+    for (const purpose of consentsInForceGivenBy(ward, guardianId)) {
+      current = yield* withdrawConsent(current, purpose, ctx)
+      changes.push({ _tag: "ConsentWithdrawn", resident: current, purpose })
+    }
+    return changes
   })
 
 /** Deactivates an active resident (moved away, passed away): kept, but not listed by default. */

@@ -148,6 +148,24 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
     }
 
     /**
+     * Saves the changes of a guardian removal in order, each with its event (`GuardianUnlinked`,
+     * then `ConsentWithdrawn` per consent the guardian gave), and returns the ward's final state.
+     */
+    const saveGuardianRemoval = (actor: Actor, changes: readonly [Rules.GuardianRemoval, ...Array<Rules.GuardianRemoval>]) =>
+      Effect.gen(function* () {
+        for (const change of changes) {
+          yield* save(
+            actor,
+            change.resident,
+            change._tag === "Unlinked"
+              ? GuardianUnlinked.make({ residentId: change.resident.id, guardianId: change.guardianId })
+              : ConsentWithdrawn.make({ residentId: change.resident.id, purpose: change.purpose })
+          )
+        }
+        return changes[changes.length - 1]!.resident
+      })
+
+    /**
      * Locks records a command decides on but does not change, in id order (so two commands
      * locking the same pair cannot deadlock), at the versions the command read.
      */
@@ -353,16 +371,26 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
           )
         }),
 
-      /** Removes a guardian link. */
+      /**
+       * Removes a guardian link. The consents in force that this guardian gave for the ward are
+       * withdrawn with it (a `ConsentWithdrawn` event each, after `GuardianUnlinked`, in the same
+       * transaction; see `ResidentRules.unlinkGuardian`): a former guardian's consent does not
+       * stay in force.
+       */
       unlinkGuardian: (id: string, guardianId: string): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
         Effect.gen(function* () {
           yield* validId(id)
           const gid = yield* validateInput(ResidentId)(guardianId as ResidentId).pipe(Effect.mapError(() => InvalidInput.of("guardianId", "must be a resident id (UUIDv7) / 监护人编号格式无效")))
-          return yield* command(
-            id,
-            staff("residents:link"),
-            (ward, ctx) => Rules.unlinkGuardian(ward, gid, ctx),
-            (r) => GuardianUnlinked.make({ residentId: r.id, guardianId: gid })
+          const actor = yield* CurrentActor
+          const ctx = yield* context(actor)
+          return yield* transactor.withTransaction(
+            Effect.gen(function* () {
+              const ward = yield* load(actor, id)
+              yield* staff("residents:link")(actor, ward)
+              const changes = yield* Effect.fromResult(Rules.unlinkGuardian(ward, gid, ctx))
+              const last = yield* saveGuardianRemoval(actor, changes)
+              return view(actor, ctx.community, last, ctx.now)
+            })
           )
         }),
 
@@ -390,8 +418,10 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
 
       /**
        * Erases a resident's personal data (PIPL deletion). The id stays; every personal field is
-       * cleared, and the resident stops being the guardian of anyone (each ward is unlinked, with
-       * its event). Final: a second erase is `InvalidTransition`.
+       * cleared, and the resident stops being the guardian of anyone: each ward is unlinked, and
+       * the consents in force the erased resident gave for it are withdrawn, each with its event,
+       * in the same transaction (as `unlinkGuardian` does). Final: a second erase is
+       * `InvalidTransition`.
        */
       erase: (id: string): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
         Effect.gen(function* () {
@@ -409,8 +439,7 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
               )
               for (const ward of wards) {
                 if (ward.id === resident.id) continue
-                const unlinked = yield* Effect.fromResult(Rules.unlinkGuardian(ward, resident.id, ctx))
-                yield* save(actor, unlinked, GuardianUnlinked.make({ residentId: ward.id, guardianId: resident.id }))
+                yield* saveGuardianRemoval(actor, yield* Effect.fromResult(Rules.unlinkGuardian(ward, resident.id, ctx)))
               }
               yield* save(actor, erased, ResidentErased.make({ residentId: erased.id }))
               return view(actor, ctx.community, erased, ctx.now)
