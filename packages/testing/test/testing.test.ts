@@ -14,7 +14,16 @@ describe("builders", () => {
       expect(2026 - (zhou.birthYear ?? 0)).toBe(90)
       expect(zhou.homePlace?.province).toBe("jiangxi")
       expect(zhou.languages[0]).toEqual({ language: "gan", dialect: "南昌话", proficiency: "native" })
-      for (const consent of zhou.consents) expect(DateTime.toEpochMillis(consent.grantedAt) % 1).toBe(0)
+      // consents fall within the record's life, health data is kept only with its consent in
+      // force, and the stored (JSON) form keeps the times to the millisecond
+      for (const consent of zhou.consents) {
+        expect(DateTime.toEpochMillis(consent.grantedAt)).toBeGreaterThanOrEqual(DateTime.toEpochMillis(zhou.createdAt))
+        expect(DateTime.toEpochMillis(consent.grantedAt)).toBeLessThanOrEqual(DateTime.toEpochMillis(zhou.updatedAt))
+      }
+      expect(zhou.health === null || zhou.consents.some((c) => c.purpose === "health_data" && c.withdrawnAt === null)).toBe(true)
+      const stored = yield* Schema.decodeUnknownEffect(Resident)(JSON.parse(JSON.stringify(yield* Schema.encodeEffect(Resident)(zhou))))
+      expect(stored.consents.map((c) => DateTime.toEpochMillis(c.grantedAt))).toEqual(zhou.consents.map((c) => DateTime.toEpochMillis(c.grantedAt)))
+      expect(DateTime.toEpochMillis(stored.updatedAt) % 1000).toBe(250)
     }))
 
   it.effect("makeVolunteer builds 刘英, and overrides replace whole fields", () =>
