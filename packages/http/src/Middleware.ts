@@ -27,6 +27,12 @@
  * - a body that is not JSON is 415, one over the size limit 413, before any route runs (see
  *   {@link makeRequestMiddleware}); Effect 4's own answers (a plain-text 415 for a media type no
  *   payload declares, an empty 400 for malformed JSON) never reach the client;
+ * - an endpoint without a payload (`erase`, `reactivate`, every GET and DELETE) refuses any
+ *   non-empty body with 400 `InvalidInput` on `body` ("is not valid JSON", or "takes no request
+ *   body"), before authentication and before anything runs;
+ * - an `InvalidInput` lists at most 20 issues, then one that counts the rest;
+ * - every response carries `Cache-Control: no-store` (unless it sets its own policy, as only the
+ *   docs page and the OpenAPI document do) and `X-Content-Type-Options: nosniff`;
  * - an unknown path becomes a 404 problem; a known path with a method it does not support a
  *   405 problem with an `Allow` header, both derived from the {@link CommonwealApi} contract;
  * - anything unexpected becomes a 500 problem whose `instance` is a fresh correlation id
@@ -67,7 +73,7 @@ import {
   MAX_IDEMPOTENCY_KEY_LENGTH,
   scopedKey
 } from "./Idempotency.js"
-import { issueList, wireIssues, wireMessage as wireMessage_ } from "./internal/messages.js"
+import { capIssues, issueList, shortField, wireIssues, wireMessage as wireMessage_ } from "./internal/messages.js"
 import type { ProblemError } from "./Problem.js"
 import {
   CapacityExceededProblem,
@@ -136,17 +142,21 @@ export const wireMessage: (message: string) => string = wireMessage_
 
 /**
  * `InvalidInput` without echoed input values and with Chinese in every message (see
- * {@link wireMessage}); the summary message is rebuilt from the issues.
+ * {@link wireMessage}), listing at most 20 issues (then one on `input` that counts the rest)
+ * with field names cut to 100 characters; the summary message is rebuilt from the issues.
  */
 export const redactInvalidInput = (error: InvalidInput): InvalidInput => {
-  const issues = error.issues.map((issue) => ({ field: issue.field, message: wireMessage(issue.message) }))
+  const issues = capIssues(
+    error.issues.map((issue) => ({ field: issue.field, message: wireMessage(issue.message) })),
+    "input"
+  )
   const joined = error.issues.map((i) => `${i.field}: ${i.message}`).join("; ")
   const message = error.message === joined
     ? issues.map((i) => `${i.field}: ${i.message}`).join("; ")
     : error.issues.length === 1 && error.message === error.issues[0]?.message
     ? issues[0]?.message ?? ""
     : wireMessage(error.message)
-  return new InvalidInput({ field: error.field, message, issues })
+  return new InvalidInput({ field: shortField(error.field), message, issues })
 }
 
 /** The response when the problem union cannot encode an error (it covers every `ProblemError`, so never). */
@@ -190,15 +200,52 @@ const notJson = () => InvalidInput.of("body", "is not valid JSON / 请求体不�
  * - an optional or nullable field's schema may be `X | undefined` (or `X | null`), so a bad
  *   value may also report "Expected undefined"/"Expected null": dropped when another issue
  *   names the same field or one inside it;
- * - every message goes through {@link wireMessage}: no echoed value, always Chinese.
+ * - every message goes through {@link wireMessage}: no echoed value, always Chinese;
+ * - at most 20 issues are listed, then one on the request part (`query`, `body`, …) that says
+ *   how many more there are, and every field name is cut to 100 characters: a query of 600
+ *   unknown parameters must not be answered with a 72 KB error.
  */
 export const decodeErrorToInvalidInput = (error: HttpApiError.HttpApiSchemaError): InvalidInput => {
   const raw = issueList(error.cause.issue, "input")
   if (error.kind === "Payload" && raw.length === 1 && raw[0]?.field === "input" && /valid JSON/.test(raw[0].message)) {
     return notJson()
   }
-  return InvalidInput.many(wireIssues(raw))
+  // built here rather than by `InvalidInput.many`, so that the count names the request part
+  const issues = capIssues(wireIssues(raw), rootOf[error.kind] ?? "input")
+  const first = issues[0] ?? { field: "input", message: "invalid input / 输入无效" }
+  return new InvalidInput({
+    field: first.field,
+    message: issues.map((i) => `${i.field}: ${i.message}`).join("; "),
+    issues: issues.length > 0 ? issues : [first]
+  })
 }
+
+/** The name of the request part a decoding failure concerns, for the issue that counts what is not listed. */
+const rootOf: Partial<Record<HttpApiError.HttpApiSchemaError["kind"], string>> = {
+  Payload: "body",
+  Query: "query",
+  Params: "path",
+  Headers: "headers"
+}
+
+/**
+ * Why a body sent to an endpoint that takes none is refused, or `undefined` when it is empty:
+ * "is not valid JSON" when it does not parse, else "takes no request body". Such a body is
+ * never ignored: a client that sends one believes it says something, and the command must not
+ * run on a request it did not understand. The request middleware has read the body already
+ * (under the size limit); an unreadable body is "is not valid JSON".
+ */
+const unexpectedBody = (request: HttpServerRequest.HttpServerRequest): Effect.Effect<InvalidInput | undefined> =>
+  Effect.map(Effect.result(request.text), (text) => {
+    if (text._tag === "Failure") return notJson()
+    if (text.success.length === 0) return undefined
+    return parseJson(text.success) === undefined
+      ? notJson()
+      : InvalidInput.of(
+        "body",
+        "must be empty: this endpoint takes no request body / 此接口不接受请求体"
+      )
+  })
 
 /** The body limit when `makeHttpLayer` is given none: 1 MB. */
 export const DEFAULT_MAX_BODY_SIZE = 1024 * 1024
@@ -400,6 +447,9 @@ const capture = (response: HttpServerResponse.HttpServerResponse): StoredRespons
 
 const encodeResidentView = Schema.encodeEffect(Schema.toCodecJson(ResidentView))
 
+/** The `Location` of a resident created with 201: its path, `/residents/<id>`. */
+export const residentLocation = (id: string): string => `/residents/${encodeURIComponent(id)}`
+
 const markReplayed = (response: HttpServerResponse.HttpServerResponse) =>
   HttpServerResponse.setHeader(response, IDEMPOTENT_REPLAYED_HEADER, "true")
 
@@ -421,7 +471,12 @@ const replay = (
     case "Resident":
       return residents.get(stored.residentId).pipe(
         Effect.flatMap(encodeResidentView),
-        Effect.map((json) => HttpServerResponse.jsonUnsafe(json, { status: stored.status })),
+        Effect.map((json) =>
+          HttpServerResponse.jsonUnsafe(json, {
+            status: stored.status,
+            headers: stored.status === 201 ? { location: residentLocation(stored.residentId) } : undefined
+          })
+        ),
         Effect.provideService(CurrentActor, actor),
         Effect.catchCause((cause) => causeResponse(cause, request, maxBodySize)),
         Effect.map(markReplayed)
@@ -472,8 +527,7 @@ export const makeApiMiddleware = (
           app,
           (cause) => Effect.flatMap(currentRequest, (request) => causeResponse(cause, request, maxBodySize))
         )
-        if (endpoint.method !== "POST") return plain
-        return Effect.flatMap(currentRequest, (request) => {
+        const run = endpoint.method !== "POST" ? plain : Effect.flatMap(currentRequest, (request) => {
           const key = header(request, IDEMPOTENCY_KEY_HEADER)
           if (key === undefined) return plain
           return Effect.gen(function*() {
@@ -522,6 +576,13 @@ export const makeApiMiddleware = (
             )
           })
         })
+        // an endpoint without a payload never ignores a body: it is refused before anything runs
+        if (endpoint.payload.size > 0) return run
+        return Effect.flatMap(currentRequest, (request) =>
+          hasBody(request)
+            ? Effect.flatMap(unexpectedBody(request), (refusal) =>
+              refusal === undefined ? run : problemResponse(refusal, request))
+            : run)
       })
     })
   )
@@ -585,6 +646,7 @@ export interface RequestMiddlewareOptions extends ApiMiddlewareOptions {
  * - an unknown path is a 404 problem, an unsupported method on a known path a 405 problem with
  *   `Allow`; any other failure that reaches it (none does from the API's own routes) is
  *   answered by {@link causeResponse};
+ * - every response gets {@link withSecurityHeaders} (`no-store`, `nosniff`);
  * - with `logRequests`, every request is logged by {@link requestLogger}.
  *
  * A request without a body costs one header check and one failure handler.
@@ -629,8 +691,27 @@ export const makeRequestMiddleware = (
         }
       )
     })
+  const secured = (app: Effect.Effect<HttpServerResponse.HttpServerResponse, Types.unhandled>) =>
+    Effect.map(middleware(app), withSecurityHeaders)
   return HttpRouter.middleware(
-    options?.logRequests === true ? (app) => requestLogger(middleware(app)) : middleware,
+    options?.logRequests === true ? (app) => requestLogger(secured(app)) : secured,
     { global: true }
   )
 }
+
+/**
+ * The headers every response of the API carries (set by the request middleware, so problem
+ * details, 404s and 405s have them too):
+ *
+ * - `X-Content-Type-Options: nosniff`: a browser never reads a JSON answer as anything else;
+ * - `Cache-Control: no-store`, unless the response sets its own cache policy (only the docs
+ *   page and the OpenAPI document do): answers carry personal data, which no browser or proxy
+ *   cache may keep.
+ */
+export const withSecurityHeaders = (
+  response: HttpServerResponse.HttpServerResponse
+): HttpServerResponse.HttpServerResponse =>
+  HttpServerResponse.setHeaders(response, {
+    "x-content-type-options": "nosniff",
+    "cache-control": response.headers["cache-control"] ?? "no-store"
+  })

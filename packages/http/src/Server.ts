@@ -39,9 +39,12 @@ import { API_VERSION, CommonwealApi } from "./Api.js"
 import type { ApiMiddleware } from "./Api.js"
 import { AuthenticationLive } from "./Auth.js"
 import type { Authentication, TokenVerifier } from "./Auth.js"
+import type { CorsOptions } from "./Cors.js"
+import { makeCors } from "./Cors.js"
+import { cacheableAssets } from "./internal/assets.js"
 import type { IdempotencyStore } from "./Idempotency.js"
 import type { ApiMiddlewareOptions } from "./Middleware.js"
-import { makeApiMiddleware, makeRequestMiddleware } from "./Middleware.js"
+import { makeApiMiddleware, makeRequestMiddleware, residentLocation } from "./Middleware.js"
 
 /** Handlers of the `health` group. */
 export const HealthLive: Layer.Layer<
@@ -72,7 +75,7 @@ const encodedFullViews = new WeakMap<ResidentView, string>()
  * view is kept with the view (a view is immutable) and reused. A view that does not encode goes
  * back to the platform, which reports it as before.
  */
-const residentResponse = (reuse: boolean) => (view: ResidentView): ResidentView | HttpServerResponse.HttpServerResponse => {
+const residentResponse = (reuse: boolean, status: 200 | 201 = 200) => (view: ResidentView): ResidentView | HttpServerResponse.HttpServerResponse => {
   let body = reuse && view._tag === "Full" ? encodedFullViews.get(view) : undefined
   if (body === undefined) {
     const encoded = encodeResidentView(view)
@@ -80,7 +83,11 @@ const residentResponse = (reuse: boolean) => (view: ResidentView): ResidentView 
     body = JSON.stringify(encoded.value)
     if (reuse && view._tag === "Full") encodedFullViews.set(view, body)
   }
-  return HttpServerResponse.text(body, { status: 200, contentType: "application/json" })
+  return HttpServerResponse.text(body, {
+    status,
+    contentType: "application/json",
+    headers: status === 201 ? { location: residentLocation(view.id) } : undefined
+  })
 }
 
 /** Options of {@link makeResidentsLive}. */
@@ -99,10 +106,12 @@ export const makeResidentsLive = (options?: ResidentsLiveOptions): Layer.Layer<
   Residents | Authentication | ApiMiddleware
 > => {
   const respond = residentResponse(options?.encodedViewCache !== false)
+  // a registration answers 201 with `Location: /residents/<id>`; its view is new, so never cached
+  const created = residentResponse(false, 201)
   return HttpApiBuilder.group(CommonwealApi, "residents", (handlers) =>
   Effect.map(Residents, (residents) =>
     handlers
-      .handle("register", ({ payload }) => residents.register(payload))
+      .handle("register", ({ payload }) => Effect.map(residents.register(payload), created))
       .handle("search", ({ query: { cursor, limit, ...filter } }) => residents.search(filter, { cursor, limit }))
       .handle("get", ({ params }) => Effect.map(residents.get(params.id), respond))
       .handle("update", ({ params, payload }) => residents.update(params.id, payload))
@@ -125,12 +134,22 @@ export const ResidentsLive: Layer.Layer<
 
 /** Options of {@link makeApiLive}. */
 export interface ApiLayerOptions extends ApiMiddlewareOptions, ResidentsLiveOptions {
-  /** Where the Swagger UI is served (bundled assets, no CDN). Default `/docs`. */
+  /**
+   * Where the Swagger UI is served (bundled assets, no CDN). Default `/docs`. The page and the
+   * OpenAPI document are served with an `ETag`, `Cache-Control: public, max-age=3600`, and
+   * gzip-compressed to clients that accept it (no personal data in either).
+   */
   readonly docsPath?: `/${string}` | undefined
   /** Where the OpenAPI document is served. Default `/openapi.json`. */
   readonly openApiPath?: `/${string}` | undefined
   /** Log every request with `requestLogger` (method, path without query, status, duration). Default `false`. */
   readonly logRequests?: boolean | undefined
+  /**
+   * Cross-origin requests from browser apps. Default: off (no `Access-Control-*` header, no
+   * preflight allowed). `{ allowedOrigins: ["https://centre.example"] }` allows exactly those
+   * origins (see {@link CorsOptions}).
+   */
+  readonly cors?: CorsOptions | undefined
 }
 
 /** What the routes of {@link makeApiLive} need from the platform besides the router (`HttpServer.layerServices`, or a platform's server layer). */
@@ -142,7 +161,7 @@ export type ApiServices = Residents | Communities | TokenVerifier | IdempotencyS
 /**
  * The whole API as routes on an `HttpRouter`: every handler, the authentication middleware,
  * the API middleware (problem details, idempotency), the request middleware (body checks,
- * 404/405), the OpenAPI document (`/openapi.json`) and the Swagger UI (`/docs`).
+ * 404/405, `no-store` and `nosniff` headers), CORS when origins are listed, the OpenAPI document (`/openapi.json`) and the Swagger UI (`/docs`).
  *
  * Serve it with `HttpRouter.serve` (as {@link makeHttpLayer} does), or turn it into a web
  * handler with `HttpRouter.toWebHandler` (as {@link makeWebHandler} does).
@@ -158,7 +177,9 @@ export const makeApiLive = (options?: ApiLayerOptions): Layer.Layer<
       Layer.provide([AuthenticationLive, makeApiMiddleware({ maxBodySize: options?.maxBodySize })])
     ),
     HttpApiSwagger.layer(CommonwealApi, { path: options?.docsPath ?? "/docs" }),
-    makeRequestMiddleware({ maxBodySize: options?.maxBodySize, logRequests: options?.logRequests })
+    makeRequestMiddleware({ maxBodySize: options?.maxBodySize, logRequests: options?.logRequests }),
+    makeCors(options?.cors),
+    cacheableAssets([options?.docsPath ?? "/docs", options?.openApiPath ?? "/openapi.json"])
   )
 
 /** {@link makeApiLive} with the defaults: 1 MB body limit, `/docs`, `/openapi.json`, no request log. */

@@ -12,6 +12,7 @@
 export * from "./Api.js"
 export * from "./Auth.js"
 export * from "./Client.js"
+export * from "./Cors.js"
 export * from "./Idempotency.js"
 export * from "./Middleware.js"
 export * from "./Problem.js"
