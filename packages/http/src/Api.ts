@@ -16,8 +16,9 @@ import {
   RecordConsentInput,
   RegisterResidentInput,
   ResidentFilter,
+  ResidentFullView,
   ResidentId,
-  ResidentView,
+  ResidentReducedView,
   UpdateResidentInput
 } from "@commonweal/core"
 import { Schema } from "effect"
@@ -57,8 +58,31 @@ export const IdempotencyHeaders = Schema.Struct({
   )
 })
 
+/**
+ * A resident as the API answers it: core's `ResidentView` (same members, same decoding), with
+ * each member named and described so that the OpenAPI document shows a `oneOf` discriminated by
+ * `_tag` (the discriminator itself is added by {@link documentContract}).
+ */
+export const ResidentViewResponse = Schema.Union([
+  ResidentFullView.annotate({
+    identifier: "ResidentFullView",
+    title: "Full resident view",
+    description:
+      "`_tag: \"Full\"`: the whole record, as staff, grid workers and the resident themself (or their guardian) see it / 完整居民信息"
+  }),
+  ResidentReducedView.annotate({
+    identifier: "ResidentReducedView",
+    title: "Reduced resident view",
+    description:
+      "`_tag: \"Reduced\"`: what volunteers see for matching: an age band instead of the birth year, no room, no health data, no consents, a masked phone / 精简居民信息（志愿者可见）"
+  })
+  ]).annotate({
+  identifier: "ResidentView",
+  description: "A resident, full or reduced by the caller's authority; `_tag` tells which / 居民信息（按权限为完整或精简）"
+})
+
 /** A page of residents: `items` and the `nextCursor` to pass back (`null` on the last page). */
-export const ResidentPage = Paging.Page(ResidentView).annotate({ identifier: "ResidentPage" })
+export const ResidentPage = Paging.Page(ResidentViewResponse).annotate({ identifier: "ResidentPage" })
 
 /**
  * The wire form of a payload schema: its encoded side (`Schema.toEncoded`), which keeps the
@@ -85,8 +109,8 @@ export const UpdateResidentBody = wire(UpdateResidentInput, "UpdateResidentInput
 /** The body of `POST /residents/:id/consents` (wire form of `RecordConsentInput`). */
 export const RecordConsentBody = wire(RecordConsentInput, "RecordConsentInput")
 
-/** `ResidentView` answered with 201. */
-export const ResidentCreated = ResidentView.pipe(HttpApiSchema.status(201))
+/** {@link ResidentViewResponse} answered with 201. */
+export const ResidentCreated = ResidentViewResponse.pipe(HttpApiSchema.status(201))
 
 const AGE_MESSAGE = { message: "must be a whole number from 0 to 150 / 须为 0 到 150 之间的整数" }
 const AgeParam = Schema.NumberFromString.check(
@@ -128,21 +152,34 @@ export class ApiMiddleware extends HttpApiMiddleware.Service<ApiMiddleware>()("@
   error: [InvalidInputProblem, InternalErrorProblem]
 }) {}
 
-/** The errors of every `communities` endpoint (plus `Unauthorized` from {@link Authentication}). */
+/*
+ * The errors of each endpoint, so that the OpenAPI document lists only what it can answer
+ * (besides 400 and 500 from {@link ApiMiddleware} and 401 from {@link Authentication}).
+ */
+
+/** The errors of every `communities` endpoint. */
 const communityErrors = [NotFoundProblem, ForbiddenProblem] as const
 
-/** The errors of every `residents` endpoint (plus `Unauthorized` from {@link Authentication}). */
-const residentErrors = [
-  ForbiddenProblem,
-  NotFoundProblem,
-  ConflictProblem,
-  InvalidTransitionProblem,
-  PayloadTooLargeProblem,
-  UnsupportedMediaTypeProblem
-] as const
+/** The errors of a read (`GET`) of the registry. */
+const readErrors = [ForbiddenProblem, NotFoundProblem] as const
 
-/** The errors of a `residents` POST, which accepts `Idempotency-Key`. */
-const keyedErrors = [...residentErrors, IdempotencyKeyReusedProblem, IdempotencyKeyInUseProblem] as const
+/** The errors of a command without a body (`DELETE`, and `reactivate`/`erase` plus {@link keyErrors}). */
+const commandErrors = [...readErrors, ConflictProblem, InvalidTransitionProblem] as const
+
+/** The errors of a request body: over the size limit (413), not JSON (415). */
+const bodyErrors = [PayloadTooLargeProblem, UnsupportedMediaTypeProblem] as const
+
+/** The errors of `Idempotency-Key`, which every POST accepts. */
+const keyErrors = [IdempotencyKeyReusedProblem, IdempotencyKeyInUseProblem] as const
+
+/** The errors of a command with a body (`PATCH`). */
+const bodyCommandErrors = [...commandErrors, ...bodyErrors] as const
+
+/** The errors of a POST without a body. */
+const keyedErrors = [...commandErrors, ...keyErrors] as const
+
+/** The errors of a POST with a body. */
+const keyedBodyErrors = [...commandErrors, ...bodyErrors, ...keyErrors] as const
 
 /** `GET /health`: liveness, no authentication. */
 export class HealthGroup extends HttpApiGroup.make("health")
@@ -184,7 +221,7 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
       payload: RegisterResidentBody,
       headers: IdempotencyHeaders,
       success: ResidentCreated,
-      error: keyedErrors
+      error: keyedBodyErrors
     })
       .annotate(OpenApi.Summary, "Register a resident")
       .annotate(
@@ -199,7 +236,7 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
     HttpApiEndpoint.get("search", "/residents", {
       query: ResidentSearchParams,
       success: ResidentPage,
-      error: residentErrors
+      error: readErrors
     })
       .annotate(OpenApi.Summary, "Search residents")
       .annotate(
@@ -211,7 +248,7 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
       )
   )
   .add(
-    HttpApiEndpoint.get("get", "/residents/:id", { params: ResidentPath, success: ResidentView, error: residentErrors })
+    HttpApiEndpoint.get("get", "/residents/:id", { params: ResidentPath, success: ResidentViewResponse, error: readErrors })
       .annotate(OpenApi.Summary, "Get a resident")
       .annotate(
         OpenApi.Description,
@@ -225,8 +262,8 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
     HttpApiEndpoint.patch("update", "/residents/:id", {
       params: ResidentPath,
       payload: UpdateResidentBody,
-      success: ResidentView,
-      error: residentErrors
+      success: ResidentViewResponse,
+      error: bodyCommandErrors
     })
       .annotate(OpenApi.Summary, "Update a resident")
       .annotate(
@@ -242,8 +279,8 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
       params: ResidentPath,
       payload: RecordConsentBody,
       headers: IdempotencyHeaders,
-      success: ResidentView,
-      error: keyedErrors
+      success: ResidentViewResponse,
+      error: keyedBodyErrors
     })
       .annotate(OpenApi.Summary, "Record a consent")
       .annotate(OpenApi.Description, describe("Records a consent given by the resident or a guardian.", "登记知情同意"))
@@ -251,8 +288,8 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
   .add(
     HttpApiEndpoint.delete("withdrawConsent", "/residents/:id/consents/:purpose", {
       params: { id: ResidentId, purpose: ConsentPurpose },
-      success: ResidentView,
-      error: residentErrors
+      success: ResidentViewResponse,
+      error: commandErrors
     })
       .annotate(OpenApi.Summary, "Withdraw a consent")
       .annotate(
@@ -265,8 +302,8 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
       params: ResidentPath,
       payload: Schema.Struct({ withResidentId: ResidentId }),
       headers: IdempotencyHeaders,
-      success: ResidentView,
-      error: keyedErrors
+      success: ResidentViewResponse,
+      error: keyedBodyErrors
     })
       .annotate(OpenApi.Summary, "Join a household")
       .annotate(
@@ -279,8 +316,8 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
       params: ResidentPath,
       payload: Schema.Struct({ guardianId: ResidentId }),
       headers: IdempotencyHeaders,
-      success: ResidentView,
-      error: keyedErrors
+      success: ResidentViewResponse,
+      error: keyedBodyErrors
     })
       .annotate(OpenApi.Summary, "Link a guardian")
       .annotate(OpenApi.Description, describe("Links a guardian to a child or an adult who needs one.", "关联监护人"))
@@ -288,8 +325,8 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
   .add(
     HttpApiEndpoint.delete("unlinkGuardian", "/residents/:id/guardians/:guardianId", {
       params: { id: ResidentId, guardianId: ResidentId },
-      success: ResidentView,
-      error: residentErrors
+      success: ResidentViewResponse,
+      error: commandErrors
     })
       .annotate(OpenApi.Summary, "Unlink a guardian")
       .annotate(OpenApi.Description, describe("Removes a guardian link.", "解除监护关系"))
@@ -299,8 +336,8 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
       params: ResidentPath,
       payload: Schema.Struct({ reason: DeactivationReason }),
       headers: IdempotencyHeaders,
-      success: ResidentView,
-      error: keyedErrors
+      success: ResidentViewResponse,
+      error: keyedBodyErrors
     })
       .annotate(OpenApi.Summary, "Deactivate a resident")
       .annotate(
@@ -315,7 +352,7 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
     HttpApiEndpoint.post("reactivate", "/residents/:id/reactivate", {
       params: ResidentPath,
       headers: IdempotencyHeaders,
-      success: ResidentView,
+      success: ResidentViewResponse,
       error: keyedErrors
     })
       .annotate(OpenApi.Summary, "Reactivate a resident")
@@ -325,7 +362,7 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
     HttpApiEndpoint.post("erase", "/residents/:id/erase", {
       params: ResidentPath,
       headers: IdempotencyHeaders,
-      success: ResidentView,
+      success: ResidentViewResponse,
       error: keyedErrors
     })
       .annotate(OpenApi.Summary, "Erase a resident")
@@ -371,6 +408,144 @@ export const documentBadRequestAsProblem = (spec: Record<string, unknown>): Reco
   return spec
 }
 
+/** The JSON Schema keywords of a value's own bounds, copied from its decoded side. */
+const BOUND_KEYWORDS = ["type", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength"] as const
+
+/** The member of a `T | null` schema that is not `null` (an optional field is documented so). */
+const nonNull = (node: unknown, resolve: (node: unknown) => unknown): unknown =>
+  isRecord(node) && Array.isArray(node.anyOf)
+    ? resolve(node.anyOf.find((member) => !isRecord(member) || member.type !== "null"))
+    : node
+
+/** Type-side JSON Schema of `schema`, its `$ref`s resolved against its own definitions. */
+const typeSideJsonSchema = (schema: Schema.Top) => {
+  const document = Schema.toJsonSchemaDocument(Schema.toType(schema))
+  const resolve = (node: unknown): unknown => {
+    if (!isRecord(node) || typeof node.$ref !== "string") return node
+    return document.definitions[node.$ref.replace(/^#\/(\$defs|definitions|components\/schemas)\//, "")] ?? node
+  }
+  return { root: document.schema as unknown, resolve }
+}
+
+/**
+ * Copies `minLength`/`maxLength` from the decoded side (`typed`) onto the wire side (`wire`) of
+ * a JSON Schema, walking both in parallel (properties, items, and `anyOf` members of the same
+ * `type`). Text fields trim on decoding (`Text.line`), so their wire schema is a plain string
+ * and the code-point bound lives on the decoded side: the server checks it after trimming, so
+ * it is documentation here, not a new check.
+ */
+const copyStringBounds = (wire: unknown, typed: unknown, resolve: (node: unknown) => unknown, depth = 0): void => {
+  typed = resolve(typed)
+  if (!isRecord(wire) || !isRecord(typed) || depth > 20) return
+  if (!Array.isArray(wire.anyOf) && Array.isArray(typed.anyOf)) {
+    const type = wire.type
+    typed = resolve(typed.anyOf.find((member) => isRecord(resolve(member)) && (resolve(member) as Record<string, unknown>).type === type))
+    if (!isRecord(typed)) return
+  }
+  if (wire.type === "string" && typed.type === "string") {
+    for (const key of ["minLength", "maxLength"] as const) {
+      if (wire[key] === undefined && typeof typed[key] === "number") wire[key] = typed[key]
+    }
+  }
+  if (isRecord(wire.properties) && isRecord(typed.properties)) {
+    for (const [key, value] of Object.entries(wire.properties)) {
+      copyStringBounds(value, typed.properties[key], resolve, depth + 1)
+    }
+  }
+  if (wire.items !== undefined) copyStringBounds(wire.items, typed.items, resolve, depth + 1)
+  if (Array.isArray(wire.anyOf)) {
+    const members: ReadonlyArray<unknown> = Array.isArray(typed.anyOf) ? typed.anyOf.map(resolve) : [typed]
+    for (const member of wire.anyOf) {
+      if (!isRecord(member)) continue
+      copyStringBounds(member, members.find((m) => isRecord(m) && m.type === member.type), resolve, depth + 1)
+    }
+  }
+}
+
+/** The descriptions of the `GET /residents` query parameters. */
+export const SEARCH_PARAMETER_DESCRIPTIONS: Readonly<Record<keyof typeof ResidentSearchParams.fields, string>> = {
+  grid: describe("Grid code, exact match (e.g. JX-01).", "网格编号，精确匹配"),
+  tag: describe("A resident tag, exact match.", "居民标签，精确匹配"),
+  language: describe("A language code the resident speaks, exact match.", "会说的语言，精确匹配"),
+  dialect: describe("A dialect name, exact match after trimming (e.g. 南昌话); 1-40 characters.", "方言名称，精确匹配"),
+  homeProvince: describe("Home province (籍贯), exact match.", "籍贯省份，精确匹配"),
+  skill: describe("A skill slug, exact match (e.g. translation).", "技能，精确匹配"),
+  minAge: describe(
+    "Minimum age in whole years (0-150), computed from the birth year in the community's time zone; volunteers may only use multiples of 10.",
+    "最小年龄（整岁，按社区时区计算）"
+  ),
+  maxAge: describe(
+    "Maximum age in whole years (0-150), computed from the birth year in the community's time zone; not less than minAge; volunteers may only use 9, 19, 29 ….",
+    "最大年龄（整岁，按社区时区计算）"
+  ),
+  nameContains: describe("A case-insensitive substring of the display name; 1-40 characters.", "姓名包含（不区分大小写）"),
+  status: describe("`active` (default) or `inactive`; erased residents are never listed; volunteers see active ones only.", "状态，默认在册"),
+  cursor: describe("Opaque: the `nextCursor` of the previous page, passed back unchanged.", "分页游标（原样传回上一页的 nextCursor）"),
+  limit: describe(
+    `Page size: a whole number from 1 to ${Paging.MAX_LIMIT}; default ${Paging.DEFAULT_LIMIT}.`,
+    `每页条数，1 到 ${Paging.MAX_LIMIT}，默认 ${Paging.DEFAULT_LIMIT}`
+  )
+}
+
+/**
+ * Post-processes the generated OpenAPI document where Effect's generator documents the wire
+ * side only or cannot say what the contract means (the server's behaviour is unchanged):
+ *
+ * - the `GET /residents` query parameters get the type and bounds of their decoded side
+ *   (`limit`, `minAge`, `maxAge` are integers with ranges, `limit` has its default; text
+ *   filters their `maxLength`) and a description each;
+ * - the request bodies get the `minLength`/`maxLength` of their text fields (see
+ *   {@link copyStringBounds});
+ * - `ResidentView` is a `oneOf` with a `discriminator` on `_tag`;
+ * - every 400 is the `InvalidInput` problem ({@link documentBadRequestAsProblem}).
+ */
+export const documentContract = (spec: Record<string, unknown>): Record<string, unknown> => {
+  documentBadRequestAsProblem(spec)
+  const paths = isRecord(spec.paths) ? spec.paths : {}
+  const search = isRecord(paths["/residents"]) ? paths["/residents"].get : undefined
+  if (isRecord(search) && Array.isArray(search.parameters)) {
+    const typed = typeSideJsonSchema(ResidentSearchParams)
+    const typedProperties = isRecord(typed.root) && isRecord(typed.root.properties) ? typed.root.properties : {}
+    for (const parameter of search.parameters) {
+      if (!isRecord(parameter) || parameter.in !== "query" || typeof parameter.name !== "string") continue
+      const name = parameter.name
+      const own = nonNull(typed.resolve(typedProperties[name]), typed.resolve)
+      const schema: Record<string, unknown> = isRecord(parameter.schema) ? { ...parameter.schema } : {}
+      if (isRecord(own)) {
+        for (const key of BOUND_KEYWORDS) if (own[key] !== undefined) schema[key] = own[key]
+      }
+      if (name === "limit") schema.default = Paging.DEFAULT_LIMIT
+      if (name === "status") schema.default = "active"
+      delete schema.description
+      parameter.schema = schema
+      const description = (SEARCH_PARAMETER_DESCRIPTIONS as Record<string, string | undefined>)[name]
+      if (description !== undefined) parameter.description = description
+    }
+  }
+  const components = isRecord(spec.components) && isRecord(spec.components.schemas) ? spec.components.schemas : {}
+  for (const [identifier, schema] of [
+    ["RegisterResidentInput", RegisterResidentInput],
+    ["UpdateResidentInput", UpdateResidentInput],
+    ["RecordConsentInput", RecordConsentInput]
+  ] as const) {
+    const typed = typeSideJsonSchema(schema)
+    copyStringBounds(components[identifier], typed.root, typed.resolve)
+  }
+  const view = components.ResidentView
+  if (isRecord(view)) {
+    // the members are disjoint (each has its own `_tag`), so `anyOf` and `oneOf` are the same
+    if (Array.isArray(view.anyOf)) {
+      view.oneOf = view.anyOf
+      delete view.anyOf
+    }
+    view.discriminator = {
+      propertyName: "_tag",
+      mapping: { Full: "#/components/schemas/ResidentFullView", Reduced: "#/components/schemas/ResidentReducedView" }
+    }
+  }
+  return spec
+}
+
 /** The commonweal HTTP API. */
 export class CommonwealApi extends HttpApi.make("commonweal")
   .add(HealthGroup, CommunitiesGroup, ResidentsGroup)
@@ -378,7 +553,7 @@ export class CommonwealApi extends HttpApi.make("commonweal")
   .annotate(HttpApi.PayloadParseOptions, strictParseOptions)
   .annotate(HttpApi.QueryParseOptions, strictParseOptions)
   .annotate(OpenApi.Title, "commonweal")
-  .annotate(OpenApi.Transform, documentBadRequestAsProblem)
+  .annotate(OpenApi.Transform, documentContract)
   .annotate(OpenApi.Version, API_VERSION)
   .annotate(
     OpenApi.Description,

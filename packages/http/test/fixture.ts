@@ -7,7 +7,7 @@ import type { Actor, CommunityId } from "@commonweal/core"
 import { Communities, CommunityId as CommunityIdSchema, GridCode, IdGenerator, Residents } from "@commonweal/core"
 import { MemoryStore } from "@commonweal/store-memory"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Effect, Layer, Option } from "effect"
+import { Effect, Layer, Logger, Option } from "effect"
 import { FetchHttpClient, HttpServer } from "effect/http"
 import type { HttpLayerOptions, StoredResponse } from "../src/index.js"
 import { IdempotencyStore, makeClient, makeHttpLayer, TokenVerifier } from "../src/index.js"
@@ -135,8 +135,21 @@ export const makeTestServer = (options?: HttpLayerOptions) =>
     Layer.provideMerge(FetchHttpClient.layer)
   )
 
-/** The server with the defaults, its `HttpServer` (for the port) and a fetch client. */
-export const TestServer = makeTestServer()
+/**
+ * What the servers of {@link TestServer} logged (logfmt lines), instead of printing it: tests
+ * that provoke an unexpected failure assert on it, and a green run prints no error lines.
+ */
+export const serverLog: Array<string> = []
+
+/** A logger that records each line in {@link serverLog} and prints nothing. */
+export const CapturedLog = Logger.layer([
+  Logger.make((options) => {
+    serverLog.push(Logger.formatLogFmt.log(options))
+  })
+])
+
+/** The server with the defaults, its `HttpServer` (for the port) and a fetch client; its log goes to {@link serverLog}. */
+export const TestServer = makeTestServer().pipe(Layer.provide(CapturedLog))
 
 /** The base URL of the running server. */
 export const baseUrl: Effect.Effect<string, never, HttpServer.HttpServer> = Effect.map(
