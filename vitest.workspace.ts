@@ -13,5 +13,6 @@ export default [
   project("store-kysely", "packages/store-kysely"),
   project("http", "packages/http"),
   project("testing", "packages/testing"),
-  project("community-server", "examples/community-server")
+  project("community-server", "examples/community-server"),
+  project("embedding", "examples/embedding")
 ]

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { Config, Effect, Option } from "effect"
+import { Config, Effect, Option, Schema } from "effect"
 import { isAbsolute, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -51,9 +51,12 @@ export const defaultDbFile: string = resolve(exampleRoot, ".data/commonweal.sqli
 /** Resolves a SQLite path as `COMMONWEAL_DB_FILE` means it: relative paths are relative to the example folder. */
 export const resolveDbFile = (file: string): string => (isAbsolute(file) ? file : resolve(exampleRoot, file))
 
+/** A TCP port to listen on: 1-65535, or 0 for one the system picks (`Config.Port` refuses 0). */
+const ListenPort = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 65535 }))
+
 /** Reads the configuration from Effect's `ConfigProvider` (the environment by default). */
 export const loadConfig: Effect.Effect<ServerConfig, Config.ConfigError> = Effect.gen(function* () {
-  const port = yield* Config.Port("PORT").pipe(Config.withDefault(3000))
+  const port = yield* Config.schema(ListenPort, "PORT").pipe(Config.withDefault(3000))
   const host = yield* Config.String("HOST").pipe(Config.withDefault("127.0.0.1"))
   const databaseUrl = yield* Config.option(Config.NonEmptyString("DATABASE_URL"))
   const dbFile = yield* Config.NonEmptyString("COMMONWEAL_DB_FILE").pipe(Config.withDefault(defaultDbFile))

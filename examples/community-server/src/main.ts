@@ -7,12 +7,14 @@
  *
  * On Ctrl-C or SIGTERM, `NodeRuntime.runMain` interrupts the program: the server stops taking
  * connections, lets the requests in flight finish (see `SHUTDOWN_GRACE`), the database is
- * closed, and the process exits.
+ * closed, and the process prints that it stopped and exits with 0: being asked to stop is not a
+ * failure (runMain's default is 130, which `pnpm start` reports as `ELIFECYCLE`). A failure to
+ * start or a crash still exits non-zero.
  *
  * @module
  */
 import { NodeRuntime } from "@effect/platform-node"
-import { Console, Effect } from "effect"
+import { Cause, Console, Effect, Exit, Runtime } from "effect"
 import { HttpServer } from "effect/http"
 import { describeStorage, loadConfig } from "./config.js"
 import { banner, makeServer, SeedReport } from "./index.js"
@@ -31,4 +33,14 @@ const main = Effect.gen(function* () {
   )
 })
 
-NodeRuntime.runMain(main)
+/** Exit 0 after a stop asked by a signal (the only way `main` is interrupted); the default otherwise. */
+const teardown: Runtime.Teardown = (exit, onExit) => {
+  if (Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause)) {
+    console.log("commonweal 示例服务器已停止 / stopped")
+    onExit(0)
+  } else {
+    Runtime.defaultTeardown(exit, onExit)
+  }
+}
+
+NodeRuntime.runMain(main, { teardown })

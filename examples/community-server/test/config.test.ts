@@ -46,8 +46,14 @@ describe("loadConfig", () => {
     expect(await loaded({ COMMONWEAL_SEED: "false", COMMONWEAL_HTTP_TRACING: "true" })).toMatchObject({ seed: false, tracing: true })
   })
 
+  it("takes PORT=0: the system picks a free port, as the docs say", async () => {
+    expect((await loaded({ PORT: "0" })).port).toBe(0)
+  })
+
   it("refuses a port that is not one", async () => {
     expect(Exit.isFailure(await load({ PORT: "http" }))).toBe(true)
     expect(Exit.isFailure(await load({ PORT: "70000" }))).toBe(true)
+    expect(Exit.isFailure(await load({ PORT: "-1" }))).toBe(true)
+    expect(Exit.isFailure(await load({ PORT: "80.5" }))).toBe(true)
   })
 })

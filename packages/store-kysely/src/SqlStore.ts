@@ -6,14 +6,16 @@
  * `Transactor`, `Outbox`, `CommunityRepo` and `ResidentRepo`, and close the database when their
  * scope closes. {@link makeSqlStore} builds the same ports on a Kysely instance you own.
  *
+ * The drivers (`better-sqlite3`, `pg`, `mysql2`) are optional peer dependencies: each layer
+ * loads its own driver when it starts, so importing this module needs none of them, and a
+ * layer whose driver is not installed dies with a {@link MissingDriver} defect that names the
+ * package to install.
+ *
  * @module
  */
 import { CommunityRepo, Outbox, ResidentRepo, Transactor, type StoragePorts } from "@commonweal/core"
-import SQLite from "better-sqlite3"
 import { Context, Effect, Layer } from "effect"
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from "kysely"
-import { createPool } from "mysql2"
-import pg from "pg"
 import { fileURLToPath } from "node:url"
 import { makeConnection, makeStatementCache, type ConnectionOptions, type StatementCache } from "./Connection.js"
 import type { Database } from "./Database.js"
@@ -89,16 +91,60 @@ export const layerKysely = (
     Effect.as(options.migrate === false ? Effect.void : migrateToLatest(db, dialect), makeSqlStore(db, dialect, options))
   )
 
+/** The database drivers, optional peer dependencies loaded by the layer that needs them. */
+export type DriverPackage = "better-sqlite3" | "pg" | "mysql2"
+
+/**
+ * The defect of a layer whose driver is not installed: `driver` names the package to add
+ * (`pnpm add pg`, `npm install pg`). The original resolution error is the `cause`.
+ */
+export class MissingDriver extends Error {
+  readonly _tag = "MissingDriver"
+  override readonly name = "MissingDriver"
+  constructor(
+    /** The package to install. */
+    readonly driver: DriverPackage,
+    /** The dialect whose layer needed it. */
+    readonly dialect: Dialect,
+    options?: { readonly cause?: unknown }
+  ) {
+    super(
+      `@commonweal/store-kysely: the ${dialect} store needs the "${driver}" package, which is not installed; ` +
+        `add it to your dependencies (pnpm add ${driver} / npm install ${driver}). ` +
+        `${dialect} 存储需要 "${driver}" 包，但它未安装；请将其加入依赖（pnpm add ${driver} 或 npm install ${driver}）。`,
+      options
+    )
+  }
+}
+
+/** Whether `error` says that `driver` itself (not something it imports) cannot be found. */
+const isDriverMissing = (error: unknown, driver: DriverPackage): boolean => {
+  if (typeof error !== "object" || error === null) return false
+  const { code, message } = error as { readonly code?: unknown; readonly message?: unknown }
+  return (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") &&
+    typeof message === "string" && (message.includes(`'${driver}'`) || message.includes(`"${driver}"`))
+}
+
+/**
+ * Loads a driver with `load` (a literal `import("…")`, so bundlers still see the specifier). A
+ * driver that is not installed is a {@link MissingDriver} defect; any other failure to load it
+ * (a native binding built for another Node, say) is a defect with the original error.
+ */
+const loadDriver = <A>(driver: DriverPackage, dialect: Dialect, load: () => Promise<A>): Effect.Effect<A> =>
+  Effect.tryPromise({ try: load, catch: (error) => error }).pipe(
+    Effect.catch((error) => Effect.die(isDriverMissing(error, driver) ? new MissingDriver(driver, dialect, { cause: error }) : error))
+  )
+
 /** Opens a Kysely instance for the scope (destroyed when it closes), migrates it and builds the store. */
 const scoped = (
-  open: () => { readonly db: Kysely<Database>; readonly statements?: StatementCache },
+  open: Effect.Effect<{ readonly db: Kysely<Database>; readonly statements?: StatementCache }>,
   dialect: Dialect,
   options: SqlStoreOptions
 ): Layer.Layer<StoragePorts> =>
   Layer.effectContext(
     Effect.gen(function* () {
       const { db, statements } = yield* Effect.acquireRelease(
-        Effect.sync(open),
+        open,
         ({ db }) => Effect.promise(() => db.destroy().catch(() => undefined))
       )
       yield* migrateToLatest(db, dialect)
@@ -117,7 +163,9 @@ export interface SqliteOptions extends SqlStoreOptions {
 /**
  * The store on an SQLite file (better-sqlite3): the embedded default, no server.
  *
- * Opens the file with `journal_mode = WAL`, `synchronous = NORMAL`, `foreign_keys = ON` and a
+ * Opens the file with `journal_mode = WAL`, `synchronous = NORMAL`, `foreign_keys = ON`,
+ * `secure_delete = ON` (deleted and overwritten content is zeroed, so an erased resident's data
+ * leaves the file at the next checkpoint instead of lingering in free pages) and a
  * `busy_timeout`. SQLite has one connection per process: transactions run one at a time, and
  * a caller outside a transaction waits for the open one at most `lockTimeout` (30 s) before it
  * dies, rather than forever. Statements are prepared once and cached, and reads by id run
@@ -137,15 +185,18 @@ export interface SqliteOptions extends SqlStoreOptions {
  */
 export const layerSqlite = (options: SqliteOptions): Layer.Layer<StoragePorts> =>
   scoped(
-    () => {
+    Effect.map(loadDriver("better-sqlite3", "sqlite", () => import("better-sqlite3")), ({ default: SQLite }) => {
       const database = new SQLite(options.filename)
       database.pragma("journal_mode = WAL")
       database.pragma("synchronous = NORMAL")
       database.pragma("foreign_keys = ON")
+      // deleted content is overwritten with zeros, not left in free pages and freed cells: an
+      // erased resident's data is gone from the file once the WAL is checkpointed
+      database.pragma("secure_delete = ON")
       database.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMillis ?? 5000))}`)
       const statements = makeStatementCache(database)
       return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) }), statements }
-    },
+    }),
     "sqlite",
     options
   )
@@ -173,7 +224,7 @@ export interface PostgresOptions extends SqlStoreOptions {
  */
 export const layerPostgres = (options: PostgresOptions): Layer.Layer<StoragePorts> =>
   scoped(
-    () => ({
+    Effect.map(loadDriver("pg", "postgres", () => import("pg")), ({ default: pg }) => ({
       db: new Kysely<Database>({
         dialect: new PostgresDialect({
           pool: new pg.Pool({
@@ -183,7 +234,7 @@ export const layerPostgres = (options: PostgresOptions): Layer.Layer<StoragePort
           })
         })
       })
-    }),
+    })),
     "postgres",
     options
   )
@@ -209,7 +260,7 @@ export interface MysqlOptions extends SqlStoreOptions {
  */
 export const layerMysql = (options: MysqlOptions): Layer.Layer<StoragePorts> =>
   scoped(
-    () => ({
+    Effect.map(loadDriver("mysql2", "mysql", () => import("mysql2")), ({ createPool }) => ({
       db: new Kysely<Database>({
         dialect: new MysqlDialect({
           pool: createPool({
@@ -223,7 +274,7 @@ export const layerMysql = (options: MysqlOptions): Layer.Layer<StoragePorts> =>
           })
         })
       })
-    }),
+    })),
     "mysql",
     options
   )

@@ -4,7 +4,8 @@
  * Every storage port of `@commonweal/core` (`Transactor`, `Outbox`, `CommunityRepo`,
  * `ResidentRepo`) on SQLite (better-sqlite3, the embedded default), PostgreSQL (pg) or
  * MySQL/MariaDB (mysql2), through one Kysely code path. Migrations are in code and run when a
- * layer starts.
+ * layer starts. The drivers are optional peers: install only the one you use; each layer loads
+ * its driver when it starts (a missing one is a {@link MissingDriver} defect).
  *
  * @example
  * ```ts
@@ -16,8 +17,8 @@
  * @packageDocumentation
  */
 export * as SqlStore from "./SqlStore.js"
-export { makeSqlStore, layerKysely, parseUrl } from "./SqlStore.js"
-export type { SqlStoreOptions, SqliteOptions, PostgresOptions, MysqlOptions, ParsedUrl } from "./SqlStore.js"
+export { makeSqlStore, layerKysely, parseUrl, MissingDriver } from "./SqlStore.js"
+export type { SqlStoreOptions, SqliteOptions, PostgresOptions, MysqlOptions, ParsedUrl, DriverPackage } from "./SqlStore.js"
 export {
   migrateToLatest,
   migrations,
