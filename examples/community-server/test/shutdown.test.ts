@@ -66,24 +66,37 @@ const startAndStop = (
       stderr += chunk
     })
     child.on("error", reject)
-    const finish = (code: number | null, exitSignal: NodeJS.Signals | null) => {
-      clearTimeout(killer)
+    const groupAlive = () => {
       try {
-        process.kill(-child.pid!, 0) // some process of the group still runs: stop it, and say so
+        process.kill(-child.pid!, 0)
+        return true
+      } catch {
+        return false
+      }
+    }
+    let finished = false
+    const finish = async (code: number | null, exitSignal: NodeJS.Signals | null) => {
+      if (finished) return
+      finished = true
+      clearTimeout(killer)
+      // helpers of the process (tsx's esbuild service) end on their own once it has exited:
+      // give the group a few seconds on a busy machine before calling anything left a leak
+      for (let waited = 0; waited < 5_000 && groupAlive(); waited += 100) {
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      if (groupAlive()) {
         process.kill(-child.pid!, "SIGKILL")
         stderr += "\n(processes of the group were still running)"
-      } catch {
-        // the whole group is gone, as it should be
       }
       resolve({ code, signal: exitSignal, stdout, stderr })
     }
     // `close` waits for the output to end, which an orphaned server would hold open: give it
     // a moment after `exit`, then look at the group
     child.on("exit", (code, exitSignal) => {
-      const late = setTimeout(() => finish(code, exitSignal), 3_000)
+      const late = setTimeout(() => void finish(code, exitSignal), 3_000)
       child.on("close", () => {
         clearTimeout(late)
-        finish(code, exitSignal)
+        void finish(code, exitSignal)
       })
     })
   })

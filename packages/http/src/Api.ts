@@ -495,7 +495,7 @@ export const SEARCH_PARAMETER_DESCRIPTIONS: Readonly<Record<keyof typeof Residen
  *   (`limit`, `minAge`, `maxAge` are integers with ranges, `limit` has its default; text
  *   filters their `maxLength`) and a description each;
  * - the request bodies get the `minLength`/`maxLength` of their text fields (see
- *   {@link copyStringBounds});
+ *   `copyStringBounds`);
  * - `ResidentView` is a `oneOf` with a `discriminator` on `_tag`;
  * - every 400 is the `InvalidInput` problem ({@link documentBadRequestAsProblem}).
  */
