@@ -43,26 +43,26 @@ export { demoActors, junxinActors, guliActors, findDemoActor, demoResidents } fr
 export type { DemoActor, DemoSeedReport } from "@commonweal/testing/demo"
 
 /** What the seed wrote on this start (all zeros when the data was already there, or seeding was off). */
-export class SeedReport extends Context.Service<SeedReport, DemoSeedReport>()("@commonweal/example-community-server/SeedReport") {}
+export class SeedReport extends Context.Service<SeedReport, DemoSeedReport>()(
+  "@commonweal/example-community-server/SeedReport"
+) {}
 
 /** The storage layer: SQLite in a file (its folder is created) or the database at a URL. */
 export const storageLayer = (storage: StorageConfig, options: SqlStoreOptions = {}): Layer.Layer<StoragePorts> =>
   storage._tag === "Sqlite"
     ? Layer.unwrap(
-      Effect.sync(() => {
-        mkdirSync(dirname(storage.filename), { recursive: true })
-        return SqlStore.layerSqlite({ ...options, filename: storage.filename })
-      })
-    )
+        Effect.sync(() => {
+          mkdirSync(dirname(storage.filename), { recursive: true })
+          return SqlStore.layerSqlite({ ...options, filename: storage.filename })
+        })
+      )
     : SqlStore.layerFromUrl(storage.url, options)
 
 /** The core services over a storage layer; the storage ports stay visible (for tests and tools). */
 export const coreLayer = <E, R>(
   storage: Layer.Layer<StoragePorts, E, R>
 ): Layer.Layer<Residents | Communities | StoragePorts | IdGenerator, E, R> =>
-  Layer.mergeAll(Residents.layer, Communities.layer).pipe(
-    Layer.provideMerge(Layer.merge(storage, IdGenerator.Live))
-  )
+  Layer.mergeAll(Residents.layer, Communities.layer).pipe(Layer.provideMerge(Layer.merge(storage, IdGenerator.Live)))
 
 /**
  * Seeds the demo communities (when `seed`) before anything else starts, and records what it
@@ -74,10 +74,10 @@ export const seedLayer = (seed: boolean): Layer.Layer<SeedReport, never, Residen
     SeedReport,
     seed
       ? seedDemo.pipe(
-        // the demo data is valid by construction: a failure here is a bug, not a condition to handle
-        Effect.mapError((e) => new Error(`demo seed failed / 演示数据初始化失败: ${e.message}`)),
-        Effect.orDie
-      )
+          // the demo data is valid by construction: a failure here is a bug, not a condition to handle
+          Effect.mapError((e) => new Error(`demo seed failed / 演示数据初始化失败: ${e.message}`)),
+          Effect.orDie
+        )
       : Effect.succeed(emptyDemoSeedReport)
   )
 
@@ -107,15 +107,28 @@ export const makeServer = (
   HttpServer.HttpServer | SeedReport | Residents | Communities | StoragePorts | IdGenerator,
   HttpServerError.ServeError
 > => {
-  const seeded = seedLayer(config.seed).pipe(Layer.provideMerge(coreLayer(storageLayer(config.storage, { decodedResidentCache: config.decodedResidentCache === false ? 0 : undefined }))))
+  const seeded = seedLayer(config.seed).pipe(
+    Layer.provideMerge(
+      coreLayer(
+        storageLayer(config.storage, { decodedResidentCache: config.decodedResidentCache === false ? 0 : undefined })
+      )
+    )
+  )
   // A span per request costs a good share of a short request's time, and the spans would carry
   // query strings with personal data; the example exports no traces, so it only makes them
   // when asked to (COMMONWEAL_HTTP_TRACING=true).
-  const http = makeHttpLayer({ tracing: config.tracing === true, encodedViewCache: config.encodedViewCache !== false }).pipe(
+  const http = makeHttpLayer({
+    tracing: config.tracing === true,
+    encodedViewCache: config.encodedViewCache !== false
+  }).pipe(
     Layer.provide(TokenVerifier.static(demoTokenTable)),
     Layer.provide(IdempotencyStore.memory()),
     Layer.provideMerge(
-      NodeHttpServer.layer(createServer, { port: config.port, host: config.host, gracefulShutdownTimeout: SHUTDOWN_GRACE })
+      NodeHttpServer.layer(createServer, {
+        port: config.port,
+        host: config.host,
+        gracefulShutdownTimeout: SHUTDOWN_GRACE
+      })
     )
   )
   return http.pipe(Layer.provideMerge(seeded))
@@ -140,12 +153,18 @@ export const banner = (address: NetAddress.SocketAddress, report: DemoSeedReport
   const base = serverUrl(address)
   const staff = demoActors.find((a) => a.key === "junxin-staff")
   const width = Math.max(...demoActors.map((a) => a.token.length))
-  const seeded = report.communitiesCreated + report.residentsRegistered + report.householdLinks + report.guardianLinks + report.consentsRecorded > 0
-    ? `已写入演示数据 / seeded: ${report.communitiesCreated} 个社区 communities, ${report.residentsRegistered} 位居民 residents, ` +
-      `${report.householdLinks + report.guardianLinks} 条家庭/监护关系 links, ${report.consentsRecorded} 项监护人同意 guardian consents`
-    : seedEnabled
-    ? "演示社区已存在，未写入任何数据 / demo communities already present, nothing written"
-    : "未写入演示数据（COMMONWEAL_SEED=false）/ demo seeding off, nothing written"
+  const seeded =
+    report.communitiesCreated +
+      report.residentsRegistered +
+      report.householdLinks +
+      report.guardianLinks +
+      report.consentsRecorded >
+    0
+      ? `已写入演示数据 / seeded: ${report.communitiesCreated} 个社区 communities, ${report.residentsRegistered} 位居民 residents, ` +
+        `${report.householdLinks + report.guardianLinks} 条家庭/监护关系 links, ${report.consentsRecorded} 项监护人同意 guardian consents`
+      : seedEnabled
+        ? "演示社区已存在，未写入任何数据 / demo communities already present, nothing written"
+        : "未写入演示数据（COMMONWEAL_SEED=false）/ demo seeding off, nothing written"
   return [
     "",
     "commonweal 社区服务示例服务器已启动 / example server is running",

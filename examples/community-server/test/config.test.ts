@@ -8,7 +8,9 @@ import { describe, expect, it } from "vitest"
 import { defaultDbFile, describeStorage, exampleRoot, loadConfig } from "../src/index.js"
 
 const load = (env: Record<string, string>) =>
-  Effect.runPromiseExit(loadConfig.pipe(Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnv({ env }))))
+  Effect.runPromiseExit(
+    loadConfig.pipe(Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromEnv({ env })))
+  )
 
 const loaded = async (env: Record<string, string>) => {
   const exit = await load(env)
@@ -30,20 +32,30 @@ describe("loadConfig", () => {
 
   it("reads PORT, HOST and COMMONWEAL_DB_FILE; a relative file is relative to the example folder", async () => {
     const config = await loaded({ PORT: "8787", HOST: "0.0.0.0", COMMONWEAL_DB_FILE: "tmp/smoke.sqlite" })
-    expect(config).toMatchObject({ port: 8787, host: "0.0.0.0", storage: { _tag: "Sqlite", filename: join(exampleRoot, "tmp/smoke.sqlite") } })
+    expect(config).toMatchObject({
+      port: 8787,
+      host: "0.0.0.0",
+      storage: { _tag: "Sqlite", filename: join(exampleRoot, "tmp/smoke.sqlite") }
+    })
     const absolute = await loaded({ COMMONWEAL_DB_FILE: "/tmp/cw-smoke.sqlite" })
     expect(absolute.storage).toEqual({ _tag: "Sqlite", filename: "/tmp/cw-smoke.sqlite" })
     expect(describeStorage(absolute.storage)).toBe("SQLite /tmp/cw-smoke.sqlite")
   })
 
   it("uses DATABASE_URL instead of SQLite, and never shows its password", async () => {
-    const config = await loaded({ DATABASE_URL: "postgres://app:secret@127.0.0.1:5432/commonweal", COMMONWEAL_DB_FILE: "ignored.sqlite" })
+    const config = await loaded({
+      DATABASE_URL: "postgres://app:secret@127.0.0.1:5432/commonweal",
+      COMMONWEAL_DB_FILE: "ignored.sqlite"
+    })
     expect(config.storage).toEqual({ _tag: "Url", url: "postgres://app:secret@127.0.0.1:5432/commonweal" })
     expect(describeStorage(config.storage)).toBe("postgres://app:***@127.0.0.1:5432/commonweal")
   })
 
   it("reads COMMONWEAL_SEED and COMMONWEAL_HTTP_TRACING", async () => {
-    expect(await loaded({ COMMONWEAL_SEED: "false", COMMONWEAL_HTTP_TRACING: "true" })).toMatchObject({ seed: false, tracing: true })
+    expect(await loaded({ COMMONWEAL_SEED: "false", COMMONWEAL_HTTP_TRACING: "true" })).toMatchObject({
+      seed: false,
+      tracing: true
+    })
   })
 
   it("takes PORT=0: the system picks a free port, as the docs say", async () => {

@@ -64,8 +64,14 @@ const snapshot = (communityId: CommunityId, ids: ReadonlyArray<ResidentId>) =>
   }).pipe(Effect.provideService(CurrentActor, systemActor(communityId)))
 
 const everything = Effect.all({
-  junxin: snapshot(JUNXIN_ID, junxinResidents.map((r) => r.id)),
-  guli: snapshot(GULI_ID, guliResidents.map((r) => r.id))
+  junxin: snapshot(
+    JUNXIN_ID,
+    junxinResidents.map((r) => r.id)
+  ),
+  guli: snapshot(
+    GULI_ID,
+    guliResidents.map((r) => r.id)
+  )
 })
 
 const full = (view: ResidentView | undefined) => {
@@ -75,7 +81,12 @@ const full = (view: ResidentView | undefined) => {
 
 describe("the demo seed never touches what users changed", () => {
   it("restarts after a withdrawn consent, an unlinked guardian and two erasures, and changes nothing", async () => {
-    const config: ServerConfig = { port: 0, host: "127.0.0.1", seed: true, storage: { _tag: "Sqlite", filename: tempDb() } }
+    const config: ServerConfig = {
+      port: 0,
+      host: "127.0.0.1",
+      seed: true,
+      storage: { _tag: "Sqlite", filename: tempDb() }
+    }
     const one = await start(config)
     expect(one.report.communitiesCreated).toBe(2)
 
@@ -138,7 +149,9 @@ describe("the demo seed is atomic per community", () => {
       const outbox = yield* Outbox
       return {
         community: Option.isSome(yield* communities.findById(JUNXIN_ID)),
-        residents: (yield* Effect.forEach(junxinResidents, (r) => residents.findById(JUNXIN_ID, r.id))).filter(Option.isSome).length,
+        residents: (yield* Effect.forEach(junxinResidents, (r) => residents.findById(JUNXIN_ID, r.id))).filter(
+          Option.isSome
+        ).length,
         events: (yield* outbox.list(JUNXIN_ID, 0, 10_000)).length
       }
     })
@@ -151,7 +164,10 @@ describe("the demo seed is atomic per community", () => {
     const report = await runtime.runPromise(seedDemo)
     expect(report.communitiesCreated).toBe(2)
     expect(report.residentsRegistered).toBe(junxinResidents.length + guliResidents.length)
-    expect(await runtime.runPromise(nothingOfJunxin)).toMatchObject({ community: true, residents: junxinResidents.length })
+    expect(await runtime.runPromise(nothingOfJunxin)).toMatchObject({
+      community: true,
+      residents: junxinResidents.length
+    })
     await runtime.dispose()
   }
 
@@ -159,7 +175,10 @@ describe("the demo seed is atomic per community", () => {
     const store = storage()
     const broken: DemoCommunitySeed = {
       ...junxinSeed,
-      guardianLinks: [...junxinSeed.guardianLinks, { communityId: JUNXIN_ID, wardId: wanZixuan.id, guardianId: stranger, consents: ["registry"] }]
+      guardianLinks: [
+        ...junxinSeed.guardianLinks,
+        { communityId: JUNXIN_ID, wardId: wanZixuan.id, guardianId: stranger, consents: ["registry"] }
+      ]
     }
     const exit = await store.runtime.runPromiseExit(seedDemoWith([broken]))
     expect(Exit.isFailure(exit)).toBe(true)
@@ -190,7 +209,8 @@ describe("the demo seed is atomic per community", () => {
         Residents.of({
           ...real,
           register: (input) => (input.id === interruptAt ? Effect.interrupt : real.register(input))
-        }))
+        })
+      )
     )
     const exit = await store.runtime.runPromiseExit(seedDemoWith([junxinSeed]).pipe(Effect.provide(interrupting)))
     expect(Exit.hasInterrupts(exit)).toBe(true)

@@ -4,7 +4,15 @@
  */
 import { CurrentActor, Outbox, Residents, systemActor } from "@commonweal/core"
 import type { CommunityId } from "@commonweal/core"
-import { emptyDemoSeedReport, GULI_ID, guliResidents, JUNXIN_ID, junxinResidents, seedDemo, zhouSaiqun } from "@commonweal/testing/demo"
+import {
+  emptyDemoSeedReport,
+  GULI_ID,
+  guliResidents,
+  JUNXIN_ID,
+  junxinResidents,
+  seedDemo,
+  zhouSaiqun
+} from "@commonweal/testing/demo"
 import { HttpServer } from "effect/http"
 import { Effect, ManagedRuntime } from "effect"
 import { mkdtempSync, rmSync } from "node:fs"
@@ -22,7 +30,6 @@ const config: ServerConfig = {
   storage: { _tag: "Sqlite", filename: join(dir, "nested", "commonweal.sqlite") }
 }
 
-
 const start = async () => {
   const runtime = ManagedRuntime.make(makeServer(config))
   const { address, report } = await runtime.runPromise(
@@ -37,7 +44,9 @@ const counts = Effect.gen(function* () {
   const outbox = yield* Outbox
   const count = (communityId: CommunityId) =>
     Effect.gen(function* () {
-      const page = yield* residents.search({}, { limit: 200 }).pipe(Effect.provideService(CurrentActor, systemActor(communityId)))
+      const page = yield* residents
+        .search({}, { limit: 200 })
+        .pipe(Effect.provideService(CurrentActor, systemActor(communityId)))
       const events = yield* outbox.list(communityId, 0, 10_000)
       return { residents: page.items.length, events: events.length }
     })
@@ -93,12 +102,21 @@ describe("community-server", () => {
     const staff = await fetch(`${first.base}/residents/${zhouSaiqun.id}`, { headers: auth("junxin-staff") })
     expect(staff.status).toBe(200)
     const full = (await staff.json()) as Record<string, unknown>
-    expect(full).toMatchObject({ _tag: "Full", displayName: "周赛群", birthYear: 1936, health: { conditions: ["高血压"] } })
+    expect(full).toMatchObject({
+      _tag: "Full",
+      displayName: "周赛群",
+      birthYear: 1936,
+      health: { conditions: ["高血压"] }
+    })
 
     const volunteer = await fetch(`${first.base}/residents/${zhouSaiqun.id}`, { headers: auth("junxin-volunteer") })
     expect(volunteer.status).toBe(200)
     const reduced = (await volunteer.json()) as Record<string, unknown>
-    expect(reduced).toMatchObject({ _tag: "Reduced", displayName: "周赛群", ageBand: expect.stringMatching(/^9\d-9\d$/) })
+    expect(reduced).toMatchObject({
+      _tag: "Reduced",
+      displayName: "周赛群",
+      ageBand: expect.stringMatching(/^9\d-9\d$/)
+    })
     expect(reduced).not.toHaveProperty("health")
   })
 
@@ -113,7 +131,13 @@ describe("community-server", () => {
   it("seeds once: seeding again, in process and after a restart, writes nothing", async () => {
     const before = await first.runtime.runPromise(counts)
     const again = await first.runtime.runPromise(seedDemo)
-    expect(again).toEqual({ communitiesCreated: 0, residentsRegistered: 0, householdLinks: 0, guardianLinks: 0, consentsRecorded: 0 })
+    expect(again).toEqual({
+      communitiesCreated: 0,
+      residentsRegistered: 0,
+      householdLinks: 0,
+      guardianLinks: 0,
+      consentsRecorded: 0
+    })
     const stopped = first.base
     await first.runtime.dispose()
     // closing the layer stops the server: nothing listens there any more

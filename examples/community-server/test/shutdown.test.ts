@@ -110,10 +110,18 @@ const expectStoppedCleanly = (stopped: Stopped) => {
 
 describe.concurrent("stopping the example server", { timeout: 60_000 }, () => {
   const node = (signal: NodeJS.Signals, target: "group" | "process") =>
-    startAndStop(process.execPath, ["--conditions=@commonweal/source", "--import", "tsx", "src/main.ts"], exampleDir, signal, target)
+    startAndStop(
+      process.execPath,
+      ["--conditions=@commonweal/source", "--import", "tsx", "src/main.ts"],
+      exampleDir,
+      signal,
+      target
+    )
 
   it("the start script runs node itself (no CLI wrapper relaying signals)", () => {
-    const manifest = JSON.parse(readFileSync(join(exampleDir, "package.json"), "utf8")) as { scripts: Record<string, string> }
+    const manifest = JSON.parse(readFileSync(join(exampleDir, "package.json"), "utf8")) as {
+      scripts: Record<string, string>
+    }
     expect(manifest.scripts["start"]).toBe("node --conditions=@commonweal/source --import tsx src/main.ts")
   })
 

@@ -28,33 +28,37 @@ const program = Effect.gen(function* () {
     communityId: junxin.id,
     roles: ["staff"]
   })
-  const zhou = yield* residents.register({
-    displayName: "周赛群",
-    grid: "JX-03",
-    birthYear: 1936,
-    tags: ["migrant_elderly"],
-    homePlace: { province: "jiangxi", city: "南昌" },
-    languages: [{ language: "gan", dialect: "南昌话", proficiency: "native" }],
-    phone: "13857410023",
-    consents: [
-      { purpose: "registry", grantedBy: { _tag: "Self" } },
-      { purpose: "health_data", grantedBy: { _tag: "Self" } }
-    ],
-    health: { conditions: ["高血压"], notes: "去医院体检要坐半个多小时公交车，需老乡陪同翻译" }
-  }).pipe(asStaff)
-  const liu = yield* residents.register({
-    displayName: "刘英",
-    grid: "JX-03",
-    birthYear: 1968,
-    tags: ["volunteer", "fellow_townsperson"],
-    homePlace: { province: "jiangxi", city: "南昌" },
-    languages: [
-      { language: "gan", dialect: "南昌话", proficiency: "native" },
-      { language: "cmn", proficiency: "fluent" }
-    ],
-    skills: ["translation", "home_visit"],
-    consents: [{ purpose: "registry", grantedBy: { _tag: "Self" } }]
-  }).pipe(asStaff)
+  const zhou = yield* residents
+    .register({
+      displayName: "周赛群",
+      grid: "JX-03",
+      birthYear: 1936,
+      tags: ["migrant_elderly"],
+      homePlace: { province: "jiangxi", city: "南昌" },
+      languages: [{ language: "gan", dialect: "南昌话", proficiency: "native" }],
+      phone: "13857410023",
+      consents: [
+        { purpose: "registry", grantedBy: { _tag: "Self" } },
+        { purpose: "health_data", grantedBy: { _tag: "Self" } }
+      ],
+      health: { conditions: ["高血压"], notes: "去医院体检要坐半个多小时公交车，需老乡陪同翻译" }
+    })
+    .pipe(asStaff)
+  const liu = yield* residents
+    .register({
+      displayName: "刘英",
+      grid: "JX-03",
+      birthYear: 1968,
+      tags: ["volunteer", "fellow_townsperson"],
+      homePlace: { province: "jiangxi", city: "南昌" },
+      languages: [
+        { language: "gan", dialect: "南昌话", proficiency: "native" },
+        { language: "cmn", proficiency: "fluent" }
+      ],
+      skills: ["translation", "home_visit"],
+      consents: [{ purpose: "registry", grantedBy: { _tag: "Self" } }]
+    })
+    .pipe(asStaff)
   console.log(`registered ${zhou.displayName} and ${liu.displayName} in ${junxin.name}`)
 
   // who can translate Nanchang dialect on 周赛群's check-up?

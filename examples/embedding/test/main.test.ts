@@ -13,7 +13,9 @@ const exampleDir = join(dirname(fileURLToPath(import.meta.url)), "..")
 
 describe("the embedding example", () => {
   it("is started by `pnpm start` with tsx and the source condition", () => {
-    const manifest = JSON.parse(readFileSync(join(exampleDir, "package.json"), "utf8")) as { scripts: Record<string, string> }
+    const manifest = JSON.parse(readFileSync(join(exampleDir, "package.json"), "utf8")) as {
+      scripts: Record<string, string>
+    }
     expect(manifest.scripts["start"]).toBe("tsx --conditions=@commonweal/source src/main.ts")
   })
 

@@ -104,7 +104,8 @@ const summary = (runs: ReadonlyArray<Run>): Run => ({
   non2xx: runs.reduce((n, r) => n + r.non2xx, 0)
 })
 
-const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
 const pct = (n: number) => `${fmt(n * 100, 1)} %`
 
 const row = (name: string, m: Run, bare: Run, extra = "") =>
@@ -202,21 +203,21 @@ const cardBody = new TextEncoder().encode(JSON.stringify(Schema.encodeSync(Card)
 
 /** (2): one schema'd GET in an `HttpApi`, served with the default logger off. */
 const CardApi = HttpApi.make("bench").add(
-  HttpApiGroup.make("cards").add(HttpApiEndpoint.get("get", "/cards/:id", { params: { id: Schema.String }, success: Card }))
+  HttpApiGroup.make("cards").add(
+    HttpApiEndpoint.get("get", "/cards/:id", { params: { id: Schema.String }, success: Card })
+  )
 )
 
 const CardHandlers = HttpApiBuilder.group(CardApi, "cards", (handlers) =>
-  handlers.handle("get", ({ params }) => Effect.succeed({ ...card, id: params.id })))
+  handlers.handle("get", ({ params }) => Effect.succeed({ ...card, id: params.id }))
+)
 
 const httpApiServer = (tracing: boolean) =>
   effectServer(
     HttpRouter.serve(HttpApiBuilder.layer(CardApi).pipe(Layer.provide(CardHandlers)), {
       disableLogger: true,
       disableListenLog: true
-    }).pipe(
-      tracing ? (layer) => layer : Layer.provide(TracingDisabled),
-      Layer.provideMerge(nodeServer())
-    ),
+    }).pipe(tracing ? (layer) => layer : Layer.provide(TracingDisabled), Layer.provideMerge(nodeServer())),
     `/cards/${CARD_ID}`
   )
 
@@ -292,7 +293,9 @@ const main = async () => {
   const staff = findDemoActor("junxin-staff")
   const auth = { authorization: `Bearer ${staff.token}` }
   const path = `/residents/${exampleResidentId}`
-  console.log(`commonweal bench: GET /residents/:id (周赛群, 君馨社区 social worker / 社工) against bare node:http and minimal Effect servers`)
+  console.log(
+    `commonweal bench: GET /residents/:id (周赛群, 君馨社区 social worker / 社工) against bare node:http and minimal Effect servers`
+  )
   console.log(`  node ${process.version}, ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ""}`)
   console.log(
     `  autocannon: ${CONNECTIONS} connections, pipelining 1, warm-up ${WARMUP} s per server, ` +
@@ -333,7 +336,9 @@ const main = async () => {
         const check = await fetch(target.url, { headers: auth })
         // the same resident, the same bytes but for the times and generated ids of its own seeding
         const mask = (text: string) =>
-          text.replace(/"\d{4}-\d\d-\d\dT[^"]*"/g, '"<time>"').replace(/[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<id>")
+          text
+            .replace(/"\d{4}-\d\d-\d\dT[^"]*"/g, '"<time>"')
+            .replace(/[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<id>")
         if (mask(await check.text()) !== mask(new TextDecoder().decode(body))) {
           throw new Error(`${off.name}: the example server answers other bytes`)
         }
@@ -373,24 +378,37 @@ const breakdown = async (
   console.log("where the time goes / 耗时分解:")
   const { runtime } = example
   // (a) the service alone, no HTTP: one fiber reading the same resident in a loop
-  const read = Effect.flatMap(Residents, (r) => r.get(exampleResidentId)).pipe(Effect.provideService(CurrentActor, actor))
+  const read = Effect.flatMap(Residents, (r) => r.get(exampleResidentId)).pipe(
+    Effect.provideService(CurrentActor, actor)
+  )
   const n = 20_000
   await runtime.runPromise(Effect.repeat(read, { times: 2_000 }))
   const t0 = performance.now()
   await runtime.runPromise(Effect.repeat(read, { times: n - 1 }))
   const perRead = (performance.now() - t0) / n
   const t2 = performance.now()
-  await runtime.runPromise(Effect.forEach(Array.from({ length: n }), () => read, { concurrency: CONNECTIONS, discard: true }))
+  await runtime.runPromise(
+    Effect.forEach(Array.from({ length: n }), () => read, { concurrency: CONNECTIONS, discard: true })
+  )
   const perConcurrentRead = (performance.now() - t2) / n
   const encodeView = Schema.encodeEffect(Schema.toCodecJson(ResidentView))
   const encode = (view: ResidentView) => Effect.map(encodeView(view), (json) => JSON.stringify(json))
   const view = await runtime.runPromise(read)
   const t1 = performance.now()
   // `encode(view)` runs when called: suspend it, or the loop would repeat one finished result
-  await runtime.runPromise(Effect.repeat(Effect.suspend(() => encode(view)), { times: n - 1 }))
+  await runtime.runPromise(
+    Effect.repeat(
+      Effect.suspend(() => encode(view)),
+      { times: n - 1 }
+    )
+  )
   const perEncode = (performance.now() - t1) / n
-  console.log(`  service only (Residents.get + SQLite, no HTTP)   ${fmt(perRead * 1000, 1).padStart(7)} µs/read  = ${fmt(1000 / perRead)} reads/s on one fiber`)
-  console.log(`  the same with ${CONNECTIONS} concurrent fibers${" ".repeat(Math.max(0, 19 - String(CONNECTIONS).length))}${fmt(perConcurrentRead * 1000, 1).padStart(7)} µs/read  = ${fmt(1000 / perConcurrentRead)} reads/s`)
+  console.log(
+    `  service only (Residents.get + SQLite, no HTTP)   ${fmt(perRead * 1000, 1).padStart(7)} µs/read  = ${fmt(1000 / perRead)} reads/s on one fiber`
+  )
+  console.log(
+    `  the same with ${CONNECTIONS} concurrent fibers${" ".repeat(Math.max(0, 19 - String(CONNECTIONS).length))}${fmt(perConcurrentRead * 1000, 1).padStart(7)} µs/read  = ${fmt(1000 / perConcurrentRead)} reads/s`
+  )
   console.log(`  JSON encode of the view (Schema, uncached)       ${fmt(perEncode * 1000, 1).padStart(7)} µs/view`)
 
   // (b) the exact bytes of (4) from a bare server and from a static Effect route, and (c) a
@@ -401,7 +419,9 @@ const breakdown = async (
   const encoded = new WeakMap<ResidentView, string>()
   const encodeOnce = (found: ResidentView) => {
     const known = encoded.get(found)
-    return known !== undefined ? Effect.succeed(known) : Effect.tap(encode(found), (json) => Effect.sync(() => encoded.set(found, json)))
+    return known !== undefined
+      ? Effect.succeed(known)
+      : Effect.tap(encode(found), (json) => Effect.sync(() => encoded.set(found, json)))
   }
   const routes = Layer.mergeAll(
     HttpRouter.add("GET", "/static", HttpServerResponse.uint8Array(body, { contentType })),
@@ -428,7 +448,11 @@ const breakdown = async (
   try {
     const same: ReadonlyArray<Contender> = [
       { name: `bare node:http, the same ${fmt(body.byteLength)} bytes`, target: bare, runs: [] },
-      { name: "Effect HttpRouter, static route, the same bytes", target: { ...plain, url: `${plain.base}/static` }, runs: [] },
+      {
+        name: "Effect HttpRouter, static route, the same bytes",
+        target: { ...plain, url: `${plain.base}/static` },
+        runs: []
+      },
       { name: "Effect HttpRouter + service, no HttpApi/auth", target: plain, runs: [] },
       { name: "commonweal (HttpApi + auth + service + SQLite)", target: example, runs: [] }
     ]

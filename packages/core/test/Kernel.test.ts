@@ -2,7 +2,21 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Result, Schema } from "effect"
 import { TestClock } from "effect/testing"
 import fc from "fast-check"
-import { authorize, CommunityId, decodeInput, formatUuid7, IdGenerator, InvalidInput, MAX_LISTED_ISSUES, nextMonotonic, Paging, RegisterResidentInput, ResidentId, ResidentPatch, Uuid7 } from "../src/index.js"
+import {
+  authorize,
+  CommunityId,
+  decodeInput,
+  formatUuid7,
+  IdGenerator,
+  InvalidInput,
+  MAX_LISTED_ISSUES,
+  nextMonotonic,
+  Paging,
+  RegisterResidentInput,
+  ResidentId,
+  ResidentPatch,
+  Uuid7
+} from "../src/index.js"
 
 describe("ids", () => {
   it("formatUuid7 always yields a valid, time-ordered UUIDv7", () => {
@@ -34,7 +48,8 @@ describe("ids", () => {
       expect(a).toEqual(b)
       expect(new Set(a).size).toBe(500)
       expect(a.every(Schema.is(Uuid7))).toBe(true)
-    }))
+    })
+  )
 
   it.effect("the live generator makes valid ids in strictly increasing order, even in one millisecond", () =>
     Effect.gen(function* () {
@@ -44,7 +59,8 @@ describe("ids", () => {
       const all = yield* Effect.all(Array.from({ length: 6000 }, () => ids.next))
       expect(all.every(Schema.is(Uuid7))).toBe(true)
       for (let i = 1; i < all.length; i++) expect(all[i]! > all[i - 1]!).toBe(true)
-    }).pipe(Effect.provide(IdGenerator.Live)))
+    }).pipe(Effect.provide(IdGenerator.Live))
+  )
 
   it("nextMonotonic never goes backwards, whatever the clock does", () => {
     fc.assert(
@@ -97,17 +113,25 @@ describe("policy", () => {
       expect(forbidden._tag).toBe("Forbidden")
       const staff = { subject: "s", communityId: guli, roles: ["staff" as const] }
       const id = ResidentId.make("0190f0a0-0000-7000-8000-00000000000a")
-      const hidden = yield* Effect.flip(authorize(staff, "residents:read:full", { communityId: junxin, entity: "Resident", id }))
+      const hidden = yield* Effect.flip(
+        authorize(staff, "residents:read:full", { communityId: junxin, entity: "Resident", id })
+      )
       expect(hidden._tag).toBe("NotFound")
       yield* authorize(staff, "residents:read:full", { communityId: guli, entity: "Resident", id })
-    }))
+    })
+  )
 })
 
 describe("validation", () => {
   it.effect("decodeInput lists every issue, each naming its field", () =>
     Effect.gen(function* () {
       const error = yield* Effect.flip(
-        decodeInput(RegisterResidentInput)({ displayName: "周赛群", birthYear: "x", phone: "123", languages: [{ language: "zz", proficiency: "native" }] })
+        decodeInput(RegisterResidentInput)({
+          displayName: "周赛群",
+          birthYear: "x",
+          phone: "123",
+          languages: [{ language: "zz", proficiency: "native" }]
+        })
       )
       expect(error.field).toBe("birthYear")
       expect(error.issues.map((i) => i.field).sort()).toEqual(["birthYear", "languages.0.language", "phone"])
@@ -117,11 +141,16 @@ describe("validation", () => {
       expect(error.issues.filter((i) => i.field === "languages.0.language")).toHaveLength(1)
       expect(error.message).not.toMatch(/"x"|"123"|"zz"/)
       expect(error.issues.every((i) => /[\u4e00-\u9fff]/.test(i.message))).toBe(true)
-    }))
+    })
+  )
 
   it.effect("a list over its maximum says items, a text over its maximum says characters", () =>
     Effect.gen(function* () {
-      const eleven = Array.from({ length: 11 }, (_, i) => ({ language: "cmn", dialect: `方言${i}`, proficiency: "native" }))
+      const eleven = Array.from({ length: 11 }, (_, i) => ({
+        language: "cmn",
+        dialect: `方言${i}`,
+        proficiency: "native"
+      }))
       for (const error of [
         yield* Effect.flip(decodeInput(RegisterResidentInput)({ displayName: "周赛群", languages: eleven })),
         yield* Effect.flip(decodeInput(ResidentPatch)({ languages: eleven }))
@@ -129,14 +158,18 @@ describe("validation", () => {
         expect(error.issues).toEqual([{ field: "languages", message: "must have at most 10 items / 最多 10 项" }])
       }
       // a bare length check, declared without a message, is told apart by the value it failed on
-      const bare = Schema.Struct({ list: Schema.Array(Schema.String).check(Schema.isMaxLength(2)), text: Schema.String.check(Schema.isMaxLength(2)) })
+      const bare = Schema.Struct({
+        list: Schema.Array(Schema.String).check(Schema.isMaxLength(2)),
+        text: Schema.String.check(Schema.isMaxLength(2))
+      })
       const error = yield* Effect.flip(decodeInput(bare)({ list: ["a", "b", "c"], text: "abc" }))
       expect(error.issues).toEqual([
         { field: "list", message: "must have at most 2 items / 最多 2 项" },
         { field: "text", message: "must be at most 2 characters / 最多 2 个字符" }
       ])
       expect(error.message).not.toMatch(/must be a list|abc/)
-    }))
+    })
+  )
 
   it.effect("an error lists at most 20 issues, then says how many more were left out", () =>
     Effect.gen(function* () {
@@ -144,34 +177,58 @@ describe("validation", () => {
       expect(MAX_LISTED_ISSUES).toBe(20)
       expect(error.issues).toHaveLength(21)
       expect(error.issues.slice(0, 20).map((i) => i.field)).toEqual(Array.from({ length: 20 }, (_, i) => String(i)))
-      expect(error.issues[20]).toEqual({ field: "input", message: "and 580 more issues not listed / 另有 580 个问题未列出" })
+      expect(error.issues[20]).toEqual({
+        field: "input",
+        message: "and 580 more issues not listed / 另有 580 个问题未列出"
+      })
       expect(error.message.length).toBeLessThan(2000)
       // exactly 20 are listed without a count; a long field path is cut short
-      expect(InvalidInput.many(Array.from({ length: 20 }, (_, i) => ({ field: `f${i}`, message: "m" }))).issues).toHaveLength(20)
-      expect(InvalidInput.many([{ field: "k".repeat(4000), message: "is not a known field" }]).field.length).toBeLessThanOrEqual(101)
-    }))
+      expect(
+        InvalidInput.many(Array.from({ length: 20 }, (_, i) => ({ field: `f${i}`, message: "m" }))).issues
+      ).toHaveLength(20)
+      expect(
+        InvalidInput.many([{ field: "k".repeat(4000), message: "is not a known field" }]).field.length
+      ).toBeLessThanOrEqual(101)
+    })
+  )
 
-  it.effect("a registration naming a consent purpose or a language and dialect twice is InvalidInput on the repeat", () =>
-    Effect.gen(function* () {
-      const self = { _tag: "Self" }
-      const consents = yield* Effect.flip(decodeInput(RegisterResidentInput)({
-        displayName: "周赛群",
-        consents: [{ purpose: "registry", grantedBy: self }, { purpose: "photos", grantedBy: self }, { purpose: "registry", grantedBy: self }]
-      }))
-      expect(consents.issues.map((i) => i.field)).toEqual(["consents.2.purpose"])
-      const gan = { language: "gan", dialect: "南昌话", proficiency: "native" }
-      const languages = yield* Effect.flip(decodeInput(RegisterResidentInput)({
-        displayName: "周赛群",
-        languages: [gan, { language: "cmn", proficiency: "fluent" }, { ...gan, proficiency: "basic" }, { language: "cmn", proficiency: "basic" }]
-      }))
-      expect(languages.issues.map((i) => i.field)).toEqual(["languages.2", "languages.3"])
-      expect(languages.message).not.toContain("南昌话")
-      // the same language with another dialect, or with and without one, is two languages
-      yield* decodeInput(RegisterResidentInput)({
-        displayName: "周赛群",
-        languages: [gan, { ...gan, dialect: "赣州话" }, { language: "gan", proficiency: "basic" }]
+  it.effect(
+    "a registration naming a consent purpose or a language and dialect twice is InvalidInput on the repeat",
+    () =>
+      Effect.gen(function* () {
+        const self = { _tag: "Self" }
+        const consents = yield* Effect.flip(
+          decodeInput(RegisterResidentInput)({
+            displayName: "周赛群",
+            consents: [
+              { purpose: "registry", grantedBy: self },
+              { purpose: "photos", grantedBy: self },
+              { purpose: "registry", grantedBy: self }
+            ]
+          })
+        )
+        expect(consents.issues.map((i) => i.field)).toEqual(["consents.2.purpose"])
+        const gan = { language: "gan", dialect: "南昌话", proficiency: "native" }
+        const languages = yield* Effect.flip(
+          decodeInput(RegisterResidentInput)({
+            displayName: "周赛群",
+            languages: [
+              gan,
+              { language: "cmn", proficiency: "fluent" },
+              { ...gan, proficiency: "basic" },
+              { language: "cmn", proficiency: "basic" }
+            ]
+          })
+        )
+        expect(languages.issues.map((i) => i.field)).toEqual(["languages.2", "languages.3"])
+        expect(languages.message).not.toContain("南昌话")
+        // the same language with another dialect, or with and without one, is two languages
+        yield* decodeInput(RegisterResidentInput)({
+          displayName: "周赛群",
+          languages: [gan, { ...gan, dialect: "赣州话" }, { language: "gan", proficiency: "basic" }]
+        })
+        const patch = yield* Effect.flip(decodeInput(ResidentPatch)({ languages: [gan, gan] }))
+        expect(patch.field).toBe("languages.1")
       })
-      const patch = yield* Effect.flip(decodeInput(ResidentPatch)({ languages: [gan, gan] }))
-      expect(patch.field).toBe("languages.1")
-    }))
+  )
 })

@@ -4,9 +4,9 @@ import fc from "fast-check"
 import { Money } from "../src/index.js"
 
 const amount = fc.integer({ min: -1_000_000_000_000, max: 1_000_000_000_000 })
-const weights = fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 1, maxLength: 40 }).filter((w) =>
-  w.some((x) => x > 0)
-)
+const weights = fc
+  .array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 1, maxLength: 40 })
+  .filter((w) => w.some((x) => x > 0))
 
 describe("Money.allocate (largest remainder)", () => {
   it("parts always sum to the whole", () => {

@@ -2,7 +2,14 @@ import { describe, expect, it } from "@effect/vitest"
 import { DateTime, Result, Schema } from "effect"
 import fc from "fast-check"
 import type { Actor, Community, RegisterResidentInput } from "../src/index.js"
-import { CommunityId, GridCode, RegisterResidentInput as RegisterSchema, Resident, ResidentId, ResidentRules } from "../src/index.js"
+import {
+  CommunityId,
+  GridCode,
+  RegisterResidentInput as RegisterSchema,
+  Resident,
+  ResidentId,
+  ResidentRules
+} from "../src/index.js"
 
 const junxin: Community = {
   id: CommunityId.make("0190f0a0-0000-7000-8000-000000000001"),
@@ -30,7 +37,10 @@ const zhou = Result.getOrThrow(
       homePlace: { province: "jiangxi", city: "南昌" },
       languages: [{ language: "gan", dialect: "南昌话", proficiency: "native" }],
       phone: "13805741234",
-      consents: [{ purpose: "registry", grantedBy: { _tag: "Self" } }, { purpose: "health_data", grantedBy: { _tag: "Self" } }],
+      consents: [
+        { purpose: "registry", grantedBy: { _tag: "Self" } },
+        { purpose: "health_data", grantedBy: { _tag: "Self" } }
+      ],
       health: { conditions: ["高血压"] }
     }),
     ctx
@@ -50,7 +60,11 @@ describe("register", () => {
     const r = ResidentRules.register(id(2), decode({ displayName: "小明", birthYear: 2027 }), ctx)
     expect(Result.isFailure(r) && r.failure._tag === "InvalidInput" && r.failure.field).toBe("birthYear")
     // on new year's eve in UTC it is already 2027 in Shanghai: allowed
-    expect(Result.isSuccess(ResidentRules.register(id(2), decode({ displayName: "小明", birthYear: 2027 }), { ...ctx, now: newYearsEve }))).toBe(true)
+    expect(
+      Result.isSuccess(
+        ResidentRules.register(id(2), decode({ displayName: "小明", birthYear: 2027 }), { ...ctx, now: newYearsEve })
+      )
+    ).toBe(true)
   })
 
   it("refuses an unknown grid and health data without a health consent", () => {
@@ -95,14 +109,26 @@ describe("transitions", () => {
   })
 
   it("guardian links: no self, no cycle, adults only, and a guardian consent needs the link", () => {
-    const child = Result.getOrThrow(ResidentRules.register(id(10), decode({ displayName: "乐乐", birthYear: 2017, tags: ["child"] }), ctx))
-    const mother = Result.getOrThrow(ResidentRules.register(id(11), decode({ displayName: "陈静", birthYear: 1990, tags: ["parent"] }), ctx))
+    const child = Result.getOrThrow(
+      ResidentRules.register(id(10), decode({ displayName: "乐乐", birthYear: 2017, tags: ["child"] }), ctx)
+    )
+    const mother = Result.getOrThrow(
+      ResidentRules.register(id(11), decode({ displayName: "陈静", birthYear: 1990, tags: ["parent"] }), ctx)
+    )
     expect(Result.isFailure(ResidentRules.linkGuardian(child, child, ctx))).toBe(true)
     // an adult is no more their own guardian: refused for that reason, not for another
     const own = ResidentRules.linkGuardian(mother, mother, ctx)
-    expect(Result.isFailure(own) && own.failure).toMatchObject({ _tag: "InvalidInput", field: "guardianId", message: expect.stringMatching(/themself/) })
+    expect(Result.isFailure(own) && own.failure).toMatchObject({
+      _tag: "InvalidInput",
+      field: "guardianId",
+      message: expect.stringMatching(/themself/)
+    })
     expect(Result.isFailure(ResidentRules.linkGuardian(mother, child, ctx))).toBe(true) // a child cannot be a guardian
-    const noLink = ResidentRules.recordConsent(child, { purpose: "photos", grantedBy: { _tag: "Guardian", guardianId: mother.id } }, ctx)
+    const noLink = ResidentRules.recordConsent(
+      child,
+      { purpose: "photos", grantedBy: { _tag: "Guardian", guardianId: mother.id } },
+      ctx
+    )
     expect(Result.isFailure(noLink)).toBe(true)
     const linked = Result.getOrThrow(ResidentRules.linkGuardian(child, mother, ctx))
     expect(linked.guardianIds).toEqual([mother.id])
@@ -114,27 +140,46 @@ describe("transitions", () => {
     expect(Result.isFailure(ResidentRules.recordConsent(linked, byMother, ctx))).toBe(true)
     const away = Result.getOrThrow(ResidentRules.deactivate(mother, ctx))
     const inactive = ResidentRules.recordConsent(linked, byMother, ctx, away)
-    expect(Result.isFailure(inactive) && inactive.failure._tag === "InvalidInput" && inactive.failure.field).toBe("grantedBy.guardianId")
+    expect(Result.isFailure(inactive) && inactive.failure._tag === "InvalidInput" && inactive.failure.field).toBe(
+      "grantedBy.guardianId"
+    )
   })
 
   it("unlinking a guardian withdraws the consents in force that guardian gave, and only those", () => {
-    const child = Result.getOrThrow(ResidentRules.register(id(30), decode({ displayName: "乐乐", birthYear: 2017, tags: ["child"] }), ctx))
-    const mother = Result.getOrThrow(ResidentRules.register(id(31), decode({ displayName: "陈静", birthYear: 1990 }), ctx))
-    const father = Result.getOrThrow(ResidentRules.register(id(32), decode({ displayName: "王强", birthYear: 1988 }), ctx))
+    const child = Result.getOrThrow(
+      ResidentRules.register(id(30), decode({ displayName: "乐乐", birthYear: 2017, tags: ["child"] }), ctx)
+    )
+    const mother = Result.getOrThrow(
+      ResidentRules.register(id(31), decode({ displayName: "陈静", birthYear: 1990 }), ctx)
+    )
+    const father = Result.getOrThrow(
+      ResidentRules.register(id(32), decode({ displayName: "王强", birthYear: 1988 }), ctx)
+    )
     const guardian = (g: Resident) => ({ _tag: "Guardian" as const, guardianId: g.id })
     let ward = Result.getOrThrow(ResidentRules.linkGuardian(child, mother, ctx))
     ward = Result.getOrThrow(ResidentRules.linkGuardian(ward, father, ctx))
-    ward = Result.getOrThrow(ResidentRules.recordConsent(ward, { purpose: "photos", grantedBy: guardian(mother) }, ctx, mother))
-    ward = Result.getOrThrow(ResidentRules.recordConsent(ward, { purpose: "health_data", grantedBy: guardian(mother) }, ctx, mother))
-    ward = Result.getOrThrow(ResidentRules.recordConsent(ward, { purpose: "matching", grantedBy: guardian(father) }, ctx, father))
+    ward = Result.getOrThrow(
+      ResidentRules.recordConsent(ward, { purpose: "photos", grantedBy: guardian(mother) }, ctx, mother)
+    )
+    ward = Result.getOrThrow(
+      ResidentRules.recordConsent(ward, { purpose: "health_data", grantedBy: guardian(mother) }, ctx, mother)
+    )
+    ward = Result.getOrThrow(
+      ResidentRules.recordConsent(ward, { purpose: "matching", grantedBy: guardian(father) }, ctx, father)
+    )
     ward = Result.getOrThrow(ResidentRules.update(ward, { health: { conditions: ["哮喘"] } }, ctx))
     // a withdrawn consent of the mother's stays withdrawn, and is not withdrawn twice
     ward = Result.getOrThrow(ResidentRules.withdrawConsent(ward, "photos", ctx))
-    ward = Result.getOrThrow(ResidentRules.recordConsent(ward, { purpose: "photos", grantedBy: guardian(father) }, ctx, father))
+    ward = Result.getOrThrow(
+      ResidentRules.recordConsent(ward, { purpose: "photos", grantedBy: guardian(father) }, ctx, father)
+    )
     expect(ResidentRules.consentsInForceGivenBy(ward, mother.id)).toEqual(["health_data"])
 
     const changes = Result.getOrThrow(ResidentRules.unlinkGuardian(ward, mother.id, ctx))
-    expect(changes.map((c) => [c._tag, c.resident.version])).toEqual([["Unlinked", ward.version + 1], ["ConsentWithdrawn", ward.version + 2]])
+    expect(changes.map((c) => [c._tag, c.resident.version])).toEqual([
+      ["Unlinked", ward.version + 1],
+      ["ConsentWithdrawn", ward.version + 2]
+    ])
     const after = changes[changes.length - 1]!.resident
     expect(after.guardianIds).toEqual([father.id])
     expect(after.health).toBeNull()
@@ -145,18 +190,30 @@ describe("transitions", () => {
 
     // a guardian who gave nothing: the link alone goes
     const plain = Result.getOrThrow(ResidentRules.linkGuardian(child, mother, ctx))
-    expect(Result.getOrThrow(ResidentRules.unlinkGuardian(plain, mother.id, ctx)).map((c) => c._tag)).toEqual(["Unlinked"])
+    expect(Result.getOrThrow(ResidentRules.unlinkGuardian(plain, mother.id, ctx)).map((c) => c._tag)).toEqual([
+      "Unlinked"
+    ])
     const notLinked = ResidentRules.unlinkGuardian(child, mother.id, ctx)
     expect(Result.isFailure(notLinked) && notLinked.failure._tag).toBe("InvalidInput")
   })
 
   it("a child under 14 cannot consent themself, at registration or later (PIPL art. 31)", () => {
     const self = [{ purpose: "photos", grantedBy: { _tag: "Self" } }]
-    const atRegistration = ResidentRules.register(id(12), decode({ displayName: "乐乐", birthYear: 2013, consents: self }), ctx)
+    const atRegistration = ResidentRules.register(
+      id(12),
+      decode({ displayName: "乐乐", birthYear: 2013, consents: self }),
+      ctx
+    )
     expect(Result.isFailure(atRegistration) && atRegistration.failure.field).toBe("consents")
     // 2012 turns 14 in 2026: may consent
-    expect(Result.isSuccess(ResidentRules.register(id(12), decode({ displayName: "小华", birthYear: 2012, consents: self }), ctx))).toBe(true)
-    const taggedChild = Result.getOrThrow(ResidentRules.register(id(13), decode({ displayName: "豆豆", tags: ["child"] }), ctx))
+    expect(
+      Result.isSuccess(
+        ResidentRules.register(id(12), decode({ displayName: "小华", birthYear: 2012, consents: self }), ctx)
+      )
+    ).toBe(true)
+    const taggedChild = Result.getOrThrow(
+      ResidentRules.register(id(13), decode({ displayName: "豆豆", tags: ["child"] }), ctx)
+    )
     const later = ResidentRules.recordConsent(taggedChild, { purpose: "photos", grantedBy: { _tag: "Self" } }, ctx)
     expect(Result.isFailure(later) && later.failure._tag === "InvalidInput" && later.failure.field).toBe("grantedBy")
   })
@@ -172,7 +229,11 @@ describe("transitions", () => {
     expect(erased.languages).toEqual([])
     expect(erased.consents.every((c) => c.withdrawnAt !== null)).toBe(true)
     expect(JSON.stringify(Schema.encodeSync(Resident)(erased))).not.toMatch(/周赛群|南昌|1380574|高血压/)
-    for (const next of [ResidentRules.erase(erased, ctx), ResidentRules.update(erased, { phone: "13800000000" }, ctx), ResidentRules.deactivate(erased, ctx)]) {
+    for (const next of [
+      ResidentRules.erase(erased, ctx),
+      ResidentRules.update(erased, { phone: "13800000000" }, ctx),
+      ResidentRules.deactivate(erased, ctx)
+    ]) {
       expect(Result.isFailure(next) && next.failure._tag).toBe("InvalidTransition")
     }
   })
@@ -194,7 +255,9 @@ describe("projection", () => {
       expect(reduced.maskedPhone).toBeNull() // no contact_sharing consent
       expect(JSON.stringify(reduced)).not.toMatch(/高血压|13805741234/)
     }
-    const sharing = Result.getOrThrow(ResidentRules.recordConsent(zhou, { purpose: "contact_sharing", grantedBy: { _tag: "Self" } }, ctx))
+    const sharing = Result.getOrThrow(
+      ResidentRules.recordConsent(zhou, { purpose: "contact_sharing", grantedBy: { _tag: "Self" } }, ctx)
+    )
     const masked = ResidentRules.project(volunteer, sharing, 2026)
     expect(masked?._tag === "Reduced" && masked.maskedPhone).toBe("138****1234")
   })

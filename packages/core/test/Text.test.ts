@@ -1,10 +1,21 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Result, Schema } from "effect"
 import fc from "fast-check"
-import { Actor, Community, decodeInput, ProvisionCommunityInput, RegisterResidentInput, ResidentFilter, ResidentPatch, Text } from "../src/index.js"
+import {
+  Actor,
+  Community,
+  decodeInput,
+  ProvisionCommunityInput,
+  RegisterResidentInput,
+  ResidentFilter,
+  ResidentPatch,
+  Text
+} from "../src/index.js"
 
-const decode = <S extends Schema.Top>(schema: S) => (value: unknown) =>
-  Result.mapError(Schema.decodeUnknownResult(schema as unknown as Schema.Codec<S["Type"], unknown>)(value), String)
+const decode =
+  <S extends Schema.Top>(schema: S) =>
+  (value: unknown) =>
+    Result.mapError(Schema.decodeUnknownResult(schema as unknown as Schema.Codec<S["Type"], unknown>)(value), String)
 
 const LINE_CONTROLS = [
   ...Array.from({ length: 0x20 }, (_, i) => String.fromCharCode(i)),
@@ -17,7 +28,10 @@ const INVISIBLE = [" ", "\u3000", "\u00a0", "\u200b", "\u200c", "\u200d", "\u206
 
 /** Text a person could type: letters, digits, CJK, emoji and inner spaces, never blank. */
 const typed = fc
-  .array(fc.constantFrom("周", "赛", "群", "南", "昌", "话", "a", "Z", "7", "😀", "é", " ", "-", "·"), { minLength: 1, maxLength: 40 })
+  .array(fc.constantFrom("周", "赛", "群", "南", "昌", "话", "a", "Z", "7", "😀", "é", " ", "-", "·"), {
+    minLength: 1,
+    maxLength: 40
+  })
   .map((parts) => parts.join(""))
   .filter((s) => s.trim() !== "")
 const inserting = (chars: ReadonlyArray<string>) =>
@@ -43,12 +57,15 @@ describe("the kernel text rule", () => {
 
   it("refuses any control character, anywhere, in a line (NUL included)", () => {
     fc.assert(
-      fc.property(inserting(LINE_CONTROLS).filter((s) => s.trim().length > 0), (text) => {
-        // a control at either end is not trimmed away unless it is white space: test the inner ones too
-        const r = line(`周${text}群`)
-        expect(Result.isFailure(r)).toBe(true)
-        expect(Result.isFailure(r) && r.failure).toMatch(/control characters/)
-      })
+      fc.property(
+        inserting(LINE_CONTROLS).filter((s) => s.trim().length > 0),
+        (text) => {
+          // a control at either end is not trimmed away unless it is white space: test the inner ones too
+          const r = line(`周${text}群`)
+          expect(Result.isFailure(r)).toBe(true)
+          expect(Result.isFailure(r) && r.failure).toMatch(/control characters/)
+        }
+      )
     )
   })
 
@@ -104,7 +121,8 @@ describe("the kernel text rule", () => {
         expect(error.message).toMatch(/[\u4e00-\u9fff]/)
         expect(error.message).not.toContain("周赛群")
       }
-    }))
+    })
+  )
 
   it("every free-text field of core's schemas goes through the rule", () => {
     const nul = "南\u0000昌"
@@ -128,7 +146,12 @@ describe("the kernel text rule", () => {
       refused(ProvisionCommunityInput, { ...community, name: bad })
       refused(ProvisionCommunityInput, { ...community, nameEn: bad })
       refused(ProvisionCommunityInput, { ...community, grids: [{ code: "JX-01", name: bad }] })
-      refused(Community, { id: "0190f0a0-0000-7000-8000-000000000001", ...community, nameEn: bad, createdAt: "2026-01-01T00:00:00Z" })
+      refused(Community, {
+        id: "0190f0a0-0000-7000-8000-000000000001",
+        ...community,
+        nameEn: bad,
+        createdAt: "2026-01-01T00:00:00Z"
+      })
       refused(Actor, { subject: bad, communityId: "0190f0a0-0000-7000-8000-000000000001", roles: [] })
     }
   })

@@ -68,17 +68,18 @@ export const ResidentViewResponse = Schema.Union([
     identifier: "ResidentFullView",
     title: "Full resident view",
     description:
-      "`_tag: \"Full\"`: the whole record, as staff, grid workers and the resident themself (or their guardian) see it / 完整居民信息"
+      '`_tag: "Full"`: the whole record, as staff, grid workers and the resident themself (or their guardian) see it / 完整居民信息'
   }),
   ResidentReducedView.annotate({
     identifier: "ResidentReducedView",
     title: "Reduced resident view",
     description:
-      "`_tag: \"Reduced\"`: what volunteers see for matching: an age band instead of the birth year, no room, no health data, no consents, a masked phone / 精简居民信息（志愿者可见）"
+      '`_tag: "Reduced"`: what volunteers see for matching: an age band instead of the birth year, no room, no health data, no consents, a masked phone / 精简居民信息（志愿者可见）'
   })
-  ]).annotate({
+]).annotate({
   identifier: "ResidentView",
-  description: "A resident, full or reduced by the caller's authority; `_tag` tells which / 居民信息（按权限为完整或精简）"
+  description:
+    "A resident, full or reduced by the caller's authority; `_tag` tells which / 居民信息（按权限为完整或精简）"
 })
 
 /** A page of residents: `items` and the `nextCursor` to pass back (`null` on the last page). */
@@ -91,8 +92,7 @@ export const ResidentPage = Paging.Page(ResidentViewResponse).annotate({ identif
  * schema; so typed-client callers pass plain JSON values and may omit what the core schema
  * defaults.
  */
-const wire = <S extends Schema.Top>(schema: S, identifier: string) =>
-  Schema.toEncoded(schema).annotate({ identifier })
+const wire = <S extends Schema.Top>(schema: S, identifier: string) => Schema.toEncoded(schema).annotate({ identifier })
 
 /**
  * How the server decodes a request's payload and query: an unknown field (a typo such as
@@ -188,8 +188,7 @@ export class HealthGroup extends HttpApiGroup.make("health")
       .annotate(OpenApi.Summary, "Health check")
       .annotate(OpenApi.Description, describe("Liveness and version; needs no token.", "健康检查，无需登录"))
   )
-  .annotate(OpenApi.Description, "Service health / 服务状态")
-{}
+  .annotate(OpenApi.Description, "Service health / 服务状态") {}
 
 /** The actor's community (tenant). */
 export class CommunitiesGroup extends HttpApiGroup.make("communities")
@@ -211,8 +210,7 @@ export class CommunitiesGroup extends HttpApiGroup.make("communities")
       )
   )
   .middleware(Authentication)
-  .annotate(OpenApi.Description, "Communities (tenants) / 社区")
-{}
+  .annotate(OpenApi.Description, "Communities (tenants) / 社区") {}
 
 /** The resident registry. */
 export class ResidentsGroup extends HttpApiGroup.make("residents")
@@ -248,7 +246,11 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
       )
   )
   .add(
-    HttpApiEndpoint.get("get", "/residents/:id", { params: ResidentPath, success: ResidentViewResponse, error: readErrors })
+    HttpApiEndpoint.get("get", "/residents/:id", {
+      params: ResidentPath,
+      success: ResidentViewResponse,
+      error: readErrors
+    })
       .annotate(OpenApi.Summary, "Get a resident")
       .annotate(
         OpenApi.Description,
@@ -294,7 +296,10 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
       .annotate(OpenApi.Summary, "Withdraw a consent")
       .annotate(
         OpenApi.Description,
-        describe("Withdraws a consent; withdrawing health_data deletes the health information.", "撤回同意（撤回健康信息同意将删除健康信息）")
+        describe(
+          "Withdraws a consent; withdrawing health_data deletes the health information.",
+          "撤回同意（撤回健康信息同意将删除健康信息）"
+        )
       )
   )
   .add(
@@ -308,7 +313,10 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
       .annotate(OpenApi.Summary, "Join a household")
       .annotate(
         OpenApi.Description,
-        describe("Puts the resident in the household of another (creating one if needed).", "将居民加入另一居民所在的家庭户")
+        describe(
+          "Puts the resident in the household of another (creating one if needed).",
+          "将居民加入另一居民所在的家庭户"
+        )
       )
   )
   .add(
@@ -375,8 +383,7 @@ export class ResidentsGroup extends HttpApiGroup.make("residents")
       )
   )
   .middleware(Authentication)
-  .annotate(OpenApi.Description, "The resident registry / 居民档案")
-{}
+  .annotate(OpenApi.Description, "The resident registry / 居民档案") {}
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
@@ -409,7 +416,15 @@ export const documentBadRequestAsProblem = (spec: Record<string, unknown>): Reco
 }
 
 /** The JSON Schema keywords of a value's own bounds, copied from its decoded side. */
-const BOUND_KEYWORDS = ["type", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength"] as const
+const BOUND_KEYWORDS = [
+  "type",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "minLength",
+  "maxLength"
+] as const
 
 /** The member of a `T | null` schema that is not `null` (an optional field is documented so). */
 const nonNull = (node: unknown, resolve: (node: unknown) => unknown): unknown =>
@@ -439,7 +454,11 @@ const copyStringBounds = (wire: unknown, typed: unknown, resolve: (node: unknown
   if (!isRecord(wire) || !isRecord(typed) || depth > 20) return
   if (!Array.isArray(wire.anyOf) && Array.isArray(typed.anyOf)) {
     const type = wire.type
-    typed = resolve(typed.anyOf.find((member) => isRecord(resolve(member)) && (resolve(member) as Record<string, unknown>).type === type))
+    typed = resolve(
+      typed.anyOf.find(
+        (member) => isRecord(resolve(member)) && (resolve(member) as Record<string, unknown>).type === type
+      )
+    )
     if (!isRecord(typed)) return
   }
   if (wire.type === "string" && typed.type === "string") {
@@ -457,7 +476,12 @@ const copyStringBounds = (wire: unknown, typed: unknown, resolve: (node: unknown
     const members: ReadonlyArray<unknown> = Array.isArray(typed.anyOf) ? typed.anyOf.map(resolve) : [typed]
     for (const member of wire.anyOf) {
       if (!isRecord(member)) continue
-      copyStringBounds(member, members.find((m) => isRecord(m) && m.type === member.type), resolve, depth + 1)
+      copyStringBounds(
+        member,
+        members.find((m) => isRecord(m) && m.type === member.type),
+        resolve,
+        depth + 1
+      )
     }
   }
 }
@@ -478,9 +502,18 @@ export const SEARCH_PARAMETER_DESCRIPTIONS: Readonly<Record<keyof typeof Residen
     "Maximum age in whole years (0-150), computed from the birth year in the community's time zone; not less than minAge; volunteers may only use 9, 19, 29 ….",
     "最大年龄（整岁，按社区时区计算）"
   ),
-  nameContains: describe("A case-insensitive substring of the display name; 1-40 characters.", "姓名包含（不区分大小写）"),
-  status: describe("`active` (default) or `inactive`; erased residents are never listed; volunteers see active ones only.", "状态，默认在册"),
-  cursor: describe("Opaque: the `nextCursor` of the previous page, passed back unchanged.", "分页游标（原样传回上一页的 nextCursor）"),
+  nameContains: describe(
+    "A case-insensitive substring of the display name; 1-40 characters.",
+    "姓名包含（不区分大小写）"
+  ),
+  status: describe(
+    "`active` (default) or `inactive`; erased residents are never listed; volunteers see active ones only.",
+    "状态，默认在册"
+  ),
+  cursor: describe(
+    "Opaque: the `nextCursor` of the previous page, passed back unchanged.",
+    "分页游标（原样传回上一页的 nextCursor）"
+  ),
   limit: describe(
     `Page size: a whole number from 1 to ${Paging.MAX_LIMIT}; default ${Paging.DEFAULT_LIMIT}.`,
     `每页条数，1 到 ${Paging.MAX_LIMIT}，默认 ${Paging.DEFAULT_LIMIT}`
@@ -565,5 +598,4 @@ export class CommonwealApi extends HttpApi.make("commonweal")
       "",
       "认证方式：Bearer 令牌。错误以 RFC 9457 problem details 返回。POST 请求支持幂等键。列表使用游标分页。"
     ].join("\n")
-  )
-{}
+  ) {}

@@ -83,9 +83,7 @@ export class TokenVerifier extends Context.Service<
    * is a defect of the verifier (the request is answered 500, and the fields are logged), not
    * a 401: the token was accepted, the mapping to an actor is broken.
    */
-  static readonly make = (
-    verify: (token: string) => Effect.Effect<Option.Option<Actor>>
-  ): Layer.Layer<TokenVerifier> =>
+  static readonly make = (verify: (token: string) => Effect.Effect<Option.Option<Actor>>): Layer.Layer<TokenVerifier> =>
     Layer.succeed(TokenVerifier, {
       verify: (token) =>
         Effect.flatMap(verify(token), (actor): Effect.Effect<Option.Option<Actor>> => {
@@ -93,7 +91,9 @@ export class TokenVerifier extends Context.Service<
           const problem = actorProblem(actor.value)
           return problem === undefined
             ? Effect.succeed(actor)
-            : Effect.die(new InvalidActorError(`TokenVerifier.make: the verifier returned an invalid actor: ${problem}`))
+            : Effect.die(
+                new InvalidActorError(`TokenVerifier.make: the verifier returned an invalid actor: ${problem}`)
+              )
         })
     })
 }
@@ -108,34 +108,33 @@ export class InvalidActorError extends Error {
  * done it (for an `Idempotency-Key` POST, which it scopes by actor): the {@link Authentication}
  * middleware reuses it instead of asking the {@link TokenVerifier} a second time.
  */
-export class RequestAuthentication extends Context.Service<
-  RequestAuthentication,
-  Exit.Exit<Actor, Unauthorized>
->()("@commonweal/http/RequestAuthentication") {}
+export class RequestAuthentication extends Context.Service<RequestAuthentication, Exit.Exit<Actor, Unauthorized>>()(
+  "@commonweal/http/RequestAuthentication"
+) {}
 
 /**
  * The security middleware of the API: reads `Authorization: Bearer <token>`, asks the
  * {@link TokenVerifier}, and provides {@link CurrentActor} to the handlers. A missing or
  * unknown token fails with {@link Unauthorized} (401 problem details, `WWW-Authenticate: Bearer`).
  */
-export class Authentication extends HttpApiMiddleware.Service<Authentication, {
-  provides: CurrentActor
-}>()("@commonweal/http/Authentication", {
+export class Authentication extends HttpApiMiddleware.Service<
+  Authentication,
+  {
+    provides: CurrentActor
+  }
+>()("@commonweal/http/Authentication", {
   error: UnauthorizedProblem,
   security: { bearer: HttpApiSecurity.bearer }
 }) {}
 
 /** Resolves a raw bearer token to an actor, or the matching {@link Unauthorized}. */
-export const authenticate = (
-  verifier: TokenVerifier["Service"],
-  token: string
-): Effect.Effect<Actor, Unauthorized> =>
+export const authenticate = (verifier: TokenVerifier["Service"], token: string): Effect.Effect<Actor, Unauthorized> =>
   token.trim() === ""
     ? Effect.fail(Unauthorized.missing())
     : Effect.flatMap(
-      verifier.verify(token.trim()),
-      Option.match({ onNone: () => Effect.fail(Unauthorized.invalid()), onSome: Effect.succeed })
-    )
+        verifier.verify(token.trim()),
+        Option.match({ onNone: () => Effect.fail(Unauthorized.invalid()), onSome: Effect.succeed })
+      )
 
 /**
  * Extracts the token of an `Authorization` header value: the credentials after a
@@ -158,7 +157,9 @@ export const AuthenticationLive: Layer.Layer<Authentication, never, TokenVerifie
       Option.isSome(done)
         ? done.value
         : Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-          authenticate(verifier, bearerToken(request.headers.authorization))))
+            authenticate(verifier, bearerToken(request.headers.authorization))
+          )
+    )
     return Authentication.of({
       // The platform hands over the credentials after a case-insensitive `Bearer `; read the
       // raw header instead so that the same parsing (`bearerToken`) serves both paths.

@@ -49,12 +49,12 @@ export type StoredResponse =
   | { readonly _tag: "Resident"; readonly status: number; readonly residentId: string }
   /** An error response (problem details) or an empty one, replayed as it was. */
   | {
-    readonly _tag: "Verbatim"
-    readonly status: number
-    readonly contentType: string | undefined
-    /** The body as UTF-8 text (problem details); `""` for an empty body. */
-    readonly body: string
-  }
+      readonly _tag: "Verbatim"
+      readonly status: number
+      readonly contentType: string | undefined
+      /** The body as UTF-8 text (problem details); `""` for an empty body. */
+      readonly body: string
+    }
 
 /** The outcome of {@link IdempotencyStore} `reserve`. */
 export type Reservation =
@@ -135,7 +135,9 @@ const makeMemoryStore = (ttlInput: Duration.Input, maxEntries: number): Idempote
         const existing = entries.get(key)
         if (existing !== undefined) {
           if (existing.fingerprint !== fingerprint) return { _tag: "Mismatch" }
-          return existing.response === undefined ? { _tag: "InProgress" } : { _tag: "Completed", response: existing.response }
+          return existing.response === undefined
+            ? { _tag: "InProgress" }
+            : { _tag: "Completed", response: existing.response }
         }
         evict()
         write(key, { fingerprint, response: undefined, expiresAt: now + ttl })

@@ -151,11 +151,12 @@ export const redactInvalidInput = (error: InvalidInput): InvalidInput => {
     "input"
   )
   const joined = error.issues.map((i) => `${i.field}: ${i.message}`).join("; ")
-  const message = error.message === joined
-    ? issues.map((i) => `${i.field}: ${i.message}`).join("; ")
-    : error.issues.length === 1 && error.message === error.issues[0]?.message
-    ? issues[0]?.message ?? ""
-    : wireMessage(error.message)
+  const message =
+    error.message === joined
+      ? issues.map((i) => `${i.field}: ${i.message}`).join("; ")
+      : error.issues.length === 1 && error.message === error.issues[0]?.message
+        ? (issues[0]?.message ?? "")
+        : wireMessage(error.message)
   return new InvalidInput({ field: shortField(error.field), message, issues })
 }
 
@@ -177,15 +178,18 @@ export const problemResponse = (
   const document = encoded.value as { readonly status: number }
   const headers: Record<string, string> = {}
   if (error._tag === "Unauthorized") {
-    headers["www-authenticate"] = error.reason === "invalid_token"
-      ? `Bearer realm="commonweal", error="invalid_token"`
-      : `Bearer realm="commonweal"`
+    headers["www-authenticate"] =
+      error.reason === "invalid_token"
+        ? `Bearer realm="commonweal", error="invalid_token"`
+        : `Bearer realm="commonweal"`
   }
   if (error._tag === "MethodNotAllowed") headers["allow"] = error.allow.join(", ")
-  return Effect.succeed(HttpServerResponse.jsonUnsafe(
-    { ...document, instance: instance ?? instanceOf(request) },
-    { status: document.status, contentType: PROBLEM_CONTENT_TYPE, headers }
-  ))
+  return Effect.succeed(
+    HttpServerResponse.jsonUnsafe(
+      { ...document, instance: instance ?? instanceOf(request) },
+      { status: document.status, contentType: PROBLEM_CONTENT_TYPE, headers }
+    )
+  )
 }
 
 const notJson = () => InvalidInput.of("body", "is not valid JSON / 请求体不是有效的 JSON")
@@ -241,10 +245,7 @@ const unexpectedBody = (request: HttpServerRequest.HttpServerRequest): Effect.Ef
     if (text.success.length === 0) return undefined
     return parseJson(text.success) === undefined
       ? notJson()
-      : InvalidInput.of(
-        "body",
-        "must be empty: this endpoint takes no request body / 此接口不接受请求体"
-      )
+      : InvalidInput.of("body", "must be empty: this endpoint takes no request body / 此接口不接受请求体")
   })
 
 /** The body limit when `makeHttpLayer` is given none: 1 MB. */
@@ -264,7 +265,8 @@ export const jsonDepth = (text: string, limit: number = MAX_JSON_DEPTH): number 
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (inString) {
-      if (c === 92) i++ // backslash: skip the escaped character
+      if (c === 92)
+        i++ // backslash: skip the escaped character
       else if (c === 34) inString = false
     } else if (c === 34) inString = true
     else if (c === 91 || c === 123) {
@@ -280,7 +282,8 @@ export const jsonDepth = (text: string, limit: number = MAX_JSON_DEPTH): number 
 
 /** The platform's body reading failed because the body exceeded the `MaxBodySize`. */
 const isBodyTooLarge = (error: unknown): boolean =>
-  HttpServerError.isHttpServerError(error) && error.reason._tag === "RequestParseError" &&
+  HttpServerError.isHttpServerError(error) &&
+  error.reason._tag === "RequestParseError" &&
   error.reason.reason === "BodyTooLarge"
 
 /** The platform failed to read or parse the request body. */
@@ -302,10 +305,10 @@ const jsonMediaType = (contentType: string | undefined): "json" | "suffix" | und
 }
 
 /** The methods of the contract, by path pattern segments (`:id` matches any one segment). */
-const contractRoutes: ReadonlyArray<{ readonly method: string; readonly segments: ReadonlyArray<string> }> = Object
-  .values(CommonwealApi.groups)
-  .flatMap((group) => Object.values(group.endpoints))
-  .map((endpoint) => ({ method: endpoint.method, segments: endpoint.path.split("/") }))
+const contractRoutes: ReadonlyArray<{ readonly method: string; readonly segments: ReadonlyArray<string> }> =
+  Object.values(CommonwealApi.groups)
+    .flatMap((group) => Object.values(group.endpoints))
+    .map((endpoint) => ({ method: endpoint.method, segments: endpoint.path.split("/") }))
 
 const METHOD_ORDER = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
@@ -320,7 +323,7 @@ export const allowedMethods = (path: string): ReadonlyArray<string> => {
   for (const route of contractRoutes) {
     if (
       route.segments.length === segments.length &&
-      route.segments.every((s, i) => s.startsWith(":") ? (segments[i] ?? "") !== "" : s === segments[i])
+      route.segments.every((s, i) => (s.startsWith(":") ? (segments[i] ?? "") !== "" : s === segments[i]))
     ) {
       methods.add(route.method)
       if (route.method === "GET") methods.add("HEAD")
@@ -345,11 +348,13 @@ export const defectSummary = (
   const schemaError = Schema.isSchemaError(error)
     ? error
     : HttpApiError.HttpApiSchemaError.is(error)
-    ? error.cause
-    : undefined
+      ? error.cause
+      : undefined
   if (schemaError !== undefined) {
     name = HttpApiError.HttpApiSchemaError.is(error) ? `HttpApiSchemaError(${error.kind})` : "SchemaError"
-    message = `schema failure at ${issueList(schemaError.issue, "(root)").map((i) => i.field).join(", ")}`
+    message = `schema failure at ${issueList(schemaError.issue, "(root)")
+      .map((i) => i.field)
+      .join(", ")}`
   } else if (error instanceof Error) {
     name = error.name
     message = error.message
@@ -360,7 +365,7 @@ export const defectSummary = (
     name = typeof error
     message = ""
   }
-  if (request !== undefined && request.url.includes("?")) message = message.split(request.url).join(instanceOf(request))
+  if (request?.url.includes("?")) message = message.split(request.url).join(instanceOf(request))
   return { name, message: message.length > 500 ? `${message.slice(0, 500)}…` : message }
 }
 
@@ -383,9 +388,13 @@ export const causeResponse = (
     return allow.length > 0 && !allow.includes(request.method)
       ? problemResponse(MethodNotAllowed.of(request.method, path, allow), request)
       : problemResponse(
-        new RouteNotFound({ method: request.method, path, message: `No route for ${request.method} ${path} / 接口不存在` }),
-        request
-      )
+          new RouteNotFound({
+            method: request.method,
+            path,
+            message: `No route for ${request.method} ${path} / 接口不存在`
+          }),
+          request
+        )
   }
   if (isBodyTooLarge(error) || HttpApiError.HttpApiPayloadTooLarge.is(error)) {
     return problemResponse(PayloadTooLarge.of(maxBodySize), request)
@@ -393,10 +402,14 @@ export const causeResponse = (
   // any other failure to read or parse the body
   if (isBodyUnreadable(error)) return problemResponse(notJson(), request)
   if (HttpServerResponse.isHttpServerResponse(error)) return Effect.succeed(error)
-  if (HttpServerRespondable.isRespondable(error) && !HttpServerError.isHttpServerError(error) &&
-    !HttpApiError.HttpApiSchemaError.is(error)) {
+  if (
+    HttpServerRespondable.isRespondable(error) &&
+    !HttpServerError.isHttpServerError(error) &&
+    !HttpApiError.HttpApiSchemaError.is(error)
+  ) {
     return Effect.flatMap(problemResponse(internalError(), request), (fallback) =>
-      HttpServerRespondable.toResponseOrElse(error, fallback))
+      HttpServerRespondable.toResponseOrElse(error, fallback)
+    )
   }
   const correlationId = globalThis.crypto.randomUUID()
   const summary = defectSummary(error, request)
@@ -463,11 +476,13 @@ const replay = (
 ): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
   switch (stored._tag) {
     case "Verbatim":
-      return Effect.succeed(markReplayed(
-        stored.body === "" && stored.contentType === undefined
-          ? HttpServerResponse.empty({ status: stored.status })
-          : HttpServerResponse.text(stored.body, { status: stored.status, contentType: stored.contentType })
-      ))
+      return Effect.succeed(
+        markReplayed(
+          stored.body === "" && stored.contentType === undefined
+            ? HttpServerResponse.empty({ status: stored.status })
+            : HttpServerResponse.text(stored.body, { status: stored.status, contentType: stored.contentType })
+        )
+      )
     case "Resident":
       return residents.get(stored.residentId).pipe(
         Effect.flatMap(encodeResidentView),
@@ -510,7 +525,7 @@ export const makeApiMiddleware = (
 ): Layer.Layer<ApiMiddleware, never, TokenVerifier | IdempotencyStore | Residents> =>
   Layer.effect(
     ApiMiddleware,
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const verifier = yield* TokenVerifier
       const store = yield* IdempotencyStore
       const residents = yield* Residents
@@ -523,66 +538,72 @@ export const makeApiMiddleware = (
 
       return ApiMiddleware.of((app, { endpoint }) => {
         // the common case: no idempotency, nothing to do unless the endpoint fails
-        const plain = Effect.catchCause(
-          app,
-          (cause) => Effect.flatMap(currentRequest, (request) => causeResponse(cause, request, maxBodySize))
+        const plain = Effect.catchCause(app, (cause) =>
+          Effect.flatMap(currentRequest, (request) => causeResponse(cause, request, maxBodySize))
         )
-        const run = endpoint.method !== "POST" ? plain : Effect.flatMap(currentRequest, (request) => {
-          const key = header(request, IDEMPOTENCY_KEY_HEADER)
-          if (key === undefined) return plain
-          return Effect.gen(function*() {
-            // Authenticate once; the route's Authentication middleware reuses the outcome.
-            const authenticated = yield* Effect.exit(authenticate(verifier, bearerToken(request.headers.authorization)))
-            const handled = handle(Effect.provideService(app, RequestAuthentication, authenticated), request)
-            // No actor: the route's authentication answers 401 (or 500 for a broken verifier); nothing to remember.
-            if (Exit.isFailure(authenticated)) return yield* handled
-            const actor = authenticated.value
-            if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-              return yield* problemResponse(
-                InvalidInput.of(
-                  IDEMPOTENCY_KEY_HEADER,
-                  `must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters / 幂等键长度须为 1 到 ${MAX_IDEMPOTENCY_KEY_LENGTH} 个字符`
-                ),
-                request
-              )
-            }
-            // the request middleware read the body already (the request caches it)
-            const body = yield* Effect.option(request.text)
-            if (Option.isNone(body)) return yield* handled
-
-            const storeKey = scopedKey(actor.communityId, actor.subject, key)
-            const print = yield* fingerprint(request.method, request.url, body.value)
-            // reserve and run under one mask: an interruption in between must not leave the key held
-            return yield* Effect.uninterruptibleMask((restore) =>
-              Effect.flatMap(store.reserve(storeKey, print), (reservation) => {
-                switch (reservation._tag) {
-                  case "Completed":
-                    return restore(replay(reservation.response, actor, residents, request, maxBodySize))
-                  case "Mismatch":
-                    return problemResponse(IdempotencyKeyReused.of(key), request)
-                  case "InProgress":
-                    return problemResponse(IdempotencyKeyInUse.of(key), request)
-                  case "Acquired":
-                    return restore(handled).pipe(
-                      Effect.onExit((exit) => {
-                        const stored = exit._tag === "Success" ? capture(exit.value) : undefined
-                        return stored === undefined
-                          ? store.release(storeKey, print)
-                          : store.complete(storeKey, print, stored)
-                      })
+        const run =
+          endpoint.method !== "POST"
+            ? plain
+            : Effect.flatMap(currentRequest, (request) => {
+                const key = header(request, IDEMPOTENCY_KEY_HEADER)
+                if (key === undefined) return plain
+                return Effect.gen(function* () {
+                  // Authenticate once; the route's Authentication middleware reuses the outcome.
+                  const authenticated = yield* Effect.exit(
+                    authenticate(verifier, bearerToken(request.headers.authorization))
+                  )
+                  const handled = handle(Effect.provideService(app, RequestAuthentication, authenticated), request)
+                  // No actor: the route's authentication answers 401 (or 500 for a broken verifier); nothing to remember.
+                  if (Exit.isFailure(authenticated)) return yield* handled
+                  const actor = authenticated.value
+                  if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+                    return yield* problemResponse(
+                      InvalidInput.of(
+                        IDEMPOTENCY_KEY_HEADER,
+                        `must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters / 幂等键长度须为 1 到 ${MAX_IDEMPOTENCY_KEY_LENGTH} 个字符`
+                      ),
+                      request
                     )
-                }
+                  }
+                  // the request middleware read the body already (the request caches it)
+                  const body = yield* Effect.option(request.text)
+                  if (Option.isNone(body)) return yield* handled
+
+                  const storeKey = scopedKey(actor.communityId, actor.subject, key)
+                  const print = yield* fingerprint(request.method, request.url, body.value)
+                  // reserve and run under one mask: an interruption in between must not leave the key held
+                  return yield* Effect.uninterruptibleMask((restore) =>
+                    Effect.flatMap(store.reserve(storeKey, print), (reservation) => {
+                      switch (reservation._tag) {
+                        case "Completed":
+                          return restore(replay(reservation.response, actor, residents, request, maxBodySize))
+                        case "Mismatch":
+                          return problemResponse(IdempotencyKeyReused.of(key), request)
+                        case "InProgress":
+                          return problemResponse(IdempotencyKeyInUse.of(key), request)
+                        case "Acquired":
+                          return restore(handled).pipe(
+                            Effect.onExit((exit) => {
+                              const stored = exit._tag === "Success" ? capture(exit.value) : undefined
+                              return stored === undefined
+                                ? store.release(storeKey, print)
+                                : store.complete(storeKey, print, stored)
+                            })
+                          )
+                      }
+                    })
+                  )
+                })
               })
-            )
-          })
-        })
         // an endpoint without a payload never ignores a body: it is refused before anything runs
         if (endpoint.payload.size > 0) return run
         return Effect.flatMap(currentRequest, (request) =>
           hasBody(request)
             ? Effect.flatMap(unexpectedBody(request), (refusal) =>
-              refusal === undefined ? run : problemResponse(refusal, request))
-            : run)
+                refusal === undefined ? run : problemResponse(refusal, request)
+              )
+            : run
+        )
       })
     })
   )
@@ -616,14 +637,18 @@ export const requestLogger = <E, R>(
     return Effect.withLogSpan(
       Effect.onExit(app, (exit) =>
         Effect.withFiber((fiber) =>
-          loggerDisabled(fiber.context) ? Effect.void : Effect.annotateLogs(Effect.log("Sent HTTP response"), {
-            "http.method": request.method,
-            "http.path": requestPath(request),
-            "http.status": exit._tag === "Success"
-              ? exit.value.status
-              : HttpServerError.causeResponseStripped(exit.cause)[0].status
-          })
-        )),
+          loggerDisabled(fiber.context)
+            ? Effect.void
+            : Effect.annotateLogs(Effect.log("Sent HTTP response"), {
+                "http.method": request.method,
+                "http.path": requestPath(request),
+                "http.status":
+                  exit._tag === "Success"
+                    ? exit.value.status
+                    : HttpServerError.causeResponseStripped(exit.cause)[0].status
+              })
+        )
+      ),
       "http.span"
     )
   })
@@ -670,9 +695,10 @@ export const makeRequestMiddleware = (
         return problemResponse(PayloadTooLarge.of(maxBodySize), original)
       }
       // the platform parses a body as JSON only when its content type says application/json
-      const request = media === "suffix"
-        ? original.modify({ headers: Headers.set(original.headers, "content-type", "application/json") })
-        : original
+      const request =
+        media === "suffix"
+          ? original.modify({ headers: Headers.set(original.headers, "content-type", "application/json") })
+          : original
       // read once, under the limit (the request caches it; the route and the idempotency fingerprint reuse it)
       return Effect.flatMap(
         Effect.result(Effect.provideService(request.text, HttpIncomingMessage.MaxBodySize, limit)),
@@ -683,20 +709,19 @@ export const makeRequestMiddleware = (
           if (text._tag === "Success" && jsonDepth(text.success) > MAX_JSON_DEPTH) {
             return problemResponse(notJson(), original)
           }
-          const routed = request === original ? app : Effect.provideService(app, HttpServerRequest.HttpServerRequest, request)
-          return Effect.catchCause(
-            Effect.provideService(routed, HttpIncomingMessage.MaxBodySize, limit),
-            (cause) => causeResponse(cause, request, maxBodySize)
+          const routed =
+            request === original ? app : Effect.provideService(app, HttpServerRequest.HttpServerRequest, request)
+          return Effect.catchCause(Effect.provideService(routed, HttpIncomingMessage.MaxBodySize, limit), (cause) =>
+            causeResponse(cause, request, maxBodySize)
           )
         }
       )
     })
   const secured = (app: Effect.Effect<HttpServerResponse.HttpServerResponse, Types.unhandled>) =>
     Effect.map(middleware(app), withSecurityHeaders)
-  return HttpRouter.middleware(
-    options?.logRequests === true ? (app) => requestLogger(secured(app)) : secured,
-    { global: true }
-  )
+  return HttpRouter.middleware(options?.logRequests === true ? (app) => requestLogger(secured(app)) : secured, {
+    global: true
+  })
 }
 
 /**

@@ -75,9 +75,12 @@ export interface ProblemOptions {
 }
 
 /** A `Schema.TaggedError` class whose fields include a `message` string. */
-type TaggedErrorWithMessage<Self, Fields extends Schema.Struct.Fields> =
-  & Schema.Codec<Self, Schema.Struct.Encoded<Fields>, never, never>
-  & { readonly fields: Fields }
+type TaggedErrorWithMessage<Self, Fields extends Schema.Struct.Fields> = Schema.Codec<
+  Self,
+  Schema.Struct.Encoded<Fields>,
+  never,
+  never
+> & { readonly fields: Fields }
 
 /** The `_tag` literal of a tagged error class, read from its `_tag` field. */
 const tagOf = (fields: Schema.Struct.Fields): string => {
@@ -111,23 +114,31 @@ export const problem = <
     instance: Schema.optionalKey(Schema.String),
     ...extensions
   }).annotate({ identifier: `${code}Problem`, title: options.title })
-  return document.pipe(
-    Schema.decodeTo(
-      error,
-      SchemaTransformation.transform<Schema.Struct.Encoded<Fields>, typeof document.Type>({
-        decode: (doc) => {
-          const { type: _type, title: _title, status: _status, detail, code, instance: _instance, ...rest } = doc
-          return { ...rest, _tag: code, message: detail } as unknown as Schema.Struct.Encoded<Fields>
-        },
-        encode: (encoded) => {
-          const { _tag, message, ...rest } = encoded as unknown as Readonly<Record<string, unknown>>
-          return { type, title: options.title, status: options.status, detail: message, code: _tag, ...rest } as
-            typeof document.Type
-        }
-      })
-    ),
-    HttpApiSchema.asJson({ contentType: PROBLEM_CONTENT_TYPE })
-  ).annotate({ httpApiStatus: options.status, description: options.description })
+  return document
+    .pipe(
+      Schema.decodeTo(
+        error,
+        SchemaTransformation.transform<Schema.Struct.Encoded<Fields>, typeof document.Type>({
+          decode: (doc) => {
+            const { type: _type, title: _title, status: _status, detail, code, instance: _instance, ...rest } = doc
+            return { ...rest, _tag: code, message: detail } as unknown as Schema.Struct.Encoded<Fields>
+          },
+          encode: (encoded) => {
+            const { _tag, message, ...rest } = encoded as unknown as Readonly<Record<string, unknown>>
+            return {
+              type,
+              title: options.title,
+              status: options.status,
+              detail: message,
+              code: _tag,
+              ...rest
+            } as typeof document.Type
+          }
+        })
+      ),
+      HttpApiSchema.asJson({ contentType: PROBLEM_CONTENT_TYPE })
+    )
+    .annotate({ httpApiStatus: options.status, description: options.description })
 }
 
 /** The request carries no bearer token, or one the server does not accept. Answered with 401 and `WWW-Authenticate: Bearer`. */
@@ -138,11 +149,17 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthoriz
 }) {
   /** No `Authorization: Bearer …` header. */
   static missing(): Unauthorized {
-    return new Unauthorized({ reason: "missing_token", message: "A bearer token is required / 请先登录（缺少访问令牌）" })
+    return new Unauthorized({
+      reason: "missing_token",
+      message: "A bearer token is required / 请先登录（缺少访问令牌）"
+    })
   }
   /** A token the verifier does not accept. */
   static invalid(): Unauthorized {
-    return new Unauthorized({ reason: "invalid_token", message: "The bearer token is not valid / 访问令牌无效或已过期" })
+    return new Unauthorized({
+      reason: "invalid_token",
+      message: "The bearer token is not valid / 访问令牌无效或已过期"
+    })
   }
 }
 
@@ -247,7 +264,8 @@ export class UnsupportedMediaType extends Schema.TaggedError<UnsupportedMediaTyp
   /** Builds the error with a bilingual message. */
   static of(): UnsupportedMediaType {
     return new UnsupportedMediaType({
-      message: "The request body must be JSON (Content-Type: application/json) / 请求体须为 JSON（Content-Type: application/json）"
+      message:
+        "The request body must be JSON (Content-Type: application/json) / 请求体须为 JSON（Content-Type: application/json）"
     })
   }
 }
@@ -289,7 +307,8 @@ export const ConflictProblem = problem(Conflict, {
   status: 409,
   title: "Conflict",
   slug: "conflict",
-  description: "A concurrent write won (reason stale_version: reload and retry) or the record exists (duplicate) / 数据冲突"
+  description:
+    "A concurrent write won (reason stale_version: reload and retry) or the record exists (duplicate) / 数据冲突"
 })
 
 /**
@@ -364,7 +383,8 @@ export const MethodNotAllowedProblem = problem(MethodNotAllowed, {
   status: 405,
   title: "Method Not Allowed",
   slug: "method-not-allowed",
-  description: "The path does not support this method; `allow` (and the Allow header) lists those it does / 该接口不支持此请求方法"
+  description:
+    "The path does not support this method; `allow` (and the Allow header) lists those it does / 该接口不支持此请求方法"
 })
 
 /** `InternalError` as 500 problem details. */

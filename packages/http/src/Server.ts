@@ -52,7 +52,8 @@ export const HealthLive: Layer.Layer<
   never,
   ApiMiddleware
 > = HttpApiBuilder.group(CommonwealApi, "health", (handlers) =>
-  handlers.handle("check", () => Effect.succeed({ status: "ok" as const, version: API_VERSION })))
+  handlers.handle("check", () => Effect.succeed({ status: "ok" as const, version: API_VERSION }))
+)
 
 /** Handlers of the `communities` group, over the core `Communities` service. */
 export const CommunitiesLive: Layer.Layer<
@@ -61,9 +62,9 @@ export const CommunitiesLive: Layer.Layer<
   Communities | Authentication | ApiMiddleware
 > = HttpApiBuilder.group(CommonwealApi, "communities", (handlers) =>
   Effect.map(Communities, (communities) =>
-    handlers
-      .handle("current", () => communities.current)
-      .handle("get", ({ params }) => communities.get(params.id))))
+    handlers.handle("current", () => communities.current).handle("get", ({ params }) => communities.get(params.id))
+  )
+)
 
 const encodeResidentView = Schema.encodeExit(Schema.toCodecJson(ResidentView))
 const encodedFullViews = new WeakMap<ResidentView, string>()
@@ -75,20 +76,22 @@ const encodedFullViews = new WeakMap<ResidentView, string>()
  * view is kept with the view (a view is immutable) and reused. A view that does not encode goes
  * back to the platform, which reports it as before.
  */
-const residentResponse = (reuse: boolean, status: 200 | 201 = 200) => (view: ResidentView): ResidentView | HttpServerResponse.HttpServerResponse => {
-  let body = reuse && view._tag === "Full" ? encodedFullViews.get(view) : undefined
-  if (body === undefined) {
-    const encoded = encodeResidentView(view)
-    if (encoded._tag === "Failure") return view
-    body = JSON.stringify(encoded.value)
-    if (reuse && view._tag === "Full") encodedFullViews.set(view, body)
+const residentResponse =
+  (reuse: boolean, status: 200 | 201 = 200) =>
+  (view: ResidentView): ResidentView | HttpServerResponse.HttpServerResponse => {
+    let body = reuse && view._tag === "Full" ? encodedFullViews.get(view) : undefined
+    if (body === undefined) {
+      const encoded = encodeResidentView(view)
+      if (encoded._tag === "Failure") return view
+      body = JSON.stringify(encoded.value)
+      if (reuse && view._tag === "Full") encodedFullViews.set(view, body)
+    }
+    return HttpServerResponse.text(body, {
+      status,
+      contentType: "application/json",
+      headers: status === 201 ? { location: residentLocation(view.id) } : undefined
+    })
   }
-  return HttpServerResponse.text(body, {
-    status,
-    contentType: "application/json",
-    headers: status === 201 ? { location: residentLocation(view.id) } : undefined
-  })
-}
 
 /** Options of {@link makeResidentsLive}. */
 export interface ResidentsLiveOptions {
@@ -100,29 +103,29 @@ export interface ResidentsLiveOptions {
 }
 
 /** Handlers of the `residents` group, over the core `Residents` service. */
-export const makeResidentsLive = (options?: ResidentsLiveOptions): Layer.Layer<
-  HttpApiGroup.Service<"commonweal", "residents">,
-  never,
-  Residents | Authentication | ApiMiddleware
-> => {
+export const makeResidentsLive = (
+  options?: ResidentsLiveOptions
+): Layer.Layer<HttpApiGroup.Service<"commonweal", "residents">, never, Residents | Authentication | ApiMiddleware> => {
   const respond = residentResponse(options?.encodedViewCache !== false)
   // a registration answers 201 with `Location: /residents/<id>`; its view is new, so never cached
   const created = residentResponse(false, 201)
   return HttpApiBuilder.group(CommonwealApi, "residents", (handlers) =>
-  Effect.map(Residents, (residents) =>
-    handlers
-      .handle("register", ({ payload }) => Effect.map(residents.register(payload), created))
-      .handle("search", ({ query: { cursor, limit, ...filter } }) => residents.search(filter, { cursor, limit }))
-      .handle("get", ({ params }) => Effect.map(residents.get(params.id), respond))
-      .handle("update", ({ params, payload }) => residents.update(params.id, payload))
-      .handle("recordConsent", ({ params, payload }) => residents.recordConsent(params.id, payload))
-      .handle("withdrawConsent", ({ params }) => residents.withdrawConsent(params.id, params.purpose))
-      .handle("linkHousehold", ({ params, payload }) => residents.linkHousehold(params.id, payload.withResidentId))
-      .handle("linkGuardian", ({ params, payload }) => residents.linkGuardian(params.id, payload.guardianId))
-      .handle("unlinkGuardian", ({ params }) => residents.unlinkGuardian(params.id, params.guardianId))
-      .handle("deactivate", ({ params, payload }) => residents.deactivate(params.id, payload.reason))
-      .handle("reactivate", ({ params }) => residents.reactivate(params.id))
-      .handle("erase", ({ params }) => residents.erase(params.id))))
+    Effect.map(Residents, (residents) =>
+      handlers
+        .handle("register", ({ payload }) => Effect.map(residents.register(payload), created))
+        .handle("search", ({ query: { cursor, limit, ...filter } }) => residents.search(filter, { cursor, limit }))
+        .handle("get", ({ params }) => Effect.map(residents.get(params.id), respond))
+        .handle("update", ({ params, payload }) => residents.update(params.id, payload))
+        .handle("recordConsent", ({ params, payload }) => residents.recordConsent(params.id, payload))
+        .handle("withdrawConsent", ({ params }) => residents.withdrawConsent(params.id, params.purpose))
+        .handle("linkHousehold", ({ params, payload }) => residents.linkHousehold(params.id, payload.withResidentId))
+        .handle("linkGuardian", ({ params, payload }) => residents.linkGuardian(params.id, payload.guardianId))
+        .handle("unlinkGuardian", ({ params }) => residents.unlinkGuardian(params.id, params.guardianId))
+        .handle("deactivate", ({ params, payload }) => residents.deactivate(params.id, payload.reason))
+        .handle("reactivate", ({ params }) => residents.reactivate(params.id))
+        .handle("erase", ({ params }) => residents.erase(params.id))
+    )
+  )
 }
 
 /** {@link makeResidentsLive} with the defaults. */
@@ -166,11 +169,9 @@ export type ApiServices = Residents | Communities | TokenVerifier | IdempotencyS
  * Serve it with `HttpRouter.serve` (as {@link makeHttpLayer} does), or turn it into a web
  * handler with `HttpRouter.toWebHandler` (as {@link makeWebHandler} does).
  */
-export const makeApiLive = (options?: ApiLayerOptions): Layer.Layer<
-  never,
-  never,
-  HttpRouter.HttpRouter | PlatformServices | ApiServices
-> =>
+export const makeApiLive = (
+  options?: ApiLayerOptions
+): Layer.Layer<never, never, HttpRouter.HttpRouter | PlatformServices | ApiServices> =>
   Layer.mergeAll(
     HttpApiBuilder.layer(CommonwealApi, { openapiPath: options?.openApiPath ?? "/openapi.json" }).pipe(
       Layer.provide([HealthLive, CommunitiesLive, makeResidentsLive(options)]),
@@ -245,10 +246,7 @@ export interface WebHandler {
  * server that is not an Effect `HttpServer`, for tests, and for benchmarks. Same defaults as
  * {@link makeHttpLayer} (no Effect request log, no spans unless `tracing: true`).
  */
-export const makeWebHandler = <E>(
-  services: Layer.Layer<ApiServices, E>,
-  options?: HttpLayerOptions
-): WebHandler => {
+export const makeWebHandler = <E>(services: Layer.Layer<ApiServices, E>, options?: HttpLayerOptions): WebHandler => {
   const app = makeApiLive(options).pipe(
     Layer.provide(Layer.merge(services, HttpServer.layerServices)),
     Layer.provideMerge(options?.tracing === true ? Layer.empty : TracingDisabled)

@@ -17,8 +17,9 @@ describe("TokenVerifier", () => {
   })
 
   it("static fails fast on an invalid actor, naming the entry by position, never the token", () => {
-    expect(() => TokenVerifier.static({ "secret-token-1": actor("ok"), "secret-token-2": actor("s".repeat(201)) }))
-      .toThrow(/token #2 is invalid: subject: .*200 character/)
+    expect(() =>
+      TokenVerifier.static({ "secret-token-1": actor("ok"), "secret-token-2": actor("s".repeat(201)) })
+    ).toThrow(/token #2 is invalid: subject: .*200 character/)
     expect(() => TokenVerifier.static({ "secret-token": actor("s".repeat(201)) })).not.toThrow(/secret-token/)
     expect(() => TokenVerifier.static({ t: { ...actor("ok"), communityId: "not-an-id" as CommunityId } })).toThrow(
       /communityId/
@@ -27,14 +28,17 @@ describe("TokenVerifier", () => {
   })
 
   it.effect("make passes valid actors and None through", () =>
-    Effect.gen(function*() {
-      const layer = TokenVerifier.make((token) => Effect.succeed(token === "a" ? Option.some(actor("s".repeat(200))) : Option.none()))
+    Effect.gen(function* () {
+      const layer = TokenVerifier.make((token) =>
+        Effect.succeed(token === "a" ? Option.some(actor("s".repeat(200))) : Option.none())
+      )
       expect(Option.isSome(yield* verify(layer, "a"))).toBe(true)
       expect(Option.isNone(yield* verify(layer, "b"))).toBe(true)
-    }))
+    })
+  )
 
   it.effect("make turns an invalid actor into a defect (a 500), not None (a 401)", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const layer = TokenVerifier.make(() => Effect.succeed(Option.some(actor("s".repeat(201)))))
       const exit = yield* Effect.exit(verify(layer, "a"))
       expect(Exit.isFailure(exit) && Cause.hasDies(exit.cause)).toBe(true)
@@ -44,5 +48,6 @@ describe("TokenVerifier", () => {
         expect((defect as Error).message).toMatch(/subject: .*200 character/)
         expect((defect as Error).message).not.toContain("s".repeat(201))
       }
-    }))
+    })
+  )
 })

@@ -13,33 +13,39 @@ const withStore = <A, E>(
 
 describe("IdempotencyStore.memory", () => {
   it.effect("acquires a free key once; a second reservation waits (InProgress) or is a Mismatch", () =>
-    withStore(Effect.gen(function*() {
-      const store = yield* IdempotencyStore
-      expect(yield* store.reserve("k", "f1")).toEqual({ _tag: "Acquired" })
-      expect(yield* store.reserve("k", "f1")).toEqual({ _tag: "InProgress" })
-      expect(yield* store.reserve("k", "f2")).toEqual({ _tag: "Mismatch" })
-      yield* store.complete("k", "f1", created)
-      expect(yield* store.reserve("k", "f1")).toEqual({ _tag: "Completed", response: created })
-      expect(yield* store.reserve("k", "f2")).toEqual({ _tag: "Mismatch" })
-    })))
+    withStore(
+      Effect.gen(function* () {
+        const store = yield* IdempotencyStore
+        expect(yield* store.reserve("k", "f1")).toEqual({ _tag: "Acquired" })
+        expect(yield* store.reserve("k", "f1")).toEqual({ _tag: "InProgress" })
+        expect(yield* store.reserve("k", "f2")).toEqual({ _tag: "Mismatch" })
+        yield* store.complete("k", "f1", created)
+        expect(yield* store.reserve("k", "f1")).toEqual({ _tag: "Completed", response: created })
+        expect(yield* store.reserve("k", "f2")).toEqual({ _tag: "Mismatch" })
+      })
+    )
+  )
 
   it.effect("release frees an in-flight key so the request can be retried", () =>
-    withStore(Effect.gen(function*() {
-      const store = yield* IdempotencyStore
-      yield* store.reserve("k", "f1")
-      yield* store.release("k", "f1")
-      expect(yield* store.reserve("k", "f2")).toEqual({ _tag: "Acquired" })
-      // releasing with another fingerprint, or a completed key, changes nothing
-      yield* store.release("k", "f1")
-      expect(yield* store.reserve("k", "f2")).toEqual({ _tag: "InProgress" })
-      yield* store.complete("k", "f2", created)
-      yield* store.release("k", "f2")
-      expect((yield* store.reserve("k", "f2"))._tag).toBe("Completed")
-    })))
+    withStore(
+      Effect.gen(function* () {
+        const store = yield* IdempotencyStore
+        yield* store.reserve("k", "f1")
+        yield* store.release("k", "f1")
+        expect(yield* store.reserve("k", "f2")).toEqual({ _tag: "Acquired" })
+        // releasing with another fingerprint, or a completed key, changes nothing
+        yield* store.release("k", "f1")
+        expect(yield* store.reserve("k", "f2")).toEqual({ _tag: "InProgress" })
+        yield* store.complete("k", "f2", created)
+        yield* store.release("k", "f2")
+        expect((yield* store.reserve("k", "f2"))._tag).toBe("Completed")
+      })
+    )
+  )
 
   it.effect("entries expire after the TTL, measured with the Clock", () =>
     withStore(
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const store = yield* IdempotencyStore
         yield* store.reserve("k", "f1")
         yield* store.complete("k", "f1", created)
@@ -49,11 +55,12 @@ describe("IdempotencyStore.memory", () => {
         expect(yield* store.reserve("k", "f2")).toEqual({ _tag: "Acquired" })
       }),
       { ttl: "1 hour" }
-    ))
+    )
+  )
 
   it.effect("keeps at most maxEntries, evicting the oldest completed entry, never an in-flight one", () =>
     withStore(
-      Effect.gen(function*() {
+      Effect.gen(function* () {
         const store = yield* IdempotencyStore
         yield* store.reserve("inflight", "f")
         for (const key of ["a", "b"]) {
@@ -66,18 +73,20 @@ describe("IdempotencyStore.memory", () => {
         expect(yield* store.reserve("a", "other")).toEqual({ _tag: "Acquired" })
       }),
       { maxEntries: 3 }
-    ))
+    )
+  )
 })
 
 describe("fingerprint and scopedKey", () => {
   it.effect("differs by method, path and body; is stable otherwise", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const a = yield* fingerprint("POST", "/residents", `{"displayName":"周赛群"}`)
       expect(yield* fingerprint("post", "/residents", `{"displayName":"周赛群"}`)).toBe(a)
       expect(yield* fingerprint("POST", "/residents", `{"displayName":"周赛"}`)).not.toBe(a)
       expect(yield* fingerprint("POST", "/residents/1/erase", `{"displayName":"周赛群"}`)).not.toBe(a)
       expect(a).toMatch(/^POST \/residents sha256:[0-9a-f]{64}$/)
-    }))
+    })
+  )
 
   it("scopes keys by community and subject without ambiguity", () => {
     expect(scopedKey("c1", "s|1", "k")).not.toBe(scopedKey("c1", "s", "1|k"))

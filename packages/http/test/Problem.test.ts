@@ -40,7 +40,7 @@ const documented = (schema: Schema.Top) => {
 
 describe("problem schemas", () => {
   it.effect("encode a tagged error to RFC 9457 members plus its own fields, and decode it back", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const error = Conflict.stale("Resident", "r1")
       const document = yield* Schema.encodeEffect(ConflictProblem)(error)
       expect(document).toEqual({
@@ -56,22 +56,28 @@ describe("problem schemas", () => {
       const decoded = yield* Schema.decodeUnknownEffect(ConflictProblem)({ ...document, instance: "/residents/r1" })
       expect(decoded).toBeInstanceOf(Conflict)
       expect(decoded).toEqual(error)
-    }))
+    })
+  )
 
   it.effect("keep InvalidInput's field and issues", () =>
-    Effect.gen(function*() {
-      const error = InvalidInput.many([{ field: "phone", message: "bad" }, { field: "birthYear", message: "future" }])
+    Effect.gen(function* () {
+      const error = InvalidInput.many([
+        { field: "phone", message: "bad" },
+        { field: "birthYear", message: "future" }
+      ])
       const document = yield* Schema.encodeEffect(InvalidInputProblem)(error)
       expect(document).toMatchObject({ status: 400, field: "phone", issues: error.issues })
       expect(yield* Schema.decodeUnknownEffect(InvalidInputProblem)(document)).toEqual(error)
-    }))
+    })
+  )
 
   it.effect("refuse a document of another problem type", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const document = yield* Schema.encodeEffect(NotFoundProblem)(NotFound.of("Resident", "r1"))
       const result = yield* Effect.result(Schema.decodeUnknownEffect(InvalidTransitionProblem)(document))
       expect(result._tag).toBe("Failure")
-    }))
+    })
+  )
 
   it("carry the status and the problem media type for HttpApi", () => {
     const statuses = Object.fromEntries(
@@ -100,15 +106,19 @@ describe("problem schemas", () => {
       InternalError: 500
     })
     expect(Schema.is(Schema.toType(UnauthorizedProblem))(Unauthorized.missing())).toBe(true)
-    expect(Schema.is(Schema.toType(InvalidTransitionProblem))(InvalidTransition.of("Resident", "erased", "erase"))).toBe(true)
+    expect(
+      Schema.is(Schema.toType(InvalidTransitionProblem))(InvalidTransition.of("Resident", "erased", "erase"))
+    ).toBe(true)
   })
 
   it.effect("turn a request decoding failure into InvalidInput naming the field, without union noise", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const error = yield* requestDecodeError(
         Schema.Struct({
           phone: Schema.optionalKey(
-            Schema.NullOr(Schema.String.check(Schema.isPattern(/^1\d{10}$/, { message: "must be an 11-digit mobile number" })))
+            Schema.NullOr(
+              Schema.String.check(Schema.isPattern(/^1\d{10}$/, { message: "must be an 11-digit mobile number" }))
+            )
           ),
           displayName: Schema.String
         }),
@@ -120,41 +130,46 @@ describe("problem schemas", () => {
         { field: "phone", message: "must be an 11-digit mobile number / 输入无效" },
         { field: "displayName", message: "is required / 必填项" }
       ])
-    }))
+    })
+  )
 
-  it.effect("collapse a failed choice among literals, drop null/undefined noise under a field, never echo a value", () =>
-    Effect.gen(function*() {
-      const error = yield* requestDecodeError(
-        Schema.Struct({
-          tag: Schema.optional(Schema.Literals(["elderly", "disabled"])),
-          health: Schema.optionalKey(Schema.NullOr(Schema.Struct({ conditions: Schema.Array(Schema.String) }))),
-          minAge: Schema.optionalKey(Schema.FiniteFromString),
-          nickname: Schema.optionalKey(Schema.String.check(Schema.isMaxLength(4))),
-          skills: Schema.optionalKey(Schema.Array(Schema.String).check(Schema.isMaxLength(2))),
-          count: Schema.optionalKey(Schema.Number)
-        }),
-        {
-          tag: "nope",
-          health: { conditions: 1 },
-          minAge: "周赛群",
-          nickname: "秘密秘密秘密",
-          skills: ["剪纸", "书法", "太极"],
-          count: "七",
-          extra: "隐私"
-        }
-      )
-      const invalid = decodeErrorToInvalidInput(error)
-      expect(invalid.issues).toEqual([
-        { field: "extra", message: "is not a known field / 不认识的字段" },
-        { field: "tag", message: "must be one of elderly, disabled / 须为以下之一：elderly、disabled" },
-        { field: "health.conditions", message: "must be a list / 须为列表" },
-        { field: "minAge", message: "must be a number / 须为数字" },
-        { field: "nickname", message: "must be at most 4 characters / 不得超过 4 个字符" },
-        { field: "skills", message: "must have at most 2 items / 不得超过 2 项" },
-        { field: "count", message: "must be a number / 须为数字" }
-      ])
-      for (const secret of ["nope", "周赛群", "秘密", "剪纸", "七", "隐私"]) expect(invalid.message).not.toContain(secret)
-    }))
+  it.effect(
+    "collapse a failed choice among literals, drop null/undefined noise under a field, never echo a value",
+    () =>
+      Effect.gen(function* () {
+        const error = yield* requestDecodeError(
+          Schema.Struct({
+            tag: Schema.optional(Schema.Literals(["elderly", "disabled"])),
+            health: Schema.optionalKey(Schema.NullOr(Schema.Struct({ conditions: Schema.Array(Schema.String) }))),
+            minAge: Schema.optionalKey(Schema.FiniteFromString),
+            nickname: Schema.optionalKey(Schema.String.check(Schema.isMaxLength(4))),
+            skills: Schema.optionalKey(Schema.Array(Schema.String).check(Schema.isMaxLength(2))),
+            count: Schema.optionalKey(Schema.Number)
+          }),
+          {
+            tag: "nope",
+            health: { conditions: 1 },
+            minAge: "周赛群",
+            nickname: "秘密秘密秘密",
+            skills: ["剪纸", "书法", "太极"],
+            count: "七",
+            extra: "隐私"
+          }
+        )
+        const invalid = decodeErrorToInvalidInput(error)
+        expect(invalid.issues).toEqual([
+          { field: "extra", message: "is not a known field / 不认识的字段" },
+          { field: "tag", message: "must be one of elderly, disabled / 须为以下之一：elderly、disabled" },
+          { field: "health.conditions", message: "must be a list / 须为列表" },
+          { field: "minAge", message: "must be a number / 须为数字" },
+          { field: "nickname", message: "must be at most 4 characters / 不得超过 4 个字符" },
+          { field: "skills", message: "must have at most 2 items / 不得超过 2 项" },
+          { field: "count", message: "must be a number / 须为数字" }
+        ])
+        for (const secret of ["nope", "周赛群", "秘密", "剪纸", "七", "隐私"])
+          expect(invalid.message).not.toContain(secret)
+      })
+  )
 
   it("a body that is not JSON is the InvalidInput of field body", () => {
     // what the platform fails with when `JSON.parse` throws on the payload
@@ -169,21 +184,23 @@ describe("causeResponse", () => {
   const request = HttpServerRequest.fromWeb(new Request("http://localhost/residents?name=secret"))
 
   it.effect("answers a defect with a 500 problem that leaks nothing", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const response = yield* causeResponse(Cause.die(new Error("db password is hunter2")), request)
       expect(response.status).toBe(500)
       const body = response.body._tag === "Uint8Array" ? new TextDecoder().decode(response.body.body) : ""
       expect(JSON.parse(body)).toMatchObject({ code: "InternalError", status: 500 })
       expect(JSON.parse(body).instance).toMatch(/^urn:uuid:[0-9a-f-]{36}$/)
       expect(body).not.toContain("hunter2")
-    }))
+    })
+  )
 
   it.effect("answers an unknown failure with a 500 problem, and a known one with its status", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       expect((yield* causeResponse(Cause.fail("surprise"), request)).status).toBe(500)
       expect((yield* causeResponse(Cause.fail(NotFound.of("Resident", "r")), request)).status).toBe(404)
       const unauthorized = yield* causeResponse(Cause.fail(Unauthorized.invalid()), request)
       expect(unauthorized.status).toBe(401)
       expect(unauthorized.headers["www-authenticate"]).toContain("invalid_token")
-    }))
+    })
+  )
 })

@@ -17,7 +17,11 @@ export const JUNXIN: CommunityId = CommunityIdSchema.make("01936a1e-7c00-7000-80
 /** 顾里小站 */
 export const GULI: CommunityId = CommunityIdSchema.make("01936a1e-7c00-7000-8000-00000000b002")
 
-const actor = (subject: string, communityId: CommunityId, roles: Actor["roles"]): Actor => ({ subject, communityId, roles })
+const actor = (subject: string, communityId: CommunityId, roles: Actor["roles"]): Actor => ({
+  subject,
+  communityId,
+  roles
+})
 
 /** The static tokens of the test server. */
 export const tokens = {
@@ -69,11 +73,12 @@ const RecordingStore = Layer.effect(
         storedResponses.push(response)
         return store.complete(key, print, response)
       }
-    }))
+    })
+  )
 ).pipe(Layer.provide(IdempotencyStore.memory()))
 
 const Seed = Layer.effectDiscard(
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const communities = yield* Communities
     yield* communities.provision({
       id: JUNXIN,
@@ -115,9 +120,10 @@ const SlowRegister = Layer.effect(
         input.displayName.startsWith(SLOW_NAME_PREFIX)
           ? Effect.andThen(Effect.sleep("300 millis"), residents.register(input))
           : input.displayName.startsWith(DEFECT_NAME_PREFIX)
-          ? Effect.die({ problem: "storage exploded", input })
-          : residents.register(input)
-    }))
+            ? Effect.die({ problem: "storage exploded", input })
+            : residents.register(input)
+    })
+  )
 ).pipe(Layer.provide(Residents.layer))
 
 const Services = Layer.mergeAll(SlowRegister, Communities.layer).pipe(
@@ -171,7 +177,13 @@ export interface RawResponse {
 /** A raw `fetch` against the server, returning the status, headers and parsed JSON (or text). */
 export const raw = (
   path: string,
-  init: { readonly method?: string; readonly token?: string; readonly body?: unknown; readonly rawBody?: string; readonly headers?: Record<string, string> } = {}
+  init: {
+    readonly method?: string
+    readonly token?: string
+    readonly body?: unknown
+    readonly rawBody?: string
+    readonly headers?: Record<string, string>
+  } = {}
 ): Effect.Effect<RawResponse, never, HttpServer.HttpServer> =>
   Effect.flatMap(baseUrl, (url) =>
     Effect.promise(async () => {
@@ -185,14 +197,15 @@ export const raw = (
         body: init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body))
       })
       const text = await response.text()
-      let json: unknown = undefined
+      let json: unknown
       try {
         json = JSON.parse(text)
       } catch {
         json = undefined
       }
       return { status: response.status, headers: response.headers, text, json: json as Record<string, unknown> }
-    }))
+    })
+  )
 
 /** The current year in Asia/Shanghai. */
 export const currentYear = (): number =>

@@ -28,9 +28,14 @@ const keyed = (key: string) => ({ "idempotency-key": key })
 
 layer(TestServer, { excludeTestServices: true })("@commonweal/http review fixes", (it) => {
   it.effect("a replay after erasure re-reads the resident: no name, phone or health data", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const body = zhouWithHealth("周赛群甲")
-      const first = yield* raw("/residents", { method: "POST", token: tokens.junxinStaff, body, headers: keyed("erase-replay-1") })
+      const first = yield* raw("/residents", {
+        method: "POST",
+        token: tokens.junxinStaff,
+        body,
+        headers: keyed("erase-replay-1")
+      })
       expect(first.status).toBe(201)
       expect(first.json.phone).toBe(PHONE)
       const id = String(first.json.id)
@@ -38,7 +43,12 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http review fixes"
       const erased = yield* raw(`/residents/${id}/erase`, { method: "POST", token: tokens.junxinStaff })
       expect(erased.status).toBe(200)
 
-      const replay = yield* raw("/residents", { method: "POST", token: tokens.junxinStaff, body, headers: keyed("erase-replay-1") })
+      const replay = yield* raw("/residents", {
+        method: "POST",
+        token: tokens.junxinStaff,
+        body,
+        headers: keyed("erase-replay-1")
+      })
       expect(replay.status).toBe(201)
       expect(replay.headers.get(IDEMPOTENT_REPLAYED_HEADER)).toBe("true")
       expect(replay.json.id).toBe(id)
@@ -46,12 +56,18 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http review fixes"
       expect(replay.text).not.toContain("周赛群甲")
       expect(replay.text).not.toContain(PHONE)
       expect(replay.text).not.toContain(CONDITION)
-    }))
+    })
+  )
 
   it.effect("a replay after a health_data consent was withdrawn has no health data", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const body = zhouWithHealth("周赛群乙")
-      const first = yield* raw("/residents", { method: "POST", token: tokens.junxinStaff, body, headers: keyed("withdraw-replay-1") })
+      const first = yield* raw("/residents", {
+        method: "POST",
+        token: tokens.junxinStaff,
+        body,
+        headers: keyed("withdraw-replay-1")
+      })
       expect(first.status).toBe(201)
       expect(JSON.stringify(first.json.health)).toContain(CONDITION)
       const withdrawn = yield* raw(`/residents/${String(first.json.id)}/consents/health_data`, {
@@ -60,15 +76,21 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http review fixes"
       })
       expect(withdrawn.status).toBe(200)
 
-      const replay = yield* raw("/residents", { method: "POST", token: tokens.junxinStaff, body, headers: keyed("withdraw-replay-1") })
+      const replay = yield* raw("/residents", {
+        method: "POST",
+        token: tokens.junxinStaff,
+        body,
+        headers: keyed("withdraw-replay-1")
+      })
       expect(replay.status).toBe(201)
       expect(replay.headers.get(IDEMPOTENT_REPLAYED_HEADER)).toBe("true")
       expect(replay.json.health).toBeNull()
       expect(replay.text).not.toContain(CONDITION)
-    }))
+    })
+  )
 
   it.effect("the store never receives personal data: a success is its status and the resident id", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const before = storedResponses.length
       const first = yield* raw("/residents", {
         method: "POST",
@@ -79,10 +101,11 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http review fixes"
       expect(first.status).toBe(201)
       const stored = storedResponses.slice(before)
       expect(stored).toEqual([{ _tag: "Resident", status: 201, residentId: first.json.id }])
-    }))
+    })
+  )
 
   it.effect("a 400 never echoes the offending value (so neither the response nor the store holds it)", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const before = storedResponses.length
       const notes = `${CONDITION}，`.repeat(120) // > 500 characters
       const response = yield* raw("/residents", {
@@ -97,18 +120,29 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http review fixes"
       const stored = JSON.stringify(storedResponses.slice(before))
       expect(stored).toContain("health.notes")
       expect(stored).not.toContain(CONDITION)
-    }))
+    })
+  )
 
   it.effect("a replay uses the current actor's permissions: reduced view, then the read's problem", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       setRoles(["staff"])
       const body = zhouWithHealth("周赛群戊")
-      const first = yield* raw("/residents", { method: "POST", token: tokens.junxinShifting, body, headers: keyed("roles-1") })
+      const first = yield* raw("/residents", {
+        method: "POST",
+        token: tokens.junxinShifting,
+        body,
+        headers: keyed("roles-1")
+      })
       expect(first.status).toBe(201)
       expect(first.json._tag).toBe("Full")
 
       setRoles(["volunteer"])
-      const reduced = yield* raw("/residents", { method: "POST", token: tokens.junxinShifting, body, headers: keyed("roles-1") })
+      const reduced = yield* raw("/residents", {
+        method: "POST",
+        token: tokens.junxinShifting,
+        body,
+        headers: keyed("roles-1")
+      })
       expect(reduced.status).toBe(201)
       expect(reduced.headers.get(IDEMPOTENT_REPLAYED_HEADER)).toBe("true")
       expect(reduced.json._tag).toBe("Reduced")
@@ -116,17 +150,23 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http review fixes"
       expect(reduced.text).not.toContain(CONDITION)
 
       setRoles([])
-      const refused = yield* raw("/residents", { method: "POST", token: tokens.junxinShifting, body, headers: keyed("roles-1") })
+      const refused = yield* raw("/residents", {
+        method: "POST",
+        token: tokens.junxinShifting,
+        body,
+        headers: keyed("roles-1")
+      })
       expect(refused.status).toBe(403)
       expect(refused.headers.get("content-type")).toBe(PROBLEM_CONTENT_TYPE)
       expect(refused.headers.get(IDEMPOTENT_REPLAYED_HEADER)).toBe("true")
       expect(refused.json.code).toBe("Forbidden")
       expect(refused.text).not.toContain("周赛群戊")
       setRoles(["staff"])
-    }))
+    })
+  )
 
   it.effect("a keyed POST asks the token verifier once", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const count = () => verifierCalls.get(tokens.junxinGrid) ?? 0
       const start = count()
       const created = yield* raw("/residents", {
@@ -147,18 +187,29 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http review fixes"
       expect(count() - start).toBe(2)
       // an unknown token is asked once too, and is still 401
       const forgedStart = verifierCalls.get("tok-forged") ?? 0
-      const forged = yield* raw("/residents", { method: "POST", token: "tok-forged", body: { displayName: "x" }, headers: keyed("k") })
+      const forged = yield* raw("/residents", {
+        method: "POST",
+        token: "tok-forged",
+        body: { displayName: "x" },
+        headers: keyed("k")
+      })
       expect(forged.status).toBe(401)
       expect((verifierCalls.get("tok-forged") ?? 0) - forgedStart).toBe(1)
-    }))
+    })
+  )
 
   it.effect("405 with Allow for an unsupported method on a known path; 404 stays for unknown paths", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const put = yield* raw("/residents", { method: "PUT", token: tokens.junxinStaff, body: {} })
       expect(put.status).toBe(405)
       expect(put.headers.get("allow")).toBe("GET, HEAD, POST")
       expect(put.headers.get("content-type")).toBe(PROBLEM_CONTENT_TYPE)
-      expect(put.json).toMatchObject({ code: "MethodNotAllowed", status: 405, method: "PUT", allow: ["GET", "HEAD", "POST"] })
+      expect(put.json).toMatchObject({
+        code: "MethodNotAllowed",
+        status: 405,
+        method: "PUT",
+        allow: ["GET", "HEAD", "POST"]
+      })
 
       const id = "01936a1e-7c00-7000-8000-0000000fffff"
       const del = yield* raw(`/residents/${id}`, { method: "DELETE", token: tokens.junxinStaff })
@@ -171,10 +222,11 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http review fixes"
       const nowhere = yield* raw("/nowhere", { method: "PUT", token: tokens.junxinStaff })
       expect(nowhere.status).toBe(404)
       expect(nowhere.json.code).toBe("RouteNotFound")
-    }))
+    })
+  )
 
   it.effect("an actor with a subject over 200 characters from TokenVerifier.make is a 500, not a 401", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       serverLog.length = 0
       const response = yield* raw("/communities/current", { token: tokens.broken })
       expect(response.status).toBe(500)
@@ -191,5 +243,6 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http review fixes"
       const errors = serverLog.filter((line) => line.includes("level=ERROR") && line.includes("InvalidActorError"))
       expect(errors).toHaveLength(2)
       expect(errors.join("\n")).not.toContain("x".repeat(201))
-    }))
+    })
+  )
 })

@@ -31,13 +31,14 @@ const zhouSaiqun = () => ({
 
 layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real server", (it) => {
   it.effect("GET /health needs no token", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const anonymous = yield* client()
       expect(yield* anonymous.health.check()).toEqual({ status: "ok", version: "0.1.0" })
-    }))
+    })
+  )
 
   it.effect("communities: the actor's own, and 404 for another community", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const staff = yield* client(tokens.junxinStaff)
       const current = yield* staff.communities.current()
       expect(current.name).toBe("君馨社区")
@@ -48,10 +49,11 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       expect(other._tag).toBe("NotFound")
       const guli = yield* client(tokens.guliStaff)
       expect((yield* guli.communities.current()).name).toBe("顾里小站")
-    }))
+    })
+  )
 
   it.effect("registers 周赛群 (201), reads her back, updates her, and refuses a stale version (409)", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const staff = yield* client(tokens.junxinStaff)
       const [created, response] = yield* staff.residents.register({
         payload: zhouSaiqun(),
@@ -66,69 +68,89 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       expect(zhou.languages[0]).toEqual({ language: "gan", dialect: "南昌话", proficiency: "native" })
       expect(zhou.birthYear).toBe(currentYear() - 90)
 
-      const [read, readResponse] = yield* staff.residents.get({ params: { id: zhou.id }, responseMode: "decoded-and-response" })
+      const [read, readResponse] = yield* staff.residents.get({
+        params: { id: zhou.id },
+        responseMode: "decoded-and-response"
+      })
       expect(readResponse.status).toBe(200)
       expect(full(read).displayName).toBe("周赛群")
 
-      const updated = full(yield* staff.residents.update({
-        params: { id: zhou.id },
-        payload: { expectedVersion: 1, patch: { skills: ["paper_cutting"], phone: "13912345678" } }
-      }))
+      const updated = full(
+        yield* staff.residents.update({
+          params: { id: zhou.id },
+          payload: { expectedVersion: 1, patch: { skills: ["paper_cutting"], phone: "13912345678" } }
+        })
+      )
       expect(updated.version).toBe(2)
       expect(updated.skills).toEqual(["paper_cutting"])
       expect(updated.phone).toBe("13912345678")
 
-      const stale = yield* Effect.flip(staff.residents.update({
-        params: { id: zhou.id },
-        payload: { expectedVersion: 1, patch: { skills: [] } }
-      }))
+      const stale = yield* Effect.flip(
+        staff.residents.update({
+          params: { id: zhou.id },
+          payload: { expectedVersion: 1, patch: { skills: [] } }
+        })
+      )
       expect(stale._tag).toBe("Conflict")
       if (stale._tag === "Conflict") expect(stale.reason).toBe("stale_version")
-    }))
+    })
+  )
 
   it.effect("consents, guardian and household links, deactivation and erasure", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const staff = yield* client(tokens.junxinStaff)
-      const mother = full(yield* staff.residents.register({
-        payload: { displayName: "陈静", birthYear: 1990, tags: ["parent"], grid: "JX-02" },
-        headers: {}
-      }))
-      const child = full(yield* staff.residents.register({
-        payload: { displayName: "乐乐", birthYear: 2017, tags: ["child"], grid: "JX-02" },
-        headers: {}
-      }))
+      const mother = full(
+        yield* staff.residents.register({
+          payload: { displayName: "陈静", birthYear: 1990, tags: ["parent"], grid: "JX-02" },
+          headers: {}
+        })
+      )
+      const child = full(
+        yield* staff.residents.register({
+          payload: { displayName: "乐乐", birthYear: 2017, tags: ["child"], grid: "JX-02" },
+          headers: {}
+        })
+      )
 
-      const linked = full(yield* staff.residents.linkGuardian({
-        params: { id: child.id },
-        payload: { guardianId: mother.id },
-        headers: {}
-      }))
+      const linked = full(
+        yield* staff.residents.linkGuardian({
+          params: { id: child.id },
+          payload: { guardianId: mother.id },
+          headers: {}
+        })
+      )
       expect(linked.guardianIds).toEqual([mother.id])
 
       // under 14: the consent comes from the guardian
-      const consented = full(yield* staff.residents.recordConsent({
-        params: { id: child.id },
-        payload: { purpose: "photos", grantedBy: { _tag: "Guardian", guardianId: mother.id } },
-        headers: {}
-      }))
+      const consented = full(
+        yield* staff.residents.recordConsent({
+          params: { id: child.id },
+          payload: { purpose: "photos", grantedBy: { _tag: "Guardian", guardianId: mother.id } },
+          headers: {}
+        })
+      )
       expect(consented.consents.map((c) => c.purpose)).toContain("photos")
       const withdrawn = full(yield* staff.residents.withdrawConsent({ params: { id: child.id, purpose: "photos" } }))
       expect(withdrawn.consents.find((c) => c.purpose === "photos")?.withdrawnAt).not.toBeNull()
-      const household = full(yield* staff.residents.linkHousehold({
-        params: { id: child.id },
-        payload: { withResidentId: mother.id },
-        headers: {}
-      }))
+      const household = full(
+        yield* staff.residents.linkHousehold({
+          params: { id: child.id },
+          payload: { withResidentId: mother.id },
+          headers: {}
+        })
+      )
       expect(household.householdId).not.toBeNull()
       expect(full(yield* staff.residents.get({ params: { id: mother.id } })).householdId).toBe(household.householdId)
       const unlinked = full(yield* staff.residents.unlinkGuardian({ params: { id: child.id, guardianId: mother.id } }))
       expect(unlinked.guardianIds).toEqual([])
 
-      const inactive = full(yield* staff.residents.deactivate({
-        params: { id: mother.id },
-        payload: { reason: "moved_away" },
-        headers: {}
-      }))
+      const inactive = full(
+        yield* staff.residents.deactivate({
+          params: { id: mother.id },
+          payload: { reason: "moved_away" },
+          headers: {}
+        })
+      )
       expect(inactive.status).toBe("inactive")
       expect(full(yield* staff.residents.reactivate({ params: { id: mother.id }, headers: {} })).status).toBe("active")
 
@@ -138,10 +160,11 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       expect(erased.phone).toBeNull()
       const again = yield* Effect.flip(staff.residents.erase({ params: { id: child.id }, headers: {} }))
       expect(again._tag).toBe("InvalidTransition")
-    }))
+    })
+  )
 
   it.effect("searches by language, province and tag, cursor-paged over several pages", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const staff = yield* client(tokens.junxinGrid)
       const names = ["赣一", "赣二", "赣三", "赣四", "赣五", "赣六", "赣七"]
       const ids = new Set<string>()
@@ -161,20 +184,32 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       }
       // in the same grid, but not matching: another language, another province, another tag
       yield* staff.residents.register({
-        payload: { displayName: "沪一", grid: "JX-05", tags: ["migrant_elderly"], homePlace: { province: "shanghai" }, languages: [{ language: "wuu", proficiency: "native" }] },
+        payload: {
+          displayName: "沪一",
+          grid: "JX-05",
+          tags: ["migrant_elderly"],
+          homePlace: { province: "shanghai" },
+          languages: [{ language: "wuu", proficiency: "native" }]
+        },
         headers: {}
       })
       yield* staff.residents.register({
-        payload: { displayName: "赣八", grid: "JX-05", tags: ["retiree"], homePlace: { province: "jiangxi" }, languages: [{ language: "gan", proficiency: "native" }] },
+        payload: {
+          displayName: "赣八",
+          grid: "JX-05",
+          tags: ["retiree"],
+          homePlace: { province: "jiangxi" },
+          languages: [{ language: "gan", proficiency: "native" }]
+        },
         headers: {}
       })
 
       const seen: Array<string> = []
-      let cursor: string | undefined = undefined
+      let cursor: string | undefined
       let pages = 0
       do {
-        const page: { readonly items: ReadonlyArray<ResidentView>; readonly nextCursor: string | null } = yield* staff
-          .residents.search({
+        const page: { readonly items: ReadonlyArray<ResidentView>; readonly nextCursor: string | null } =
+          yield* staff.residents.search({
             query: {
               grid: GridCode.make("JX-05"),
               language: "gan",
@@ -195,21 +230,26 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
 
       const byDialect = yield* staff.residents.search({ query: { dialect: "赣州话", grid: GridCode.make("JX-05") } })
       expect(byDialect.items.length).toBe(7)
-      const older = yield* staff.residents.search({ query: { grid: GridCode.make("JX-05"), minAge: currentYear() - 1950 } })
+      const older = yield* staff.residents.search({
+        query: { grid: GridCode.make("JX-05"), minAge: currentYear() - 1950 }
+      })
       expect(older.items.map((r) => r.displayName).sort()).toEqual([...names].sort())
-    }))
+    })
+  )
 
   it.effect("400: a bad cursor, a future birth year, a bad query parameter", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const staff = yield* client(tokens.junxinStaff)
       const badCursor = yield* Effect.flip(staff.residents.search({ query: { cursor: "not-a-cursor" } }))
       expect(badCursor._tag).toBe("InvalidInput")
       if (badCursor._tag === "InvalidInput") expect(badCursor.field).toBe("cursor")
 
-      const future = yield* Effect.flip(staff.residents.register({
-        payload: { displayName: "未来人", birthYear: currentYear() + 1 },
-        headers: {}
-      }))
+      const future = yield* Effect.flip(
+        staff.residents.register({
+          payload: { displayName: "未来人", birthYear: currentYear() + 1 },
+          headers: {}
+        })
+      )
       expect(future._tag).toBe("InvalidInput")
       if (future._tag === "InvalidInput") expect(future.field).toBe("birthYear")
 
@@ -223,10 +263,11 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       const badId = yield* raw("/residents/not-an-id", { token: tokens.junxinStaff })
       expect(badId.status).toBe(400)
       expect(badId.json.field).toBe("id")
-    }))
+    })
+  )
 
   it.effect("400 problem details name the field: bad phone, unknown language, empty name (raw HTTP)", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const post = (body: unknown) => raw("/residents", { method: "POST", token: tokens.junxinStaff, body })
 
       const phone = yield* post({ displayName: "李四", phone: "12345" })
@@ -262,10 +303,11 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       })
       expect(malformed.status).toBe(400)
       expect(malformed.json).toMatchObject({ code: "InvalidInput", field: "body" })
-    }))
+    })
+  )
 
   it.effect("401: no token, an unknown token, another scheme; with WWW-Authenticate", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const anonymous = yield* client()
       const missing = yield* Effect.flip(anonymous.residents.search({ query: {} }))
       expect(missing._tag).toBe("Unauthorized")
@@ -283,25 +325,36 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       expect(bad.headers.get("www-authenticate")).toContain(`error="invalid_token"`)
       const basic = yield* raw("/residents", { headers: { authorization: `Basic ${tokens.junxinStaff}` } })
       expect(basic.status).toBe(401)
-    }))
+    })
+  )
 
   it.effect("403: a volunteer may not register; sees the reduced view", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const volunteer = yield* client(tokens.junxinVolunteer)
-      const refused = yield* Effect.flip(volunteer.residents.register({ payload: { displayName: "志愿者登记" }, headers: {} }))
+      const refused = yield* Effect.flip(
+        volunteer.residents.register({ payload: { displayName: "志愿者登记" }, headers: {} })
+      )
       expect(refused._tag).toBe("Forbidden")
-      const raw403 = yield* raw("/residents", { method: "POST", token: tokens.junxinVolunteer, body: { displayName: "x" } })
+      const raw403 = yield* raw("/residents", {
+        method: "POST",
+        token: tokens.junxinVolunteer,
+        body: { displayName: "x" }
+      })
       expect(raw403.status).toBe(403)
       expect(raw403.json.code).toBe("Forbidden")
 
       const staff = yield* client(tokens.junxinStaff)
-      const someone = yield* staff.residents.register({ payload: { displayName: "王五", phone: "13700001111" }, headers: {} })
+      const someone = yield* staff.residents.register({
+        payload: { displayName: "王五", phone: "13700001111" },
+        headers: {}
+      })
       const seen = yield* volunteer.residents.get({ params: { id: someone.id } })
       expect(seen._tag).toBe("Reduced")
-    }))
+    })
+  )
 
   it.effect("404: an unknown resident, an unknown route", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const staff = yield* client(tokens.junxinStaff)
       const missing = yield* Effect.flip(staff.residents.get({ params: { id: unknownId } }))
       expect(missing._tag).toBe("NotFound")
@@ -310,21 +363,26 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       expect(route.status).toBe(404)
       expect(route.headers.get("content-type")).toContain(PROBLEM_CONTENT_TYPE)
       expect(route.json.code).toBe("RouteNotFound")
-    }))
+    })
+  )
 
   it.effect("tenancy: Gu Li staff cannot read, update or erase a Junxin resident, and never find one", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const junxin = yield* client(tokens.junxinStaff)
       const guli = yield* client(tokens.guliStaff)
-      const local = full(yield* junxin.residents.register({ payload: { displayName: "君馨居民", tags: ["retiree"] }, headers: {} }))
+      const local = full(
+        yield* junxin.residents.register({ payload: { displayName: "君馨居民", tags: ["retiree"] }, headers: {} })
+      )
       yield* guli.residents.register({ payload: { displayName: "顾里居民", tags: ["retiree"] }, headers: {} })
 
       const read = yield* Effect.flip(guli.residents.get({ params: { id: local.id } }))
       expect(read._tag).toBe("NotFound")
-      const update = yield* Effect.flip(guli.residents.update({
-        params: { id: local.id },
-        payload: { expectedVersion: local.version, patch: { displayName: "改名" } }
-      }))
+      const update = yield* Effect.flip(
+        guli.residents.update({
+          params: { id: local.id },
+          payload: { expectedVersion: local.version, patch: { displayName: "改名" } }
+        })
+      )
       expect(update._tag).toBe("NotFound")
       const erase = yield* Effect.flip(guli.residents.erase({ params: { id: local.id }, headers: {} }))
       expect(erase._tag).toBe("NotFound")
@@ -336,15 +394,24 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       expect(found.items.some((r) => r.id === local.id)).toBe(false)
       const all = yield* guli.residents.search({ query: { limit: 200 } })
       expect(all.items.every((r) => r.communityId === GULI)).toBe(true)
-    }))
+    })
+  )
 
   it.effect("Idempotency-Key: a retried POST replays the first response and creates one resident", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const staff = yield* client(tokens.junxinStaff)
       const payload = { displayName: "幂等测试", grid: "JX-02", tags: ["volunteer" as const] }
       const headers = { "idempotency-key": "reg-7f3a" }
-      const [first, firstResponse] = yield* staff.residents.register({ payload, headers, responseMode: "decoded-and-response" })
-      const [second, secondResponse] = yield* staff.residents.register({ payload, headers, responseMode: "decoded-and-response" })
+      const [first, firstResponse] = yield* staff.residents.register({
+        payload,
+        headers,
+        responseMode: "decoded-and-response"
+      })
+      const [second, secondResponse] = yield* staff.residents.register({
+        payload,
+        headers,
+        responseMode: "decoded-and-response"
+      })
       expect(firstResponse.status).toBe(201)
       expect(secondResponse.status).toBe(201)
       expect(secondResponse.headers["idempotent-replayed"]).toBe("true")
@@ -354,7 +421,9 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       expect(named.items.length).toBe(1)
 
       // the same key with another body is refused, and runs nothing
-      const reused = yield* Effect.flip(staff.residents.register({ payload: { ...payload, displayName: "幂等测试二" }, headers }))
+      const reused = yield* Effect.flip(
+        staff.residents.register({ payload: { ...payload, displayName: "幂等测试二" }, headers })
+      )
       expect(reused._tag).toBe("IdempotencyKeyReused")
       const raw422 = yield* raw("/residents", {
         method: "POST",
@@ -376,12 +445,17 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       const target = yield* staff.residents.register({ payload: { displayName: "删除测试" }, headers: {} })
       const erased = yield* staff.residents.erase({ params: { id: target.id }, headers: conflictKey })
       expect(erased.status).toBe("erased")
-      const [replayed] = yield* staff.residents.erase({ params: { id: target.id }, headers: conflictKey, responseMode: "decoded-and-response" })
+      const [replayed] = yield* staff.residents.erase({
+        params: { id: target.id },
+        headers: conflictKey,
+        responseMode: "decoded-and-response"
+      })
       expect(replayed).toEqual(erased)
-    }))
+    })
+  )
 
   it.effect("Idempotency-Key: concurrent requests with one key never both execute", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const staff = yield* client(tokens.junxinStaff)
       const payload = { displayName: "并发测试" }
       const headers = { "idempotency-key": "concurrent-1" }
@@ -396,10 +470,11 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       }
       expect(created.size).toBe(1)
       expect((yield* staff.residents.search({ query: { nameContains: "并发测试" } })).items.length).toBe(1)
-    }))
+    })
+  )
 
   it.effect("Idempotency-Key: while the first request runs, a second one with the key is 409 and runs nothing", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const staff = yield* client(tokens.junxinStaff)
       const payload = { displayName: `${SLOW_NAME_PREFIX}请求` }
       const headers = { "idempotency-key": "slow-1" }
@@ -411,10 +486,11 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       const replay = yield* staff.residents.register({ payload, headers })
       expect(replay.id).toBe(created.id)
       expect((yield* staff.residents.search({ query: { nameContains: payload.displayName } })).items.length).toBe(1)
-    }))
+    })
+  )
 
   it.effect("problem details over raw HTTP: RFC 9457 members and the media type", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const response = yield* raw(`/residents/${unknownId}`, { token: tokens.junxinStaff })
       expect(response.status).toBe(404)
       expect(response.headers.get("content-type")).toBe(PROBLEM_CONTENT_TYPE)
@@ -428,19 +504,32 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
         entity: "Resident",
         id: unknownId
       })
-    }))
+    })
+  )
 
   it.effect("/openapi.json documents the paths, security and problem responses", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const response = yield* raw("/openapi.json")
       expect(response.status).toBe(200)
       const spec = response.json as {
         info: { title: string; version: string }
-        paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }>; security?: unknown }>>
+        paths: Record<
+          string,
+          Record<string, { responses: Record<string, { content?: Record<string, unknown> }>; security?: unknown }>
+        >
         components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> }
       }
       expect(spec.info).toMatchObject({ title: "commonweal", version: "0.1.0" })
-      for (const path of ["/health", "/communities/current", "/communities/{id}", "/residents", "/residents/{id}", "/residents/{id}/consents/{purpose}", "/residents/{id}/guardians/{guardianId}", "/residents/{id}/erase"]) {
+      for (const path of [
+        "/health",
+        "/communities/current",
+        "/communities/{id}",
+        "/residents",
+        "/residents/{id}",
+        "/residents/{id}/consents/{purpose}",
+        "/residents/{id}/guardians/{guardianId}",
+        "/residents/{id}/erase"
+      ]) {
         expect(Object.keys(spec.paths)).toContain(path)
       }
       const get = spec.paths["/residents/{id}"]?.get
@@ -451,15 +540,17 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       expect(spec.components.schemas.HttpApiDecodeError).toBeUndefined()
       expect(spec.components.schemas.HttpApiSchemaError).toBeUndefined()
       expect(Object.keys(spec.components.securitySchemes)).toContain("bearer")
-    }))
+    })
+  )
 
   it.effect("/docs serves the Swagger UI from bundled assets, with no external URL", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const response = yield* raw("/docs")
       expect(response.status).toBe(200)
       expect(response.headers.get("content-type")).toContain("text/html")
       expect(response.text).toContain("SwaggerUIBundle")
       expect(response.text).not.toMatch(/<(script|link|img)[^>]+(src|href)=["']?(https?:)?\/\//i)
       expect(response.text).not.toMatch(/@import\s+url\(["']?https?:/i)
-    }))
+    })
+  )
 })

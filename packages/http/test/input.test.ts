@@ -18,26 +18,34 @@ const bigBody = (bytes: number) => {
   return json + " ".repeat(Math.max(0, bytes - Buffer.byteLength(json)))
 }
 
-const post = (path: string, rawBody: string, headers: Record<string, string> = { "content-type": "application/json" }) =>
-  raw(path, { method: "POST", token: tokens.junxinStaff, rawBody, headers })
+const post = (
+  path: string,
+  rawBody: string,
+  headers: Record<string, string> = { "content-type": "application/json" }
+) => raw(path, { method: "POST", token: tokens.junxinStaff, rawBody, headers })
 
 /** A POST with a chunked body (no Content-Length), through node:http; a connection reset is `status: 0`. */
 const postChunked = (path: string, chunks: ReadonlyArray<string>) =>
   Effect.flatMap(baseUrl, (url) =>
     Effect.callback<{ status: number; json: Record<string, unknown> }>((resume) => {
-      const req = httpRequest(`${url}${path}`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${tokens.junxinStaff}`, "content-type": "application/json" }
-      }, (res) => {
-        let text = ""
-        res.setEncoding("utf8")
-        res.on("data", (chunk: string) => (text += chunk))
-        res.on("end", () => resume(Effect.succeed({ status: res.statusCode ?? 0, json: JSON.parse(text) })))
-      })
+      const req = httpRequest(
+        `${url}${path}`,
+        {
+          method: "POST",
+          headers: { authorization: `Bearer ${tokens.junxinStaff}`, "content-type": "application/json" }
+        },
+        (res) => {
+          let text = ""
+          res.setEncoding("utf8")
+          res.on("data", (chunk: string) => (text += chunk))
+          res.on("end", () => resume(Effect.succeed({ status: res.statusCode ?? 0, json: JSON.parse(text) })))
+        }
+      )
       req.on("error", () => resume(Effect.succeed({ status: 0, json: {} })))
       for (const chunk of chunks) req.write(chunk)
       req.end()
-    }))
+    })
+  )
 
 const expectProblem = (response: RawResponse, status: number, code: string) => {
   expect(response.status).toBe(status)
@@ -50,7 +58,7 @@ const issuesOf = (response: RawResponse) => response.json.issues as ReadonlyArra
 
 layer(TestServer, { excludeTestServices: true })("@commonweal/http request input", (it) => {
   it.effect("413: a body over the default 1 MB limit is refused, also with an Idempotency-Key", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const body = bigBody(2 * 1024 * 1024)
       expectProblem(yield* post("/residents", body), 413, "PayloadTooLarge")
       const keyed = yield* post("/residents", body, { "content-type": "application/json", "idempotency-key": "big-1" })
@@ -58,22 +66,27 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http request input
       // under the limit is fine
       const small = yield* post("/residents", bigBody(512 * 1024))
       expect(small.status).toBe(201)
-    }))
+    })
+  )
 
   it.effect("a chunked body (no Content-Length) is read no further than the limit", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const chunk = " ".repeat(64 * 1024)
-      const over = yield* postChunked("/residents", [`{"displayName":"大"}`, ...Array.from({ length: 24 }, () => chunk)])
+      const over = yield* postChunked("/residents", [
+        `{"displayName":"大"}`,
+        ...Array.from({ length: 24 }, () => chunk)
+      ])
       // The server stops reading at the limit and answers 413 before it closes the connection
       // (see README); never a connection reset, a 201 or a 5xx.
       expect(over.status).toBe(413)
       expect(over.json.code).toBe("PayloadTooLarge")
       const under = yield* postChunked("/residents", [`{"displayName":"大"}`, chunk])
       expect(under.status).toBe(201)
-    }))
+    })
+  )
 
   it.effect("400, never 500: deeply nested JSON, anywhere in the body", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const open = yield* post("/residents", "[".repeat(100_000))
       expectProblem(open, 400, "InvalidInput")
       expect(open.json.field).toBe("body")
@@ -84,12 +97,16 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http request input
         `{"displayName":"深","tags":${"[".repeat(50_000)}${"]".repeat(50_000)}}`
       )
       expect(inField.status).toBe(400)
-      const keyed = yield* post("/residents", "[".repeat(100_000), { "content-type": "application/json", "idempotency-key": "deep-1" })
+      const keyed = yield* post("/residents", "[".repeat(100_000), {
+        "content-type": "application/json",
+        "idempotency-key": "deep-1"
+      })
       expect(keyed.status).toBe(400)
-    }))
+    })
+  )
 
   it.effect("415: a body that is not JSON (a form, text) is refused before any handler runs", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const form = yield* post("/residents", "displayName=x", { "content-type": "application/x-www-form-urlencoded" })
       expectProblem(form, 415, "UnsupportedMediaType")
       const text = yield* post("/residents", `{"displayName":"x"}`, { "content-type": "text/plain" })
@@ -107,17 +124,22 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http request input
       })
       expect(keyed.status).toBe(415)
       // JSON with a charset, and a +json type, are JSON
-      const charset = yield* post("/residents", `{"displayName":"字符集"}`, { "content-type": "application/json; charset=utf-8" })
+      const charset = yield* post("/residents", `{"displayName":"字符集"}`, {
+        "content-type": "application/json; charset=utf-8"
+      })
       expect(charset.status).toBe(201)
-      const plus = yield* post("/residents", `{"displayName":"加号"}`, { "content-type": "application/vnd.commonweal+json" })
+      const plus = yield* post("/residents", `{"displayName":"加号"}`, {
+        "content-type": "application/vnd.commonweal+json"
+      })
       expect(plus.status).toBe(201)
       // no body, no content type needed
       const search = yield* raw("/residents", { token: tokens.junxinStaff })
       expect(search.status).toBe(200)
-    }))
+    })
+  )
 
   it.effect("400: an unknown query parameter on search is named, not ignored", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const typo = yield* raw("/residents?lanuage=gan", { token: tokens.junxinStaff })
       expectProblem(typo, 400, "InvalidInput")
       expect(typo.json.field).toBe("lanuage")
@@ -126,10 +148,11 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http request input
       expect(paged.status).not.toBe(500)
       const ok = yield* raw("/residents?language=gan&limit=5", { token: tokens.junxinStaff })
       expect(ok.status).toBe(200)
-    }))
+    })
+  )
 
   it.effect("400: an unknown body field is named, on every payload", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const register = yield* post("/residents", JSON.stringify({ displayName: "多余", displayNam: "typo" }))
       expectProblem(register, 400, "InvalidInput")
       expect(issuesOf(register).map((i) => i.field)).toContain("displayNam")
@@ -152,10 +175,11 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http request input
       )
       expect(nested.status).toBe(400)
       expect(nested.json.field).toBe("languages.0.level")
-    }))
+    })
+  )
 
   it.effect("400 messages: no echoed values, one issue per failed choice, no null/undefined noise, Chinese", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       const age = yield* raw(`/residents?minAge=${encodeURIComponent("周赛群")}`, { token: tokens.junxinStaff })
       expectProblem(age, 400, "InvalidInput")
       expect(age.text).not.toContain("周赛群")
@@ -185,7 +209,12 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http request input
         token: tokens.junxinStaff,
         body: {
           expectedVersion: created.json.version,
-          patch: { phone: 13800001111, birthYear: "一九五零", health: { conditions: 1 }, languages: [{ language: "zz" }] }
+          patch: {
+            phone: 13800001111,
+            birthYear: "一九五零",
+            health: { conditions: 1 },
+            languages: [{ language: "zz" }]
+          }
         }
       })
       expect(nullable.status).toBe(400)
@@ -197,13 +226,18 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http request input
       for (const message of messages) expect(message).toMatch(CJK)
       expect(String(nullable.json.detail)).toMatch(CJK)
       expect(nullable.text).not.toContain("一九五零")
-    }))
+    })
+  )
 })
 
-layer(makeTestServer({ maxBodySize: 1024 }), { excludeTestServices: true })("@commonweal/http body limit option", (it) => {
-  it.effect("makeHttpLayer({ maxBodySize }) sets the limit", () =>
-    Effect.gen(function*() {
-      expectProblem(yield* post("/residents", bigBody(2048)), 413, "PayloadTooLarge")
-      expect((yield* post("/residents", bigBody(100))).status).toBe(201)
-    }))
-})
+layer(makeTestServer({ maxBodySize: 1024 }), { excludeTestServices: true })(
+  "@commonweal/http body limit option",
+  (it) => {
+    it.effect("makeHttpLayer({ maxBodySize }) sets the limit", () =>
+      Effect.gen(function* () {
+        expectProblem(yield* post("/residents", bigBody(2048)), 413, "PayloadTooLarge")
+        expect((yield* post("/residents", bigBody(100))).status).toBe(201)
+      })
+    )
+  }
+)

@@ -15,9 +15,11 @@ const LoggingServer = makeTestServer({ logRequests: true }).pipe(Layer.provide(C
 
 layer(LoggingServer, { excludeTestServices: true })("logging", (it) => {
   it.effect("the request log has the path without the query string", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       lines.length = 0
-      const response = yield* raw(`/residents?nameContains=${encodeURIComponent("周赛群")}&limit=5`, { token: tokens.junxinStaff })
+      const response = yield* raw(`/residents?nameContains=${encodeURIComponent("周赛群")}&limit=5`, {
+        token: tokens.junxinStaff
+      })
       expect(response.status).toBe(200)
       const log = lines.join("\n")
       expect(log).toContain("Sent HTTP response")
@@ -25,10 +27,11 @@ layer(LoggingServer, { excludeTestServices: true })("logging", (it) => {
       expect(log).not.toContain("nameContains")
       expect(log).not.toContain("周赛群")
       expect(log).not.toContain(encodeURIComponent("周赛群"))
-    }))
+    })
+  )
 
   it.effect("a defect is logged as name/message with the correlation id of the 500's instance, without its data", () =>
-    Effect.gen(function*() {
+    Effect.gen(function* () {
       lines.length = 0
       const name = `${DEFECT_NAME_PREFIX}周赛群`
       const response = yield* raw(`/residents?nameContains=${encodeURIComponent("周赛群")}`, {
@@ -47,5 +50,6 @@ layer(LoggingServer, { excludeTestServices: true })("logging", (it) => {
         expect(log).not.toContain(secret)
       }
       expect(response.text).not.toContain("周赛群")
-    }))
+    })
+  )
 })

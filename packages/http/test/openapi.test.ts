@@ -44,7 +44,7 @@ const searchParam = (name: string): Parameter => {
 /** The schema at `#/components/schemas/<name>`, following one `$ref`. */
 const resolve = (node: JsonSchemaNode): JsonSchemaNode => {
   const ref = node.$ref
-  return typeof ref === "string" ? schemas[ref.replace("#/components/schemas/", "")] ?? {} : node
+  return typeof ref === "string" ? (schemas[ref.replace("#/components/schemas/", "")] ?? {}) : node
 }
 /** The string member of a property (`T` or `T | null`). */
 const stringOf = (node: JsonSchemaNode | undefined): JsonSchemaNode | undefined => {
@@ -58,7 +58,9 @@ const objectOf = (node: JsonSchemaNode | undefined): JsonSchemaNode => {
   const resolved = resolve(node)
   if (resolved.type === "object") return resolved
   const anyOf = resolved.anyOf
-  return Array.isArray(anyOf) ? resolve((anyOf as Array<JsonSchemaNode>).find((n) => resolve(n).type === "object") ?? {}) : {}
+  return Array.isArray(anyOf)
+    ? resolve((anyOf as Array<JsonSchemaNode>).find((n) => resolve(n).type === "object") ?? {})
+    : {}
 }
 const props = (node: JsonSchemaNode | undefined): Record<string, JsonSchemaNode> =>
   (objectOf(node).properties ?? {}) as Record<string, JsonSchemaNode>
@@ -82,9 +84,8 @@ describe("OpenAPI: numbers and bounds", () => {
     expect(stringOf(props(fields.homePlace).city)).toMatchObject({ maxLength: expect.any(Number) })
     expect(stringOf(props(fields.location).building)).toMatchObject({ maxLength: expect.any(Number) })
     expect(stringOf(props(fields.location).room)).toMatchObject({ maxLength: expect.any(Number) })
-    const language = (fields.languages?.anyOf as Array<JsonSchemaNode> | undefined)?.find((n) => n.type === "array")?.items as
-      | JsonSchemaNode
-      | undefined
+    const language = (fields.languages?.anyOf as Array<JsonSchemaNode> | undefined)?.find((n) => n.type === "array")
+      ?.items as JsonSchemaNode | undefined
     expect(stringOf(props(language).dialect)).toMatchObject({ maxLength: expect.any(Number) })
     const patch = props(props(schemas.UpdateResidentInput).patch)
     expect(stringOf(patch.displayName)).toMatchObject({ maxLength: expect.any(Number) })
@@ -96,7 +97,8 @@ describe("OpenAPI: numbers and bounds", () => {
     const walk = (node: unknown, path: string): void => {
       if (typeof node !== "object" || node === null) return
       const n = node as JsonSchemaNode
-      if (n.type === "string" && n.enum === undefined && n.pattern === undefined && n.maxLength === undefined) unbounded.push(path)
+      if (n.type === "string" && n.enum === undefined && n.pattern === undefined && n.maxLength === undefined)
+        unbounded.push(path)
       for (const [key, value] of Object.entries(n)) walk(value, `${path}/${key}`)
     }
     for (const name of ["RegisterResidentInput", "UpdateResidentInput", "RecordConsentInput"]) walk(schemas[name], name)

@@ -35,7 +35,15 @@
  * @module
  */
 import { Context, Duration, Effect, Exit, Option } from "effect"
-import type { Compilable, CompiledQuery, ControlledTransaction, Kysely, SqliteDatabase, SqliteStatement, Transaction } from "kysely"
+import type {
+  Compilable,
+  CompiledQuery,
+  ControlledTransaction,
+  Kysely,
+  SqliteDatabase,
+  SqliteStatement,
+  Transaction
+} from "kysely"
 import type { Database } from "./Database.js"
 import { capabilities, type Capabilities, type Dialect } from "./Dialect.js"
 
@@ -108,7 +116,9 @@ export interface Connection {
    * Compiles a read once. Build it with `param(0)`, `param(1)` … where the values go; the
    * returned function runs it with the values given, on the current transaction or the pool.
    */
-  readonly prepare: <R>(build: (db: Kysely<Database>, param: (index: number) => string) => Compilable<R>) => PreparedRead<R>
+  readonly prepare: <R>(
+    build: (db: Kysely<Database>, param: (index: number) => string) => Compilable<R>
+  ) => PreparedRead<R>
   /** Runs `effect` in a transaction, or in the current one if there is one. */
   readonly withTransaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   /** Whether the calling fiber is inside a transaction of this store. */
@@ -139,25 +149,25 @@ class Gate {
       this.tryAcquire()
         ? Effect.succeed(true)
         : Effect.callback<boolean>((resume) => {
-          if (this.tryAcquire()) {
-            resume(Effect.succeed(true))
-            return
-          }
-          // Decided synchronously, so a waiter is either granted or timed out, never both.
-          const grant = () => {
-            clearTimeout(timer)
-            resume(Effect.succeed(true))
-          }
-          const timer = setTimeout(() => {
-            this.remove(grant)
-            resume(Effect.succeed(false))
-          }, timeoutMillis)
-          this.waiters.push(grant)
-          return Effect.sync(() => {
-            clearTimeout(timer)
-            this.remove(grant)
+            if (this.tryAcquire()) {
+              resume(Effect.succeed(true))
+              return
+            }
+            // Decided synchronously, so a waiter is either granted or timed out, never both.
+            const grant = () => {
+              clearTimeout(timer)
+              resume(Effect.succeed(true))
+            }
+            const timer = setTimeout(() => {
+              this.remove(grant)
+              resume(Effect.succeed(false))
+            }, timeoutMillis)
+            this.waiters.push(grant)
+            return Effect.sync(() => {
+              clearTimeout(timer)
+              this.remove(grant)
+            })
           })
-        })
     )
   }
 
@@ -211,7 +221,10 @@ export const makeConnection = (
     return Effect.uninterruptibleMask((restore) =>
       Effect.flatMap(restore(gate.acquire(timeoutMillis)), (granted) =>
         granted
-          ? Effect.ensuring(restore(effect), Effect.sync(() => gate.release()))
+          ? Effect.ensuring(
+              restore(effect),
+              Effect.sync(() => gate.release())
+            )
           : Effect.die(gateTimeout(timeoutMillis))
       )
     )
@@ -221,9 +234,7 @@ export const makeConnection = (
     Effect.tryPromise({ try: () => f(executor), catch: (error) => error })
 
   const attempt = <A>(f: (db: Executor) => Promise<A>): Effect.Effect<A, unknown> =>
-    Effect.flatMap(currentTx, (tx) =>
-      Option.isSome(tx) ? call(tx.value, f) : exclusive(call(db, f))
-    )
+    Effect.flatMap(currentTx, (tx) => (Option.isSome(tx) ? call(tx.value, f) : exclusive(call(db, f))))
 
   const run = <A>(f: (db: Executor) => Promise<A>): Effect.Effect<A> => Effect.orDie(attempt(f))
 
@@ -285,9 +296,12 @@ export const makeConnection = (
       ? Effect.tryPromise({ try: () => trx.commit().execute(), catch: (error) => error }).pipe(
           Effect.catch((commitError) =>
             // a failed commit keeps the connection; a rollback frees it even when it fails too
-            Effect.promise(() => trx.rollback().execute().catch(() => undefined)).pipe(
-              Effect.andThen(Effect.die(commitError))
-            )
+            Effect.promise(() =>
+              trx
+                .rollback()
+                .execute()
+                .catch(() => undefined)
+            ).pipe(Effect.andThen(Effect.die(commitError)))
           )
         )
       : Effect.orDie(Effect.tryPromise({ try: () => trx.rollback().execute(), catch: (error) => error }))
@@ -302,7 +316,8 @@ export const makeConnection = (
         const hooks = endHooks.get(tx.value) ?? []
         hooks.push(f)
         endHooks.set(tx.value, hooks)
-      }))
+      })
+    )
 
   const runEndHooks = (trx: Transaction<Database>) =>
     Effect.sync(() => {

@@ -34,7 +34,9 @@ export const detectDialect = (db: { getExecutor(): { readonly adapter: unknown }
   if (adapter instanceof SqliteAdapter) return "sqlite"
   if (adapter instanceof PostgresAdapter) return "postgres"
   if (adapter instanceof MysqlAdapter) return "mysql"
-  throw new Error("@commonweal/store-kysely: the Kysely instance uses an unsupported dialect; pass the dialect explicitly")
+  throw new Error(
+    "@commonweal/store-kysely: the Kysely instance uses an unsupported dialect; pass the dialect explicitly"
+  )
 }
 
 const withOptions = <TB extends string, C extends string>(
@@ -138,7 +140,11 @@ const m0001 = (dialect: Dialect): Migration => ({
         .addColumn("updated_at", sql`varchar(32)`, (c) => c.notNull())
         .addPrimaryKeyConstraint("residents_pk", ["community_id", "id"])
     ).execute()
-    await db.schema.createIndex("residents_status_idx").on("residents").columns(["community_id", "status", "id"]).execute()
+    await db.schema
+      .createIndex("residents_status_idx")
+      .on("residents")
+      .columns(["community_id", "status", "id"])
+      .execute()
     await db.schema.createIndex("residents_grid_idx").on("residents").columns(["community_id", "grid", "id"]).execute()
     await db.schema
       .createIndex("residents_province_idx")
@@ -147,11 +153,17 @@ const m0001 = (dialect: Dialect): Migration => ({
       .execute()
 
     await childTable(db, dialect, "resident_tags", (t) =>
-      t.addColumn("tag", sql`varchar(40)`, (c) => c.notNull())).execute()
-    await db.schema.createIndex("resident_tags_tag_idx").on("resident_tags").columns(["community_id", "tag", "resident_id"]).execute()
+      t.addColumn("tag", sql`varchar(40)`, (c) => c.notNull())
+    ).execute()
+    await db.schema
+      .createIndex("resident_tags_tag_idx")
+      .on("resident_tags")
+      .columns(["community_id", "tag", "resident_id"])
+      .execute()
 
     await childTable(db, dialect, "resident_languages", (t) =>
-      t.addColumn("language", sql`varchar(8)`, (c) => c.notNull()).addColumn("dialect", sql`varchar(64)`)).execute()
+      t.addColumn("language", sql`varchar(8)`, (c) => c.notNull()).addColumn("dialect", sql`varchar(64)`)
+    ).execute()
     await db.schema
       .createIndex("resident_languages_language_idx")
       .on("resident_languages")
@@ -164,7 +176,8 @@ const m0001 = (dialect: Dialect): Migration => ({
       .execute()
 
     await childTable(db, dialect, "resident_skills", (t) =>
-      t.addColumn("skill", sql`varchar(64)`, (c) => c.notNull())).execute()
+      t.addColumn("skill", sql`varchar(64)`, (c) => c.notNull())
+    ).execute()
     await db.schema
       .createIndex("resident_skills_skill_idx")
       .on("resident_skills")
@@ -172,7 +185,8 @@ const m0001 = (dialect: Dialect): Migration => ({
       .execute()
 
     await childTable(db, dialect, "resident_guardians", (t) =>
-      t.addColumn("guardian_id", ID, (c) => c.notNull())).execute()
+      t.addColumn("guardian_id", ID, (c) => c.notNull())
+    ).execute()
     await db.schema
       .createIndex("resident_guardians_guardian_idx")
       .on("resident_guardians")
@@ -232,10 +246,7 @@ export const makeMigrator = (db: Kysely<Database>, dialect: Dialect = detectDial
  * const applied = await Effect.runPromise(migrateToLatest(db))
  * ```
  */
-export const migrateToLatest = (
-  db: Kysely<Database>,
-  dialect?: Dialect
-): Effect.Effect<ReadonlyArray<string>> =>
+export const migrateToLatest = (db: Kysely<Database>, dialect?: Dialect): Effect.Effect<ReadonlyArray<string>> =>
   Effect.tryPromise({
     try: async () => {
       const { error, results } = await makeMigrator(db, dialect ?? detectDialect(db)).migrateToLatest()
@@ -243,7 +254,4 @@ export const migrateToLatest = (
       return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName)
     },
     catch: (error) => error
-  }).pipe(
-    Effect.retry(Schedule.max([Schedule.recurs(3), Schedule.spaced("200 millis")])),
-    Effect.orDie
-  )
+  }).pipe(Effect.retry(Schedule.max([Schedule.recurs(3), Schedule.spaced("200 millis")])), Effect.orDie)

@@ -72,10 +72,12 @@ const issuePaths = (error: Schema.SchemaError): string => {
   const walk = (issue: SchemaIssue.Issue, path: ReadonlyArray<PropertyKey>): void => {
     switch (issue._tag) {
       case "Pointer":
-        return walk(issue.issue, [...path, ...issue.path])
+        walk(issue.issue, [...path, ...issue.path])
+        return
       case "Filter":
       case "Encoding":
-        return walk(issue.issue, path)
+        walk(issue.issue, path)
+        return
       case "Composite":
       case "AnyOf":
         if (issue.issues.length > 0) {
@@ -90,7 +92,9 @@ const issuePaths = (error: Schema.SchemaError): string => {
 }
 
 const unreadable = (table: string, key: string, what: string) =>
-  new Error(`@commonweal/store-kysely: the ${table} row ${key} cannot be read (${what}); it is corrupt or was not written by this adapter`)
+  new Error(
+    `@commonweal/store-kysely: the ${table} row ${key} cannot be read (${what}); it is corrupt or was not written by this adapter`
+  )
 
 /**
  * A decoder of stored rows for `schema`, compiled once. A failure is a defect that names the
@@ -193,14 +197,18 @@ const insertNew = (
   conn: Connection,
   insert: (db: Executor, ignoreDuplicate: boolean) => Promise<InsertResult>
 ): Effect.Effect<boolean> =>
-  conn.attempt((db) => insert(db, conn.caps.upsert === "on conflict")).pipe(
-    Effect.map((result) => result.numInsertedOrUpdatedRows !== 0n),
-    Effect.catch((error) => (conn.caps.isUniqueViolation(error) ? Effect.succeed(false) : Effect.die(error)))
-  )
+  conn
+    .attempt((db) => insert(db, conn.caps.upsert === "on conflict"))
+    .pipe(
+      Effect.map((result) => result.numInsertedOrUpdatedRows !== 0n),
+      Effect.catch((error) => (conn.caps.isUniqueViolation(error) ? Effect.succeed(false) : Effect.die(error)))
+    )
 
 /** A deadlock the database broke by aborting this transaction is `Conflict` (stale); other errors are defects. */
-const staleOnDeadlock = (conn: Connection, id: string) => (error: unknown): Effect.Effect<never, Conflict> =>
-  conn.caps.isDeadlock(error) ? Effect.fail(Conflict.stale("Resident", id)) : Effect.die(error)
+const staleOnDeadlock =
+  (conn: Connection, id: string) =>
+  (error: unknown): Effect.Effect<never, Conflict> =>
+    conn.caps.isDeadlock(error) ? Effect.fail(Conflict.stale("Resident", id)) : Effect.die(error)
 
 // ---------------------------------------------------------------------------------------------
 // communities
@@ -238,8 +246,9 @@ export const makeCommunityRepo = (conn: Connection): CommunityRepo["Service"] =>
       return Effect.flatMap(
         insertNew(conn, (db, ignoreDuplicate) => {
           const insert = db.insertInto("communities").values(row)
-          return (ignoreDuplicate ? insert.onConflict((oc) => oc.column("community_id").doNothing()) : insert)
-            .executeTakeFirstOrThrow()
+          return (
+            ignoreDuplicate ? insert.onConflict((oc) => oc.column("community_id").doNothing()) : insert
+          ).executeTakeFirstOrThrow()
         }),
         (inserted) => (inserted ? Effect.void : Effect.fail(Conflict.duplicate("Community", community.id)))
       )
@@ -294,13 +303,21 @@ const writeChildren = (db: Executor, resident: Resident, replace: boolean): Prom
         .execute()
     }
     if (resident.tags.length > 0) {
-      await db.insertInto("resident_tags").values(resident.tags.map((tag, position) => ({ ...key, position, tag }))).execute()
+      await db
+        .insertInto("resident_tags")
+        .values(resident.tags.map((tag, position) => ({ ...key, position, tag })))
+        .execute()
     }
     if (resident.languages.length > 0) {
       await db
         .insertInto("resident_languages")
         .values(
-          resident.languages.map((l, position) => ({ ...key, position, language: l.language, dialect: l.dialect ?? null }))
+          resident.languages.map((l, position) => ({
+            ...key,
+            position,
+            language: l.language,
+            dialect: l.dialect ?? null
+          }))
         )
         .execute()
     }
@@ -333,7 +350,11 @@ export const makeResidentRepo = (
     db.selectFrom("residents").select("data").where("community_id", "=", param(0)).where("id", "=", param(1))
   )
   const versionOf = conn.prepare((db, param) => {
-    const query = db.selectFrom("residents").select("version").where("community_id", "=", param(0)).where("id", "=", param(1))
+    const query = db
+      .selectFrom("residents")
+      .select("version")
+      .where("community_id", "=", param(0))
+      .where("id", "=", param(1))
     return conn.caps.lockForUpdate ? query.forUpdate() : query
   })
 
@@ -344,8 +365,9 @@ export const makeResidentRepo = (
         // Ids are unique per community (the key is (community_id, id)).
         const inserted = yield* insertNew(conn, (db, ignoreDuplicate) => {
           const insert = db.insertInto("residents").values(row)
-          return (ignoreDuplicate ? insert.onConflict((oc) => oc.columns(["community_id", "id"]).doNothing()) : insert)
-            .executeTakeFirstOrThrow()
+          return (
+            ignoreDuplicate ? insert.onConflict((oc) => oc.columns(["community_id", "id"]).doNothing()) : insert
+          ).executeTakeFirstOrThrow()
         })
         if (!inserted) return yield* Effect.fail(Conflict.duplicate("Resident", resident.id))
         yield* conn.run((db) => writeChildren(db, resident, false))
@@ -359,36 +381,43 @@ export const makeResidentRepo = (
     // ended, so that no decoded copy of the replaced data (e.g. before an erasure) stays in
     // memory, even one a concurrent read on another connection cached meanwhile
     const forgetIt = Effect.sync(() => forget(resident.communityId, resident.id))
-    return forgetIt.pipe(Effect.andThen(conn.withTransaction(
-      conn
-        .attempt(async (db) => {
-          const result = await db
-            .updateTable("residents")
-            .set({
-              version: row.version,
-              status: row.status,
-              display_name: row.display_name,
-              display_name_lower: row.display_name_lower,
-              grid: row.grid,
-              birth_year: row.birth_year,
-              home_province: row.home_province,
-              data: row.data,
-              created_at: row.created_at,
-              updated_at: row.updated_at
+    return forgetIt.pipe(
+      Effect.andThen(
+        conn.withTransaction(
+          conn
+            .attempt(async (db) => {
+              const result = await db
+                .updateTable("residents")
+                .set({
+                  version: row.version,
+                  status: row.status,
+                  display_name: row.display_name,
+                  display_name_lower: row.display_name_lower,
+                  grid: row.grid,
+                  birth_year: row.birth_year,
+                  home_province: row.home_province,
+                  data: row.data,
+                  created_at: row.created_at,
+                  updated_at: row.updated_at
+                })
+                .where("community_id", "=", resident.communityId)
+                .where("id", "=", resident.id)
+                .where("version", "=", resident.version - 1)
+                .executeTakeFirst()
+              if (result.numUpdatedRows === 0n) return false
+              await writeChildren(db, resident, true)
+              return true
             })
-            .where("community_id", "=", resident.communityId)
-            .where("id", "=", resident.id)
-            .where("version", "=", resident.version - 1)
-            .executeTakeFirst()
-          if (result.numUpdatedRows === 0n) return false
-          await writeChildren(db, resident, true)
-          return true
-        })
-        .pipe(
-          Effect.catch(staleOnDeadlock(conn, resident.id)),
-          Effect.flatMap((updated) => (updated ? Effect.void : Effect.fail(Conflict.stale("Resident", resident.id))))
+            .pipe(
+              Effect.catch(staleOnDeadlock(conn, resident.id)),
+              Effect.flatMap((updated) =>
+                updated ? Effect.void : Effect.fail(Conflict.stale("Resident", resident.id))
+              )
+            )
         )
-    )), Effect.ensuring(conn.afterTransaction(() => forget(resident.communityId, resident.id))))
+      ),
+      Effect.ensuring(conn.afterTransaction(() => forget(resident.communityId, resident.id)))
+    )
   }
 
   const lock = (communityId: CommunityId, id: ResidentId, version: number) =>

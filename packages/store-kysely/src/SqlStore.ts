@@ -88,7 +88,10 @@ export const layerKysely = (
   options: SqlStoreOptions & { readonly migrate?: boolean } = {}
 ): Layer.Layer<StoragePorts> =>
   Layer.effectContext(
-    Effect.as(options.migrate === false ? Effect.void : migrateToLatest(db, dialect), makeSqlStore(db, dialect, options))
+    Effect.as(
+      options.migrate === false ? Effect.void : migrateToLatest(db, dialect),
+      makeSqlStore(db, dialect, options)
+    )
   )
 
 /** The database drivers, optional peer dependencies loaded by the layer that needs them. */
@@ -121,8 +124,11 @@ export class MissingDriver extends Error {
 const isDriverMissing = (error: unknown, driver: DriverPackage): boolean => {
   if (typeof error !== "object" || error === null) return false
   const { code, message } = error as { readonly code?: unknown; readonly message?: unknown }
-  return (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") &&
-    typeof message === "string" && (message.includes(`'${driver}'`) || message.includes(`"${driver}"`))
+  return (
+    (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") &&
+    typeof message === "string" &&
+    (message.includes(`'${driver}'`) || message.includes(`"${driver}"`))
+  )
 }
 
 /**
@@ -132,7 +138,9 @@ const isDriverMissing = (error: unknown, driver: DriverPackage): boolean => {
  */
 const loadDriver = <A>(driver: DriverPackage, dialect: Dialect, load: () => Promise<A>): Effect.Effect<A> =>
   Effect.tryPromise({ try: load, catch: (error) => error }).pipe(
-    Effect.catch((error) => Effect.die(isDriverMissing(error, driver) ? new MissingDriver(driver, dialect, { cause: error }) : error))
+    Effect.catch((error) =>
+      Effect.die(isDriverMissing(error, driver) ? new MissingDriver(driver, dialect, { cause: error }) : error)
+    )
   )
 
 /** Opens a Kysely instance for the scope (destroyed when it closes), migrates it and builds the store. */
@@ -143,9 +151,8 @@ const scoped = (
 ): Layer.Layer<StoragePorts> =>
   Layer.effectContext(
     Effect.gen(function* () {
-      const { db, statements } = yield* Effect.acquireRelease(
-        open,
-        ({ db }) => Effect.promise(() => db.destroy().catch(() => undefined))
+      const { db, statements } = yield* Effect.acquireRelease(open, ({ db }) =>
+        Effect.promise(() => db.destroy().catch(() => undefined))
       )
       yield* migrateToLatest(db, dialect)
       return makeStore(db, dialect, options, statements)
@@ -185,18 +192,21 @@ export interface SqliteOptions extends SqlStoreOptions {
  */
 export const layerSqlite = (options: SqliteOptions): Layer.Layer<StoragePorts> =>
   scoped(
-    Effect.map(loadDriver("better-sqlite3", "sqlite", () => import("better-sqlite3")), ({ default: SQLite }) => {
-      const database = new SQLite(options.filename)
-      database.pragma("journal_mode = WAL")
-      database.pragma("synchronous = NORMAL")
-      database.pragma("foreign_keys = ON")
-      // deleted content is overwritten with zeros, not left in free pages and freed cells: an
-      // erased resident's data is gone from the file once the WAL is checkpointed
-      database.pragma("secure_delete = ON")
-      database.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMillis ?? 5000))}`)
-      const statements = makeStatementCache(database)
-      return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) }), statements }
-    }),
+    Effect.map(
+      loadDriver("better-sqlite3", "sqlite", () => import("better-sqlite3")),
+      ({ default: SQLite }) => {
+        const database = new SQLite(options.filename)
+        database.pragma("journal_mode = WAL")
+        database.pragma("synchronous = NORMAL")
+        database.pragma("foreign_keys = ON")
+        // deleted content is overwritten with zeros, not left in free pages and freed cells: an
+        // erased resident's data is gone from the file once the WAL is checkpointed
+        database.pragma("secure_delete = ON")
+        database.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMillis ?? 5000))}`)
+        const statements = makeStatementCache(database)
+        return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) }), statements }
+      }
+    ),
     "sqlite",
     options
   )
@@ -224,17 +234,20 @@ export interface PostgresOptions extends SqlStoreOptions {
  */
 export const layerPostgres = (options: PostgresOptions): Layer.Layer<StoragePorts> =>
   scoped(
-    Effect.map(loadDriver("pg", "postgres", () => import("pg")), ({ default: pg }) => ({
-      db: new Kysely<Database>({
-        dialect: new PostgresDialect({
-          pool: new pg.Pool({
-            connectionString: options.connectionString,
-            max: options.max ?? 10,
-            connectionTimeoutMillis: options.connectionTimeoutMillis ?? 30_000
+    Effect.map(
+      loadDriver("pg", "postgres", () => import("pg")),
+      ({ default: pg }) => ({
+        db: new Kysely<Database>({
+          dialect: new PostgresDialect({
+            pool: new pg.Pool({
+              connectionString: options.connectionString,
+              max: options.max ?? 10,
+              connectionTimeoutMillis: options.connectionTimeoutMillis ?? 30_000
+            })
           })
         })
       })
-    })),
+    ),
     "postgres",
     options
   )
@@ -260,21 +273,24 @@ export interface MysqlOptions extends SqlStoreOptions {
  */
 export const layerMysql = (options: MysqlOptions): Layer.Layer<StoragePorts> =>
   scoped(
-    Effect.map(loadDriver("mysql2", "mysql", () => import("mysql2")), ({ createPool }) => ({
-      db: new Kysely<Database>({
-        dialect: new MysqlDialect({
-          pool: createPool({
-            uri: options.uri.replace(/^mariadb:/i, "mysql:"),
-            connectionLimit: options.connectionLimit ?? 10,
-            charset: "utf8mb4",
-            timezone: "Z",
-            dateStrings: true,
-            supportBigNumbers: true,
-            bigNumberStrings: false
+    Effect.map(
+      loadDriver("mysql2", "mysql", () => import("mysql2")),
+      ({ createPool }) => ({
+        db: new Kysely<Database>({
+          dialect: new MysqlDialect({
+            pool: createPool({
+              uri: options.uri.replace(/^mariadb:/i, "mysql:"),
+              connectionLimit: options.connectionLimit ?? 10,
+              charset: "utf8mb4",
+              timezone: "Z",
+              dateStrings: true,
+              supportBigNumbers: true,
+              bigNumberStrings: false
+            })
           })
         })
       })
-    })),
+    ),
     "mysql",
     options
   )

@@ -18,7 +18,14 @@
  */
 export * as SqlStore from "./SqlStore.js"
 export { makeSqlStore, layerKysely, parseUrl, MissingDriver } from "./SqlStore.js"
-export type { SqlStoreOptions, SqliteOptions, PostgresOptions, MysqlOptions, ParsedUrl, DriverPackage } from "./SqlStore.js"
+export type {
+  SqlStoreOptions,
+  SqliteOptions,
+  PostgresOptions,
+  MysqlOptions,
+  ParsedUrl,
+  DriverPackage
+} from "./SqlStore.js"
 export {
   migrateToLatest,
   migrations,

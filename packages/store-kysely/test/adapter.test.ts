@@ -14,7 +14,15 @@ import { existsSync, mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import pg from "pg"
-import { MIGRATION_TABLE, SqlStore, escapeLike, migrateToLatest, parseUrl, type Database, type Dialect } from "../src/index.js"
+import {
+  MIGRATION_TABLE,
+  SqlStore,
+  escapeLike,
+  migrateToLatest,
+  parseUrl,
+  type Database,
+  type Dialect
+} from "../src/index.js"
 
 const tempFile = (name: string) => join(mkdtempSync(join(tmpdir(), "commonweal-kysely-")), name)
 
@@ -56,7 +64,8 @@ describe("layerFromUrl", () => {
       const exit = yield* Effect.exit(Effect.provide(ResidentRepo, SqlStore.layerFromUrl("mongodb://localhost/x")))
       expect(Exit.isFailure(exit) && Cause.hasDies(exit.cause)).toBe(true)
       expect(String(Exit.isFailure(exit) ? Cause.squash(exit.cause) : "")).toContain("unsupported database URL")
-    }))
+    })
+  )
 })
 
 describe("SQLite settings", () => {
@@ -95,7 +104,9 @@ describe("SQLite connection queue", () => {
       const tx = yield* Transactor
       const outsiderDone = yield* Deferred.make<Exit.Exit<void, unknown>>()
       // a fresh root fiber (Effect.runFork) has an empty context: no current transaction
-      const outside = Effect.exit(repo.insert(outsider)).pipe(Effect.flatMap((exit) => Deferred.succeed(outsiderDone, exit)))
+      const outside = Effect.exit(repo.insert(outsider)).pipe(
+        Effect.flatMap((exit) => Deferred.succeed(outsiderDone, exit))
+      )
       const result = yield* tx.withTransaction(
         Effect.gen(function* () {
           yield* repo.insert(insider)
@@ -122,10 +133,14 @@ describe("SQLite connection queue", () => {
       const tx = yield* Transactor
       yield* Effect.forEach(
         residents,
-        (r, i) => (i % 2 === 0 ? tx.withTransaction(Effect.andThen(Effect.sleep("2 millis"), repo.insert(r))) : repo.insert(r)),
+        (r, i) =>
+          i % 2 === 0 ? tx.withTransaction(Effect.andThen(Effect.sleep("2 millis"), repo.insert(r))) : repo.insert(r),
         { concurrency: "unbounded" }
       )
-      const found = yield* repo.search({ communityId, statuses: ["active", "inactive"] }, { after: undefined, limit: 100 })
+      const found = yield* repo.search(
+        { communityId, statuses: ["active", "inactive"] },
+        { after: undefined, limit: 100 }
+      )
       expect(found.length).toBe(20)
     }).pipe(Effect.provide(SqlStore.layerSqlite({ filename: file })))
   })
@@ -140,8 +155,15 @@ describe("index tables follow the transaction", () => {
       const repo = yield* ResidentRepo
       const tx = yield* Transactor
       yield* repo.insert(resident)
-      const changed = makeResident({ ...resident, version: resident.version + 1, tags: ["child"], skills: ["calligraphy"] })
-      const exit = yield* Effect.exit(tx.withTransaction(Effect.andThen(repo.update(changed), Effect.fail("boom" as const))))
+      const changed = makeResident({
+        ...resident,
+        version: resident.version + 1,
+        tags: ["child"],
+        skills: ["calligraphy"]
+      })
+      const exit = yield* Effect.exit(
+        tx.withTransaction(Effect.andThen(repo.update(changed), Effect.fail("boom" as const)))
+      )
       expect(Exit.isFailure(exit)).toBe(true)
       const window = { after: undefined, limit: 10 }
       const byOldTag = yield* repo.search({ communityId, statuses: ["active"], tag: "volunteer" }, window)
@@ -165,7 +187,9 @@ describe("rows that do not decode", () => {
       yield* repo.insert(resident)
       const other = new SQLite(file)
       try {
-        const data = JSON.parse(other.prepare("select data from residents where id = ?").pluck().get(resident.id) as string)
+        const data = JSON.parse(
+          other.prepare("select data from residents where id = ?").pluck().get(resident.id) as string
+        )
         other
           .prepare("update residents set data = ? where id = ?")
           .run(JSON.stringify({ ...data, birthYear: "secret-1934", phone: 13800138000 }), resident.id)
@@ -225,7 +249,9 @@ const targets: ReadonlyArray<Target> = [
       url.pathname = `/${name}`
       return {
         open: () =>
-          new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString() }) }) }),
+          new Kysely<Database>({
+            dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString() }) })
+          }),
         drop: async () => {
           const c = new pg.Client({ connectionString: base })
           await c.connect()
@@ -273,13 +299,16 @@ for (const target of targets) {
                 expect(first).toEqual(["0001_residents_and_outbox"])
                 const second = yield* migrateToLatest(db)
                 expect(second).toEqual([])
-                const rows = yield* Effect.promise(() => sql<{ n: number | string }>`select count(*) as n from ${sql.table(MIGRATION_TABLE)}`.execute(db))
+                const rows = yield* Effect.promise(() =>
+                  sql<{ n: number | string }>`select count(*) as n from ${sql.table(MIGRATION_TABLE)}`.execute(db)
+                )
                 expect(Number(rows.rows[0]?.n)).toBe(1)
               }),
             (db) => Effect.promise(() => db.destroy())
           ),
         ({ drop }) => Effect.promise(drop)
-      ))
+      )
+    )
 
     it.live("two processes migrating at once apply each migration once", () =>
       Effect.acquireUseRelease(
@@ -289,18 +318,21 @@ for (const target of targets) {
             Effect.sync(() => [open(), open()] as const),
             ([a, b]) =>
               Effect.gen(function* () {
-                const [ra, rb] = yield* Effect.all([migrateToLatest(a, target.dialect), migrateToLatest(b, target.dialect)], {
-                  concurrency: 2
-                })
+                const [ra, rb] = yield* Effect.all(
+                  [migrateToLatest(a, target.dialect), migrateToLatest(b, target.dialect)],
+                  {
+                    concurrency: 2
+                  }
+                )
                 expect([...ra, ...rb]).toEqual(["0001_residents_and_outbox"])
               }),
             ([a, b]) => Effect.promise(() => Promise.all([a.destroy(), b.destroy()]))
           ),
         ({ drop }) => Effect.promise(drop)
-      ))
+      )
+    )
   })
 }
-
 
 describe("Connection.afterTransaction", () => {
   const connectionOf = () => {
@@ -325,10 +357,16 @@ describe("Connection.afterTransaction", () => {
       )
       expect(ran).toEqual(["outside", "committed", "nested"])
       const failed = yield* Effect.exit(
-        conn.withTransaction(Effect.andThen(conn.afterTransaction(() => ran.push("rolled back")), Effect.fail("boom")))
+        conn.withTransaction(
+          Effect.andThen(
+            conn.afterTransaction(() => ran.push("rolled back")),
+            Effect.fail("boom")
+          )
+        )
       )
       expect(Exit.isFailure(failed)).toBe(true)
       expect(ran).toEqual(["outside", "committed", "nested", "rolled back"])
       yield* Effect.promise(() => db.destroy())
-    }))
+    })
+  )
 })

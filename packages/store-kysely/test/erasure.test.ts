@@ -49,27 +49,37 @@ describe("SQLite erasure", () => {
       const residents = yield* Residents
       // neighbours on the same pages, so the erased row's page is changed in place, not rebuilt
       const neighbour = (i: number) =>
-        residents.register({
-          displayName: `邻居${i}`,
-          phone: `1380000${String(1000 + i)}`,
-          consents: [{ purpose: "registry", grantedBy: { _tag: "Self" } }, { purpose: "health_data", grantedBy: { _tag: "Self" } }],
-          health: { conditions: ["糖尿病"], notes: "每周一次上门随访。".repeat(20) }
-        }).pipe(Effect.provideService(CurrentActor, staff))
+        residents
+          .register({
+            displayName: `邻居${i}`,
+            phone: `1380000${String(1000 + i)}`,
+            consents: [
+              { purpose: "registry", grantedBy: { _tag: "Self" } },
+              { purpose: "health_data", grantedBy: { _tag: "Self" } }
+            ],
+            health: { conditions: ["糖尿病"], notes: "每周一次上门随访。".repeat(20) }
+          })
+          .pipe(Effect.provideService(CurrentActor, staff))
       yield* Effect.forEach([1, 2, 3, 4, 5, 6], neighbour)
-      const resident = yield* residents.register({
-        displayName: name,
-        birthYear: 1936,
-        tags: ["migrant_elderly"],
-        phone,
-        consents: [{ purpose: "registry", grantedBy: { _tag: "Self" } }, { purpose: "health_data", grantedBy: { _tag: "Self" } }],
-        health: { conditions: ["高血压-Kq7Zr"], notes }
-      }).pipe(Effect.provideService(CurrentActor, staff))
+      const resident = yield* residents
+        .register({
+          displayName: name,
+          birthYear: 1936,
+          tags: ["migrant_elderly"],
+          phone,
+          consents: [
+            { purpose: "registry", grantedBy: { _tag: "Self" } },
+            { purpose: "health_data", grantedBy: { _tag: "Self" } }
+          ],
+          health: { conditions: ["高血压-Kq7Zr"], notes }
+        })
+        .pipe(Effect.provideService(CurrentActor, staff))
       yield* Effect.forEach([7, 8, 9, 10, 11, 12], neighbour)
       // a later change leaves an old row version behind in a freed cell, as real use does
       expect(resident._tag).toBe("Full")
-      yield* residents.update(resident.id, { expectedVersion: 1, patch: { skills: ["translation"] } }).pipe(
-        Effect.provideService(CurrentActor, staff)
-      )
+      yield* residents
+        .update(resident.id, { expectedVersion: 1, patch: { skills: ["translation"] } })
+        .pipe(Effect.provideService(CurrentActor, staff))
       checkpoint(file)
       // the search is sound: before the erasure, the file holds every one of them
       expect(present(fileBytes(file))).toEqual(secrets)

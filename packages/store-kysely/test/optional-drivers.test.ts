@@ -21,7 +21,14 @@ interface Probe {
 const probe = async (hide: ReadonlyArray<string>, dialect?: string): Promise<Probe> => {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ["--conditions=@commonweal/source", "--import", "tsx", "--import", "./test/fixtures/hide-drivers.mjs", "test/fixtures/probe.ts"],
+    [
+      "--conditions=@commonweal/source",
+      "--import",
+      "tsx",
+      "--import",
+      "./test/fixtures/hide-drivers.mjs",
+      "test/fixtures/probe.ts"
+    ],
     {
       cwd: packageDir,
       encoding: "utf8",
@@ -55,14 +62,17 @@ describe.concurrent("optional drivers", () => {
     ["sqlite", "better-sqlite3"],
     ["postgres", "pg"],
     ["mysql", "mysql2"]
-  ])("the %s layer without its driver dies with MissingDriver naming %s, in English and Chinese", async (dialect, driver) => {
-    const result = await probe(["better-sqlite3", "pg", "mysql2"], dialect)
-    expect(result.imported).toBe(true)
-    expect(result.opened).toBe(false)
-    expect(result.missingDriver?.driver).toBe(driver)
-    expect(result.missingDriver?.dialect).toBe(dialect)
-    expect(result.missingDriver?.message).toContain(`pnpm add ${driver}`)
-    expect(result.missingDriver?.message).toContain("is not installed")
-    expect(result.missingDriver?.message).toContain("未安装")
-  })
+  ])(
+    "the %s layer without its driver dies with MissingDriver naming %s, in English and Chinese",
+    async (dialect, driver) => {
+      const result = await probe(["better-sqlite3", "pg", "mysql2"], dialect)
+      expect(result.imported).toBe(true)
+      expect(result.opened).toBe(false)
+      expect(result.missingDriver?.driver).toBe(driver)
+      expect(result.missingDriver?.dialect).toBe(dialect)
+      expect(result.missingDriver?.message).toContain(`pnpm add ${driver}`)
+      expect(result.missingDriver?.message).toContain("is not installed")
+      expect(result.missingDriver?.message).toContain("未安装")
+    }
+  )
 })

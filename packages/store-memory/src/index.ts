@@ -40,7 +40,6 @@ import type {
   CommunityId,
   DomainEvent,
   Resident,
-  ResidentId,
   ResidentQuery,
   StoragePorts,
   StoredEvent
@@ -106,31 +105,38 @@ type Change<A, E> = Result.Result<readonly [A, State], E>
 let storeCount = 0
 
 /** Whether a resident matches every filter of the query (`ResidentQuery`'s JSDoc is the contract). */
-export const matchesQuery = (query: ResidentQuery) => (r: Resident): boolean => {
-  if (r.communityId !== query.communityId) return false
-  if (r.status === "erased" || !query.statuses.includes(r.status)) return false
-  if (query.grid !== undefined && r.grid !== query.grid) return false
-  if (query.tag !== undefined && !r.tags.includes(query.tag)) return false
-  const { language, dialect } = query
-  if (language !== undefined || dialect !== undefined) {
-    const spoken = r.languages.some((l) =>
-      (language === undefined || l.language === language) && (dialect === undefined || l.dialect === dialect)
+export const matchesQuery =
+  (query: ResidentQuery) =>
+  (r: Resident): boolean => {
+    if (r.communityId !== query.communityId) return false
+    if (r.status === "erased" || !query.statuses.includes(r.status)) return false
+    if (query.grid !== undefined && r.grid !== query.grid) return false
+    if (query.tag !== undefined && !r.tags.includes(query.tag)) return false
+    const { language, dialect } = query
+    if (language !== undefined || dialect !== undefined) {
+      const spoken = r.languages.some(
+        (l) => (language === undefined || l.language === language) && (dialect === undefined || l.dialect === dialect)
+      )
+      if (!spoken) return false
+    }
+    if (query.homeProvince !== undefined && r.homePlace?.province !== query.homeProvince) return false
+    if (query.skill !== undefined && !r.skills.includes(query.skill)) return false
+    if (query.bornFrom !== undefined && (r.birthYear === null || r.birthYear < query.bornFrom)) return false
+    if (query.bornTo !== undefined && (r.birthYear === null || r.birthYear > query.bornTo)) return false
+    if (
+      query.nameContains !== undefined &&
+      !r.displayName.toLocaleLowerCase().includes(query.nameContains.toLocaleLowerCase())
     )
-    if (!spoken) return false
+      return false
+    if (
+      query.selfOrWardsOf !== undefined &&
+      r.id !== query.selfOrWardsOf &&
+      !r.guardianIds.includes(query.selfOrWardsOf)
+    ) {
+      return false
+    }
+    return true
   }
-  if (query.homeProvince !== undefined && r.homePlace?.province !== query.homeProvince) return false
-  if (query.skill !== undefined && !r.skills.includes(query.skill)) return false
-  if (query.bornFrom !== undefined && (r.birthYear === null || r.birthYear < query.bornFrom)) return false
-  if (query.bornTo !== undefined && (r.birthYear === null || r.birthYear > query.bornTo)) return false
-  if (
-    query.nameContains !== undefined &&
-    !r.displayName.toLocaleLowerCase().includes(query.nameContains.toLocaleLowerCase())
-  ) return false
-  if (query.selfOrWardsOf !== undefined && r.id !== query.selfOrWardsOf && !r.guardianIds.includes(query.selfOrWardsOf)) {
-    return false
-  }
-  return true
-}
 
 /**
  * Makes a fresh, empty in-memory store and returns every storage port over it. Each call is a
@@ -153,26 +159,30 @@ export const makeMemoryStore: Effect.Effect<Context.Context<StoragePorts>> = Eff
       Option.isSome(tx)
         ? effect // join the outer transaction
         : lock.withPermits(1)(
-          Effect.gen(function* () {
-            const working = yield* Ref.make(yield* Ref.get(committed))
-            const result = yield* Effect.provideService(effect, current, Option.some(working))
-            // publish only on success; failure, defect and interruption never get here
-            yield* Effect.uninterruptible(Effect.flatMap(Ref.get(working), (next) => Ref.set(committed, next)))
-            return result
-          })
-        ))
+            Effect.gen(function* () {
+              const working = yield* Ref.make(yield* Ref.get(committed))
+              const result = yield* Effect.provideService(effect, current, Option.some(working))
+              // publish only on success; failure, defect and interruption never get here
+              yield* Effect.uninterruptible(Effect.flatMap(Ref.get(working), (next) => Ref.set(committed, next)))
+              return result
+            })
+          )
+    )
 
   /** Applies a pure change atomically: in the current transaction, or as a one-call transaction. */
   const write = <A, E>(change: (state: State) => Change<A, E>): Effect.Effect<A, E> =>
     withTransaction(
       Effect.flatMap(current, (tx) =>
         Effect.flatten(
-          Ref.modify(Option.getOrElse(tx, () => committed), (state): readonly [Effect.Effect<A, E>, State] => {
-            const result = change(state)
-            return Result.isFailure(result)
-              ? [Effect.fail(result.failure), state]
-              : [Effect.succeed(result.success[0]), result.success[1]]
-          })
+          Ref.modify(
+            Option.getOrElse(tx, () => committed),
+            (state): readonly [Effect.Effect<A, E>, State] => {
+              const result = change(state)
+              return Result.isFailure(result)
+                ? [Effect.fail(result.failure), state]
+                : [Effect.succeed(result.success[0]), result.success[1]]
+            }
+          )
         )
       )
     )
@@ -212,7 +222,9 @@ export const makeMemoryStore: Effect.Effect<Context.Context<StoragePorts>> = Eff
       Effect.flatMap(
         read((state) => findResident(residentsOf(state, communityId), id)),
         (stored) =>
-          Option.isSome(stored) && stored.value.version === version ? Effect.void : Effect.fail(Conflict.stale("Resident", id))
+          Option.isSome(stored) && stored.value.version === version
+            ? Effect.void
+            : Effect.fail(Conflict.stale("Resident", id))
       ),
     findById: (communityId, id) => read((state) => findResident(residentsOf(state, communityId), id)),
     search: (query, window: Paging.Window) =>
@@ -237,7 +249,10 @@ export const makeMemoryStore: Effect.Effect<Context.Context<StoragePorts>> = Eff
       write((state) =>
         HashMap.has(state.communities, community.id)
           ? Result.fail(Conflict.duplicate("Community", community.id))
-          : Result.succeed([undefined, { ...state, communities: HashMap.set(state.communities, community.id, community) }] as const)
+          : Result.succeed([
+              undefined,
+              { ...state, communities: HashMap.set(state.communities, community.id, community) }
+            ] as const)
       ),
     findById: (id) => read((state) => HashMap.get(state.communities, id)),
     list: () =>
@@ -248,16 +263,20 @@ export const makeMemoryStore: Effect.Effect<Context.Context<StoragePorts>> = Eff
 
   const outbox: Outbox["Service"] = {
     append: (events: ReadonlyArray<DomainEvent>) =>
-      events.length === 0 ? Effect.void : write((state) => {
-        let byCommunity = state.events
-        for (const event of events) {
-          const log = Option.getOrElse(HashMap.get(byCommunity, event.communityId), () => Chunk.empty<StoredEvent>())
-          // the log holds every sequence from 1, so its length is the last one
-          const stored: StoredEvent = { ...event, sequence: Chunk.size(log) + 1 }
-          byCommunity = HashMap.set(byCommunity, event.communityId, Chunk.append(log, stored))
-        }
-        return Result.succeed([undefined, { ...state, events: byCommunity }] as const)
-      }),
+      events.length === 0
+        ? Effect.void
+        : write((state) => {
+            let byCommunity = state.events
+            for (const event of events) {
+              const log = Option.getOrElse(HashMap.get(byCommunity, event.communityId), () =>
+                Chunk.empty<StoredEvent>()
+              )
+              // the log holds every sequence from 1, so its length is the last one
+              const stored: StoredEvent = { ...event, sequence: Chunk.size(log) + 1 }
+              byCommunity = HashMap.set(byCommunity, event.communityId, Chunk.append(log, stored))
+            }
+            return Result.succeed([undefined, { ...state, events: byCommunity }] as const)
+          }),
     list: (communityId, afterSequence, limit) =>
       read((state) => {
         const log = Option.getOrElse(HashMap.get(state.events, communityId), () => Chunk.empty<StoredEvent>())

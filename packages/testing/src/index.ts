@@ -72,8 +72,8 @@ export const contractMode = (
   target.skip === undefined
     ? { _tag: "Run" }
     : env["CI"] === "true"
-    ? { _tag: "Fail", reason: target.skip }
-    : { _tag: "Skip", reason: target.skip }
+      ? { _tag: "Fail", reason: target.skip }
+      : { _tag: "Skip", reason: target.skip }
 
 const warned = new Set<string>()
 

@@ -16,7 +16,10 @@ const sourceFiles = (dir: string): Array<string> =>
   })
 
 const importsOf = (file: string): Array<string> =>
-  Array.from(readFileSync(file, "utf8").matchAll(/(?:^|\n)\s*(?:import|export)[^"'`]*?from\s+["']([^"']+)["']/g), (m) => m[1]!)
+  Array.from(
+    readFileSync(file, "utf8").matchAll(/(?:^|\n)\s*(?:import|export)[^"'`]*?from\s+["']([^"']+)["']/g),
+    (m) => m[1]!
+  )
 
 /**
  * The name an import specifier counts as. Effect 4 ships its platform-level modules as
@@ -47,7 +50,17 @@ const packagesImported = (pkg: string): Map<string, Array<string>> => {
 const allowed: Record<string, ReadonlyArray<string>> = {
   "packages/core": ["effect"],
   "packages/store-memory": ["effect", "@commonweal/core"],
-  "packages/store-kysely": ["effect", "@commonweal/core", "kysely", "better-sqlite3", "pg", "mysql2", "node:fs", "node:path", "node:url"],
+  "packages/store-kysely": [
+    "effect",
+    "@commonweal/core",
+    "kysely",
+    "better-sqlite3",
+    "pg",
+    "mysql2",
+    "node:fs",
+    "node:path",
+    "node:url"
+  ],
   "packages/http": ["effect", "effect/http", "effect/http-api", "@commonweal/core", "node:crypto"],
   "packages/testing": ["effect", "@commonweal/core", "vitest", "@effect/vitest"]
 }
@@ -83,7 +96,9 @@ describe("architecture: the arrows point one way", () => {
     expect(packageName("@effect/platform-node")).toBe("@effect/platform-node")
     expect(packageName("@effect/platform-node/NodeHttpServer")).toBe("@effect/platform-node")
     expect(packageName("node:fs")).toBe("node:fs")
-    expect([packageName("effect/http"), packageName("node:http"), packageName("@commonweal/http")].filter(forbiddenInCore)).toHaveLength(3)
+    expect(
+      [packageName("effect/http"), packageName("node:http"), packageName("@commonweal/http")].filter(forbiddenInCore)
+    ).toHaveLength(3)
   })
 
   it("core uses no clock or randomness of its own", () => {

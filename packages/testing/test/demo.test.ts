@@ -36,19 +36,24 @@ describe("demo data", () => {
   it("people who only work in or visit a community have no home location there", () => {
     for (const r of [huangMin, shaoZhigang]) expect(r.location).toBeUndefined()
     for (const r of demoResidents) {
-      const visiting = r.tags?.some((t) => t === "staff" || t === "grid_worker" || t === "student_volunteer" || t === "medical_staff") &&
-        r.grid === undefined
+      const visiting =
+        r.tags?.some(
+          (t) => t === "staff" || t === "grid_worker" || t === "student_volunteer" || t === "medical_staff"
+        ) && r.grid === undefined
       if (visiting) expect(r.location, r.displayName).toBeUndefined()
     }
   })
 
   it("every resident with a location lives in a building of their grid's area", () => {
     const junxinGrid = (building: string) =>
-      /^安置房|^沿街/.test(building) ? "JX-04" : (() => {
-        const n = Number(/^(\d+)幢$/.exec(building)?.[1])
-        return n <= 6 ? "JX-01" : n <= 12 ? "JX-02" : "JX-03"
-      })()
-    for (const r of junxinResidents) if (r.location !== undefined) expect(r.grid, r.displayName).toBe(junxinGrid(r.location.building))
+      /^安置房|^沿街/.test(building)
+        ? "JX-04"
+        : (() => {
+            const n = Number(/^(\d+)幢$/.exec(building)?.[1])
+            return n <= 6 ? "JX-01" : n <= 12 ? "JX-02" : "JX-03"
+          })()
+    for (const r of junxinResidents)
+      if (r.location !== undefined) expect(r.grid, r.displayName).toBe(junxinGrid(r.location.building))
     const seed = demoCommunitySeeds.find((s) => s.residents === guliResidents)!
     for (const r of guliResidents) {
       if (r.location === undefined) continue
@@ -65,6 +70,7 @@ describe("demo data", () => {
       expect(age, r.displayName).toBeGreaterThanOrEqual(r.tags?.includes("child") ? 6 : 18)
       expect(age, r.displayName).toBeLessThanOrEqual(r.tags?.includes("child") ? 14 : 95)
     }
-    for (const r of guliResidents) for (const slot of r.availability ?? []) expect(slot.day, r.displayName).toBeGreaterThanOrEqual(3)
+    for (const r of guliResidents)
+      for (const slot of r.availability ?? []) expect(slot.day, r.displayName).toBeGreaterThanOrEqual(3)
   })
 })

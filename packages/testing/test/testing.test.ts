@@ -20,11 +20,18 @@ describe("builders", () => {
         expect(DateTime.toEpochMillis(consent.grantedAt)).toBeGreaterThanOrEqual(DateTime.toEpochMillis(zhou.createdAt))
         expect(DateTime.toEpochMillis(consent.grantedAt)).toBeLessThanOrEqual(DateTime.toEpochMillis(zhou.updatedAt))
       }
-      expect(zhou.health === null || zhou.consents.some((c) => c.purpose === "health_data" && c.withdrawnAt === null)).toBe(true)
-      const stored = yield* Schema.decodeUnknownEffect(Resident)(JSON.parse(JSON.stringify(yield* Schema.encodeEffect(Resident)(zhou))))
-      expect(stored.consents.map((c) => DateTime.toEpochMillis(c.grantedAt))).toEqual(zhou.consents.map((c) => DateTime.toEpochMillis(c.grantedAt)))
+      expect(
+        zhou.health === null || zhou.consents.some((c) => c.purpose === "health_data" && c.withdrawnAt === null)
+      ).toBe(true)
+      const stored = yield* Schema.decodeUnknownEffect(Resident)(
+        JSON.parse(JSON.stringify(yield* Schema.encodeEffect(Resident)(zhou)))
+      )
+      expect(stored.consents.map((c) => DateTime.toEpochMillis(c.grantedAt))).toEqual(
+        zhou.consents.map((c) => DateTime.toEpochMillis(c.grantedAt))
+      )
       expect(DateTime.toEpochMillis(stored.updatedAt) % 1000).toBe(250)
-    }))
+    })
+  )
 
   it.effect("makeVolunteer builds 刘英, and overrides replace whole fields", () =>
     Effect.gen(function* () {
@@ -32,7 +39,8 @@ describe("builders", () => {
       expect(liu.displayName).toBe("刘英")
       expect(liu.tags).toContain("fellow_townsperson")
       expect(liu.phone).toBeNull()
-    }))
+    })
+  )
 
   it("gives every resident and community a fresh UUIDv7 id", () => {
     const ids = new Set(Array.from({ length: 100 }, () => makeResident().id))

@@ -32,14 +32,17 @@ export class Communities extends Context.Service<Communities>()("@commonweal/cor
 
     /** The new community from a validated input, created now. */
     const build = (id: CommunityId, valid: ProvisionCommunityInput) =>
-      Effect.map(Clock.currentTimeMillis, (now): Community => ({
-        id,
-        name: valid.name,
-        nameEn: valid.nameEn ?? null,
-        timeZone: valid.timeZone,
-        grids: valid.grids,
-        createdAt: DateTime.makeUnsafe(now)
-      }))
+      Effect.map(
+        Clock.currentTimeMillis,
+        (now): Community => ({
+          id,
+          name: valid.name,
+          nameEn: valid.nameEn ?? null,
+          timeZone: valid.timeZone,
+          grids: valid.grids,
+          createdAt: DateTime.makeUnsafe(now)
+        })
+      )
 
     /** Inserts the community and its event, atomically. */
     const create = (community: Community) =>
@@ -62,10 +65,13 @@ export class Communities extends Context.Service<Communities>()("@commonweal/cor
       )
 
     const find = (id: CommunityId) =>
-      Effect.flatMap(repo.findById(id), Option.match({
-        onNone: () => Effect.fail(NotFound.of("Community", id)),
-        onSome: Effect.succeed
-      }))
+      Effect.flatMap(
+        repo.findById(id),
+        Option.match({
+          onNone: () => Effect.fail(NotFound.of("Community", id)),
+          onSome: Effect.succeed
+        })
+      )
 
     return {
       /**
@@ -81,7 +87,9 @@ export class Communities extends Context.Service<Communities>()("@commonweal/cor
         }),
 
       /** Returns the community with `input.id` if it exists, else provisions it. For seeding. */
-      ensure: (input: typeof ProvisionCommunityInput.Encoded & { readonly id: string }): Effect.Effect<Community, InvalidInput | Conflict> =>
+      ensure: (
+        input: typeof ProvisionCommunityInput.Encoded & { readonly id: string }
+      ): Effect.Effect<Community, InvalidInput | Conflict> =>
         Effect.gen(function* () {
           const valid = yield* decodeInput(ProvisionCommunityInput)(input)
           const id = valid.id ?? CommunityId.make(input.id)
@@ -92,7 +100,11 @@ export class Communities extends Context.Service<Communities>()("@commonweal/cor
           return yield* create(community).pipe(
             Effect.as(community),
             Effect.catchTag("Conflict", (conflict) =>
-              Effect.flatMap(repo.findById(id), Option.match({ onNone: () => Effect.fail(conflict), onSome: Effect.succeed })))
+              Effect.flatMap(
+                repo.findById(id),
+                Option.match({ onNone: () => Effect.fail(conflict), onSome: Effect.succeed })
+              )
+            )
           )
         }),
 

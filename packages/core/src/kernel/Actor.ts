@@ -130,10 +130,7 @@ export const authorize = (
 }
 
 /** Fails with `Forbidden` unless the actor holds at least one of the permissions. */
-export const authorizeAny = (
-  actor: Actor,
-  permissions: ReadonlyArray<Permission>
-): Effect.Effect<void, Forbidden> =>
+export const authorizeAny = (actor: Actor, permissions: ReadonlyArray<Permission>): Effect.Effect<void, Forbidden> =>
   permissions.some((p) => can(actor, p)) ? Effect.void : Effect.fail(Forbidden.of(permissions.join(" | ")))
 
 /** The actor for seeding and maintenance jobs: admin of one community. */

@@ -6,15 +6,16 @@
  *
  * @module
  */
-import { Context, DateTime, Effect, Option, Schema } from "effect"
+import { Context, DateTime, type Effect, Option, Schema } from "effect"
 import type { Conflict } from "./Errors.js"
 import { CommunityId } from "./Ids.js"
 import * as Text from "./Text.js"
 
 /** An IANA time zone name that this runtime knows, e.g. `Asia/Shanghai`. */
 export const TimeZone = Schema.String.check(
-  Schema.makeFilter((name: string) =>
-    Option.isSome(DateTime.zoneMakeNamed(name)) || "must be an IANA time zone such as Asia/Shanghai / 时区无效"
+  Schema.makeFilter(
+    (name: string) =>
+      Option.isSome(DateTime.zoneMakeNamed(name)) || "must be an IANA time zone such as Asia/Shanghai / 时区无效"
   )
 )
 
@@ -58,8 +59,9 @@ export const ProvisionCommunityInput = Schema.Struct({
   nameEn: Text.optionalLine(120),
   timeZone: TimeZone,
   grids: Schema.Array(Grid).check(
-    Schema.makeFilter((grids: ReadonlyArray<Grid>) =>
-      new Set(grids.map((g) => g.code)).size === grids.length || "grid codes must be unique / 网格编号不能重复"
+    Schema.makeFilter(
+      (grids: ReadonlyArray<Grid>) =>
+        new Set(grids.map((g) => g.code)).size === grids.length || "grid codes must be unique / 网格编号不能重复"
     )
   )
 })

@@ -80,7 +80,8 @@ export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInp
   static many(issues: ReadonlyArray<InputIssue>): InvalidInput {
     const listed = issues.slice(0, MAX_LISTED_ISSUES).map((i) => ({ field: shortField(i.field), message: i.message }))
     const left = issues.length - listed.length
-    if (left > 0) listed.push({ field: "input", message: `and ${left} more issues not listed / 另有 ${left} 个问题未列出` })
+    if (left > 0)
+      listed.push({ field: "input", message: `and ${left} more issues not listed / 另有 ${left} 个问题未列出` })
     const first = listed[0] ?? { field: "", message: "invalid input / 输入无效" }
     return new InvalidInput({
       field: first.field,

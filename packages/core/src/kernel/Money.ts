@@ -59,12 +59,14 @@ const sameCurrency = (a: Money, b: Money): Result.Result<Currency, InvalidInput>
 /** `a + b`, checked. */
 export const add = (a: Money, b: Money): Result.Result<Money, InvalidInput> =>
   Result.flatMap(sameCurrency(a, b), (currency) =>
-    Result.map(checked(a.amount + b.amount, "add"), (amount) => ({ amount, currency })))
+    Result.map(checked(a.amount + b.amount, "add"), (amount) => ({ amount, currency }))
+  )
 
 /** `a - b`, checked. */
 export const subtract = (a: Money, b: Money): Result.Result<Money, InvalidInput> =>
   Result.flatMap(sameCurrency(a, b), (currency) =>
-    Result.map(checked(a.amount - b.amount, "subtract"), (amount) => ({ amount, currency })))
+    Result.map(checked(a.amount - b.amount, "subtract"), (amount) => ({ amount, currency }))
+  )
 
 /** `a × n` for an integer factor (e.g. a piece rate times a count), checked. */
 export const multiply = (a: Money, factor: number): Result.Result<Money, InvalidInput> =>
@@ -107,7 +109,7 @@ export const allocate = (
   const W = BigInt(weightSum)
   // exact arithmetic in bigint: quota_i = abs * w_i / W
   const floors = weights.map((w) => (abs * BigInt(w)) / W)
-  const remainders = weights.map((w, i) => (abs * BigInt(w)) - floors[i]! * W)
+  const remainders = weights.map((w, i) => abs * BigInt(w) - floors[i]! * W)
   let left = abs - floors.reduce((a, b) => a + b, 0n)
   const order = weights
     .map((_, i) => i)

@@ -24,7 +24,10 @@ export const MAX_LIMIT = 200
 
 /** A page size: an integer from 1 to {@link MAX_LIMIT}. */
 export const Limit = Schema.Int.check(
-  Schema.isBetween({ minimum: 1, maximum: MAX_LIMIT }, { message: `must be an integer from 1 to ${MAX_LIMIT} / 每页条数须在 1 到 ${MAX_LIMIT} 之间` })
+  Schema.isBetween(
+    { minimum: 1, maximum: MAX_LIMIT },
+    { message: `must be an integer from 1 to ${MAX_LIMIT} / 每页条数须在 1 到 ${MAX_LIMIT} 之间` }
+  )
 )
 
 /** What a caller asks for: where to continue, and how many. */
@@ -92,7 +95,9 @@ export interface Window {
 export const window = (request: PageRequest | undefined): Result.Result<Window, InvalidInput> => {
   const limit = request?.limit ?? DEFAULT_LIMIT
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    return Result.fail(InvalidInput.of("limit", `must be an integer from 1 to ${MAX_LIMIT} / 每页条数须在 1 到 ${MAX_LIMIT} 之间`))
+    return Result.fail(
+      InvalidInput.of("limit", `must be an integer from 1 to ${MAX_LIMIT} / 每页条数须在 1 到 ${MAX_LIMIT} 之间`)
+    )
   }
   if (request?.cursor === undefined || request.cursor === "") return Result.succeed({ after: undefined, limit })
   return Result.map(decodeCursor(request.cursor), (after) => ({ after, limit }))

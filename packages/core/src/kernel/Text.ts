@@ -80,7 +80,8 @@ export const codePoints = (text: string): number => {
 /** The messages of the rule, in English and Chinese. */
 export const messages = {
   control: "must not contain control characters / 不能包含控制字符",
-  multilineControl: "must not contain control characters other than line feeds and tabs / 除换行和制表符外不能包含控制字符",
+  multilineControl:
+    "must not contain control characters other than line feeds and tabs / 除换行和制表符外不能包含控制字符",
   bidi: "must not contain bidirectional control characters / 不能包含双向文本控制字符",
   blank: "must not be empty / 不能为空",
   malformed: "must be well-formed Unicode text / 须为有效的 Unicode 文本",
@@ -102,10 +103,18 @@ export const checks = (max: number, options: TextOptions = {}) => {
   const multiline = options.multiline === true
   return [
     Schema.makeFilter<string>(
-      (s) => !(multiline ? hasMultilineControl(s) : hasLineControl(s)) || (multiline ? messages.multilineControl : messages.control),
-      { expected: multiline ? "text without control characters other than \\n and \\t" : "text without control characters" }
+      (s) =>
+        !(multiline ? hasMultilineControl(s) : hasLineControl(s)) ||
+        (multiline ? messages.multilineControl : messages.control),
+      {
+        expected: multiline
+          ? "text without control characters other than \\n and \\t"
+          : "text without control characters"
+      }
     ),
-    Schema.makeFilter<string>((s) => !hasBidiControl(s) || messages.bidi, { expected: "text without bidirectional controls" }),
+    Schema.makeFilter<string>((s) => !hasBidiControl(s) || messages.bidi, {
+      expected: "text without bidirectional controls"
+    }),
     Schema.makeFilter<string>((s) => isWellFormed(s) || messages.malformed, { expected: "well-formed Unicode text" }),
     Schema.makeFilter<string>((s) => !isBlank(s) || messages.blank, {
       expected: "a text that is not blank",

@@ -106,18 +106,25 @@ export const isMaxItems = (max: number) =>
 export const isMinItems = (min: number) =>
   Schema.isMinLength(min, { message: `must have at least ${min} ${min === 1 ? "item" : "items"} / 至少 ${min} 项` })
 
-const LENGTH_CHECKS: Readonly<Record<string, (payload: Record<string, unknown>, list: boolean) => string | undefined>> = {
-  "effect/schema/isMaxLength": (p, list) =>
-    list ? `must have at most ${p["maxLength"]} items / 最多 ${p["maxLength"]} 项` : `must be at most ${p["maxLength"]} characters / 最多 ${p["maxLength"]} 个字符`,
-  "effect/schema/isMinLength": (p, list) =>
-    p["minLength"] === 1
-      ? list ? "must not be an empty list / 列表不能为空" : "must not be empty / 不能为空"
-      : list ? `must have at least ${p["minLength"]} items / 至少 ${p["minLength"]} 项` : `must be at least ${p["minLength"]} characters / 至少 ${p["minLength"]} 个字符`,
-  "effect/schema/isBetweenLength": (p, list) =>
-    list
-      ? `must have ${p["minimum"]} to ${p["maximum"]} items / 须为 ${p["minimum"]} 到 ${p["maximum"]} 项`
-      : `must be ${p["minimum"]} to ${p["maximum"]} characters / 须为 ${p["minimum"]} 到 ${p["maximum"]} 个字符`
-}
+const LENGTH_CHECKS: Readonly<Record<string, (payload: Record<string, unknown>, list: boolean) => string | undefined>> =
+  {
+    "effect/schema/isMaxLength": (p, list) =>
+      list
+        ? `must have at most ${p["maxLength"]} items / 最多 ${p["maxLength"]} 项`
+        : `must be at most ${p["maxLength"]} characters / 最多 ${p["maxLength"]} 个字符`,
+    "effect/schema/isMinLength": (p, list) =>
+      p["minLength"] === 1
+        ? list
+          ? "must not be an empty list / 列表不能为空"
+          : "must not be empty / 不能为空"
+        : list
+          ? `must have at least ${p["minLength"]} items / 至少 ${p["minLength"]} 项`
+          : `must be at least ${p["minLength"]} characters / 至少 ${p["minLength"]} 个字符`,
+    "effect/schema/isBetweenLength": (p, list) =>
+      list
+        ? `must have ${p["minimum"]} to ${p["maximum"]} items / 须为 ${p["minimum"]} 到 ${p["maximum"]} 项`
+        : `must be ${p["minimum"]} to ${p["maximum"]} characters / 须为 ${p["minimum"]} 到 ${p["maximum"]} 个字符`
+  }
 
 /**
  * The message of a length check without a message of its own. A length check on a list and on a
@@ -130,7 +137,8 @@ const lengthMessage = (issue: SchemaIssue.Filter): string | undefined => {
     | { readonly id?: unknown; readonly payload?: unknown }
     | undefined
   const describe = typeof representation?.id === "string" ? LENGTH_CHECKS[representation.id] : undefined
-  if (describe === undefined || typeof representation?.payload !== "object" || representation.payload === null) return undefined
+  if (describe === undefined || typeof representation?.payload !== "object" || representation.payload === null)
+    return undefined
   const value = issue.input
   if (!Array.isArray(value) && typeof value !== "string") return undefined
   return describe(representation.payload as Record<string, unknown>, Array.isArray(value))
@@ -158,17 +166,20 @@ const flatten = (issue: SchemaIssue.Issue, path: ReadonlyArray<PropertyKey>, out
   const field = path.map(String).join(".") || "input"
   switch (issue._tag) {
     case "Pointer":
-      return flatten(issue.issue, [...path, ...issue.path], out)
+      flatten(issue.issue, [...path, ...issue.path], out)
+      return
     case "Encoding":
       // a failed transformation (a string that is not a date-time, say): report the inner issue
-      return flatten(issue.issue, path, out)
+      flatten(issue.issue, path, out)
+      return
     case "Composite":
       for (const inner of issue.issues) flatten(inner, path, out)
       return
     case "Filter":
       // a filter that reports its own issue (with a path and a message) is flattened
       if (typeof issue.filter.annotations?.message !== "string" && issue.issue._tag !== "InvalidValue") {
-        return flatten(issue.issue, path, out)
+        flatten(issue.issue, path, out)
+        return
       }
       out.push({ field, message: filterMessage(issue) })
       return
@@ -246,4 +257,3 @@ export const decodeInput = <S extends Schema.Top>(schema: S) => {
   return (value: unknown): Effect.Effect<S["Type"], InvalidInput, S["DecodingServices"]> =>
     decode(value, OPTIONS).pipe(Effect.mapError(toInvalidInput))
 }
-

@@ -111,20 +111,48 @@ const uniqueLanguages = Schema.makeFilter((languages: ReadonlyArray<LanguageSkil
     const key = `${l.language}\u0000${l.dialect ?? ""}`
     const first = seen.get(key)
     if (first === undefined) seen.set(key, i)
-    else issues.push({ path: [i], issue: `repeats languages.${first}: list a language and dialect once / 语言和方言重复` })
+    else
+      issues.push({ path: [i], issue: `repeats languages.${first}: list a language and dialect once / 语言和方言重复` })
   })
   return issues
 })
 
 /** The provinces of China (incl. municipalities, autonomous regions, SARs and Taiwan), by pinyin key. */
 export const provinceNames = {
-  beijing: "北京", tianjin: "天津", hebei: "河北", shanxi: "山西", neimenggu: "内蒙古",
-  liaoning: "辽宁", jilin: "吉林", heilongjiang: "黑龙江", shanghai: "上海", jiangsu: "江苏",
-  zhejiang: "浙江", anhui: "安徽", fujian: "福建", jiangxi: "江西", shandong: "山东",
-  henan: "河南", hubei: "湖北", hunan: "湖南", guangdong: "广东", guangxi: "广西",
-  hainan: "海南", chongqing: "重庆", sichuan: "四川", guizhou: "贵州", yunnan: "云南",
-  xizang: "西藏", shaanxi: "陕西", gansu: "甘肃", qinghai: "青海", ningxia: "宁夏",
-  xinjiang: "新疆", hongkong: "香港", macau: "澳门", taiwan: "台湾"
+  beijing: "北京",
+  tianjin: "天津",
+  hebei: "河北",
+  shanxi: "山西",
+  neimenggu: "内蒙古",
+  liaoning: "辽宁",
+  jilin: "吉林",
+  heilongjiang: "黑龙江",
+  shanghai: "上海",
+  jiangsu: "江苏",
+  zhejiang: "浙江",
+  anhui: "安徽",
+  fujian: "福建",
+  jiangxi: "江西",
+  shandong: "山东",
+  henan: "河南",
+  hubei: "湖北",
+  hunan: "湖南",
+  guangdong: "广东",
+  guangxi: "广西",
+  hainan: "海南",
+  chongqing: "重庆",
+  sichuan: "四川",
+  guizhou: "贵州",
+  yunnan: "云南",
+  xizang: "西藏",
+  shaanxi: "陕西",
+  gansu: "甘肃",
+  qinghai: "青海",
+  ningxia: "宁夏",
+  xinjiang: "新疆",
+  hongkong: "香港",
+  macau: "澳门",
+  taiwan: "台湾"
 } as const
 
 /** A province key from {@link provinceNames}, e.g. `jiangxi`. */
@@ -144,22 +172,28 @@ export const HomePlace = Schema.Struct({
 export type HomePlace = typeof HomePlace.Type
 
 /** A skill, as a short lower-case slug: `translation`, `health_check`, `calligraphy`. */
-export const Skill = Schema.String.check(Schema.isPattern(/^[a-z][a-z0-9_-]{1,39}$/u, {
+export const Skill = Schema.String.check(
+  Schema.isPattern(/^[a-z][a-z0-9_-]{1,39}$/u, {
     message: "must be a lower-case slug such as health_check / 技能标识须为小写字母、数字或下划线"
   })
 )
 
-const HHMM = Schema.String.check(Schema.isPattern(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/u, { message: "must be HH:MM / 时间格式须为 HH:MM" })
+const HHMM = Schema.String.check(
+  Schema.isPattern(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/u, { message: "must be HH:MM / 时间格式须为 HH:MM" })
 )
 
 /** A weekly time slot in the community's time zone; `day` is the ISO weekday (1 = Monday). */
 export const AvailabilitySlot = Schema.Struct({
-  day: Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 7 }, { message: "must be 1 (Monday) to 7 (Sunday) / 星期须为 1 到 7" })),
+  day: Schema.Int.check(
+    Schema.isBetween({ minimum: 1, maximum: 7 }, { message: "must be 1 (Monday) to 7 (Sunday) / 星期须为 1 到 7" })
+  ),
   start: HHMM,
   end: HHMM
 }).check(
-  Schema.makeFilter((s: { readonly start: string; readonly end: string }) =>
-    s.start < s.end || { path: ["end"], issue: "must be after start / 结束时间须晚于开始时间" })
+  Schema.makeFilter(
+    (s: { readonly start: string; readonly end: string }) =>
+      s.start < s.end || { path: ["end"], issue: "must be after start / 结束时间须晚于开始时间" }
+  )
 )
 /** A weekly time slot in the community's time zone. */
 export type AvailabilitySlot = typeof AvailabilitySlot.Type
@@ -181,7 +215,8 @@ export const Location = Schema.Struct({
 export type Location = typeof Location.Type
 
 /** A mainland China mobile number: 11 digits starting with 1. */
-export const Phone = Schema.String.check(Schema.isPattern(/^1[3-9]\d{9}$/u, { message: "must be an 11-digit mobile number / 手机号码格式无效" })
+export const Phone = Schema.String.check(
+  Schema.isPattern(/^1[3-9]\d{9}$/u, { message: "must be an 11-digit mobile number / 手机号码格式无效" })
 )
 
 /** Masks a phone for projections: `138****5678`. */
@@ -321,7 +356,11 @@ const uniquePurposes = Schema.makeFilter((consents: ReadonlyArray<{ readonly pur
   consents.forEach((c, i) => {
     const first = seen.get(c.purpose)
     if (first === undefined) seen.set(c.purpose, i)
-    else issues.push({ path: [i, "purpose"], issue: `repeats consents.${first}: consent to a purpose once / 同一事项只能同意一次` })
+    else
+      issues.push({
+        path: [i, "purpose"],
+        issue: `repeats consents.${first}: consent to a purpose once / 同一事项只能同意一次`
+      })
   })
   return issues
 })
@@ -332,21 +371,29 @@ export const RegisterResidentInput = Schema.Struct({
   id: Schema.optional(ResidentId),
   displayName: DisplayName,
   grid: Schema.optional(GridCode),
-  birthYear: Schema.optional(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1900, { message: "must be 1900 or later / 出生年份须不早于 1900" }))),
+  birthYear: Schema.optional(
+    Schema.Int.check(Schema.isGreaterThanOrEqualTo(1900, { message: "must be 1900 or later / 出生年份须不早于 1900" }))
+  ),
   tags: Schema.Array(ResidentTag).pipe(Schema.withDecodingDefault(Effect.succeed([]))),
   homePlace: Schema.optional(HomePlace),
-  languages: Schema.Array(LanguageSkill).check(isMaxItems(10), uniqueLanguages).pipe(Schema.withDecodingDefault(Effect.succeed([]))),
-  skills: Schema.Array(Skill).check(isMaxItems(30)).pipe(Schema.withDecodingDefault(Effect.succeed([]))),
-  availability: Schema.Array(AvailabilitySlot).check(isMaxItems(28)).pipe(Schema.withDecodingDefault(Effect.succeed([]))),
+  languages: Schema.Array(LanguageSkill)
+    .check(isMaxItems(10), uniqueLanguages)
+    .pipe(Schema.withDecodingDefault(Effect.succeed([]))),
+  skills: Schema.Array(Skill)
+    .check(isMaxItems(30))
+    .pipe(Schema.withDecodingDefault(Effect.succeed([]))),
+  availability: Schema.Array(AvailabilitySlot)
+    .check(isMaxItems(28))
+    .pipe(Schema.withDecodingDefault(Effect.succeed([]))),
   location: Schema.optional(Location),
   phone: Schema.optional(Phone),
   /**
    * Consents given at registration, each purpose at most once (a repeat is `InvalidInput`, as
    * recording a consent already in force is). `health_data` must be here for `health` to be kept.
    */
-  consents: Schema.Array(Schema.Struct({ purpose: ConsentPurpose, grantedBy: ConsentGiver })).check(uniquePurposes).pipe(
-    Schema.withDecodingDefault(Effect.succeed([]))
-  ),
+  consents: Schema.Array(Schema.Struct({ purpose: ConsentPurpose, grantedBy: ConsentGiver }))
+    .check(uniquePurposes)
+    .pipe(Schema.withDecodingDefault(Effect.succeed([]))),
   health: Schema.optional(HealthInfo)
 })
 /** The input to register a resident (decoded form). */
@@ -356,7 +403,13 @@ export type RegisterResidentInput = typeof RegisterResidentInput.Type
 export const ResidentPatch = Schema.Struct({
   displayName: Schema.optional(DisplayName),
   grid: Schema.optional(Schema.NullOr(GridCode)),
-  birthYear: Schema.optional(Schema.NullOr(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1900, { message: "must be 1900 or later / 出生年份须不早于 1900" })))),
+  birthYear: Schema.optional(
+    Schema.NullOr(
+      Schema.Int.check(
+        Schema.isGreaterThanOrEqualTo(1900, { message: "must be 1900 or later / 出生年份须不早于 1900" })
+      )
+    )
+  ),
   tags: Schema.optional(Schema.Array(ResidentTag)),
   homePlace: Schema.optional(Schema.NullOr(HomePlace)),
   languages: Schema.optional(Schema.Array(LanguageSkill).check(isMaxItems(10), uniqueLanguages)),

@@ -50,13 +50,13 @@ const checkGrid = (grid: string | null | undefined, community: Community): Resul
       )
     : Result.succeed(undefined)
 
-const checkHealthConsent = (
-  health: unknown,
-  consentInForce: boolean
-): Result.Result<void, InvalidInput> =>
+const checkHealthConsent = (health: unknown, consentInForce: boolean): Result.Result<void, InvalidInput> =>
   health !== null && health !== undefined && !consentInForce
     ? Result.fail(
-        InvalidInput.of("health", "needs a health_data consent in force first (PIPL sensitive data) / 健康信息须先取得单独同意")
+        InvalidInput.of(
+          "health",
+          "needs a health_data consent in force first (PIPL sensitive data) / 健康信息须先取得单独同意"
+        )
       )
     : Result.succeed(undefined)
 
@@ -121,7 +121,10 @@ export const register = (
       )
     }
     const consents = input.consents.map((c) => consentRecord(c, ctx))
-    yield* checkHealthConsent(input.health, consents.some((c) => c.purpose === "health_data"))
+    yield* checkHealthConsent(
+      input.health,
+      consents.some((c) => c.purpose === "health_data")
+    )
     return new Resident({
       id,
       communityId: ctx.community.id,
@@ -152,10 +155,18 @@ const touch = (resident: Resident, ctx: Context, changes: Partial<Resident>): Re
   new Resident({ ...resident, ...changes, version: resident.version + 1, updatedAt: ctx.now })
 
 const requireNotErased = (resident: Resident, action: string): Result.Result<void, InvalidTransition> =>
-  resident.status === "erased" ? Result.fail(InvalidTransition.of("Resident", "erased", action)) : Result.succeed(undefined)
+  resident.status === "erased"
+    ? Result.fail(InvalidTransition.of("Resident", "erased", action))
+    : Result.succeed(undefined)
 
 /** The patch fields a resident (or guardian) may change on their own record without staff. */
-export const selfServiceFields: ReadonlyArray<keyof ResidentPatch> = ["phone", "availability", "languages", "skills", "location"]
+export const selfServiceFields: ReadonlyArray<keyof ResidentPatch> = [
+  "phone",
+  "availability",
+  "languages",
+  "skills",
+  "location"
+]
 
 /** The names of the fields a patch sets (present keys). */
 export const patchedFields = (patch: ResidentPatch): ReadonlyArray<keyof ResidentPatch> =>
@@ -226,7 +237,9 @@ export const recordConsent = (
       )
     }
     if (hasConsent(resident, input.purpose)) {
-      return yield* Result.fail(InvalidInput.of("purpose", `${input.purpose} consent is already in force / 该同意已生效`))
+      return yield* Result.fail(
+        InvalidInput.of("purpose", `${input.purpose} consent is already in force / 该同意已生效`)
+      )
     }
     return touch(resident, ctx, { consents: [...resident.consents, consentRecord(input, ctx)] })
   })
@@ -328,7 +341,9 @@ export const unlinkGuardian = (
   Result.gen(function* () {
     yield* requireNotErased(ward, "unlink a guardian of")
     if (!ward.guardianIds.includes(guardianId)) {
-      return yield* Result.fail(InvalidInput.of("guardianId", "is not a guardian of this resident / 不是该居民的监护人"))
+      return yield* Result.fail(
+        InvalidInput.of("guardianId", "is not a guardian of this resident / 不是该居民的监护人")
+      )
     }
     const unlinked = touch(ward, ctx, { guardianIds: ward.guardianIds.filter((g) => g !== guardianId) })
     const changes: [GuardianRemoval, ...Array<GuardianRemoval>] = [{ _tag: "Unlinked", resident: unlinked, guardianId }]

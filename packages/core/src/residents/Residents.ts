@@ -114,15 +114,17 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
         Option.match(found, {
           onNone: () => Effect.fail(NotFound.of("Community", actor.communityId)),
           onSome: Effect.succeed
-        }))
+        })
+      )
 
     const context = (actor: Actor) =>
-      Effect.all({ now, community: loadCommunity(actor) }).pipe(Effect.map(({ community, now }) => ({ now, community, actor })))
+      Effect.all({ now, community: loadCommunity(actor) }).pipe(
+        Effect.map(({ community, now }) => ({ now, community, actor }))
+      )
 
     const load = (actor: Actor, id: string): Effect.Effect<Resident, NotFound> =>
-      Effect.flatMap(
-        isResidentId(id) ? repo.findById(actor.communityId, id) : Effect.succeedNone,
-        (found) => Option.match(found, { onNone: () => Effect.fail(NotFound.of(ENTITY, id)), onSome: Effect.succeed })
+      Effect.flatMap(isResidentId(id) ? repo.findById(actor.communityId, id) : Effect.succeedNone, (found) =>
+        Option.match(found, { onNone: () => Effect.fail(NotFound.of(ENTITY, id)), onSome: Effect.succeed })
       )
 
     /** Saves a changed resident and appends its event, atomically. */
@@ -151,7 +153,10 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
      * Saves the changes of a guardian removal in order, each with its event (`GuardianUnlinked`,
      * then `ConsentWithdrawn` per consent the guardian gave), and returns the ward's final state.
      */
-    const saveGuardianRemoval = (actor: Actor, changes: readonly [Rules.GuardianRemoval, ...Array<Rules.GuardianRemoval>]) =>
+    const saveGuardianRemoval = (
+      actor: Actor,
+      changes: readonly [Rules.GuardianRemoval, ...Array<Rules.GuardianRemoval>]
+    ) =>
       Effect.gen(function* () {
         for (const change of changes) {
           yield* save(
@@ -204,25 +209,29 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
      * Staff permission, or (when `selfService`) the resident themself or their guardian. An actor
      * who may not even see the resident gets `NotFound`, not `Forbidden`: nothing is revealed.
      */
-    const staffOrSelf = (permission: Permission, selfService: boolean) =>
-    (actor: Actor, resident: Resident) =>
+    const staffOrSelf = (permission: Permission, selfService: boolean) => (actor: Actor, resident: Resident) =>
       can(actor, permission) || (selfService && Rules.isSelfOrGuardian(actor, resident))
         ? Effect.void
         : Rules.visibility(actor, resident) === "none"
-        ? Effect.fail(NotFound.of(ENTITY, resident.id))
-        : Effect.fail(Forbidden.of(permission))
+          ? Effect.fail(NotFound.of(ENTITY, resident.id))
+          : Effect.fail(Forbidden.of(permission))
 
     /** Staff permission only. */
     const staff = (permission: Permission) => staffOrSelf(permission, false)
 
-    const validId = (id: string) => validateInput(ResidentId)(id as ResidentId).pipe(Effect.mapError(() => InvalidInput.of("id", "must be a resident id (UUIDv7) / 居民编号格式无效")))
+    const validId = (id: string) =>
+      validateInput(ResidentId)(id as ResidentId).pipe(
+        Effect.mapError(() => InvalidInput.of("id", "must be a resident id (UUIDv7) / 居民编号格式无效"))
+      )
 
     return {
       /**
        * Registers a resident in the actor's community. Needs `residents:register` (staff, grid
        * workers). With `id`, registering the same id again is `Conflict` (duplicate).
        */
-      register: (input: typeof RegisterResidentInput.Encoded): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
+      register: (
+        input: typeof RegisterResidentInput.Encoded
+      ): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
         Effect.gen(function* () {
           const actor = yield* CurrentActor
           yield* authorize(actor, "residents:register")
@@ -231,7 +240,10 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
           const id = valid.id ?? ResidentId.make(yield* ids.next)
           const resident = yield* Effect.fromResult(Rules.register(id, valid, ctx))
           return yield* transactor.withTransaction(
-            Effect.as(save(actor, resident, ResidentRegistered.make({ residentId: id }), true), view(actor, ctx.community, resident, ctx.now))
+            Effect.as(
+              save(actor, resident, ResidentRegistered.make({ residentId: id }), true),
+              view(actor, ctx.community, resident, ctx.now)
+            )
           )
         }),
 
@@ -240,7 +252,10 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
        * `Conflict` (stale_version). Staff and grid workers may change everything; a resident (or
        * guardian) only the self-service fields (phone, availability, languages, skills, location).
        */
-      update: (id: string, input: typeof UpdateResidentInput.Encoded): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
+      update: (
+        id: string,
+        input: typeof UpdateResidentInput.Encoded
+      ): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
         Effect.gen(function* () {
           yield* validId(id)
           const valid = yield* decodeInput(UpdateResidentInput)(input)
@@ -251,7 +266,10 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
                 yield* staffOrSelf("residents:update", true)(actor, resident)
                 if (!can(actor, "residents:update")) {
                   const outside = Rules.patchedFields(valid.patch).filter((f) => !Rules.selfServiceFields.includes(f))
-                  if (outside.length > 0) return yield* Effect.fail(Forbidden.of("residents:update", `only staff may change ${outside.join(", ")}`))
+                  if (outside.length > 0)
+                    return yield* Effect.fail(
+                      Forbidden.of("residents:update", `only staff may change ${outside.join(", ")}`)
+                    )
                 }
               }),
             (resident, ctx): Result.Result<Resident, InvalidInput | InvalidTransition | Conflict> =>
@@ -266,7 +284,10 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
        * Records a consent. Staff with `residents:consent` record any; a resident records their
        * own (`grantedBy: Self`), a guardian their ward's (`grantedBy: Guardian` naming themself).
        */
-      recordConsent: (id: string, input: typeof RecordConsentInput.Encoded): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
+      recordConsent: (
+        id: string,
+        input: typeof RecordConsentInput.Encoded
+      ): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
         Effect.gen(function* () {
           yield* validId(id)
           const valid = yield* decodeInput(RecordConsentInput)(input)
@@ -277,16 +298,23 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
               const resident = yield* load(actor, id)
               yield* staffOrSelf("residents:consent", true)(actor, resident)
               if (!can(actor, "residents:consent")) {
-                const ok = valid.grantedBy._tag === "Self"
-                  ? actor.residentId === resident.id
-                  : actor.residentId === valid.grantedBy.guardianId
-                if (!ok) return yield* Effect.fail(Forbidden.of("residents:consent", "a consent is given by the resident or their own guardian"))
+                const ok =
+                  valid.grantedBy._tag === "Self"
+                    ? actor.residentId === resident.id
+                    : actor.residentId === valid.grantedBy.guardianId
+                if (!ok)
+                  return yield* Effect.fail(
+                    Forbidden.of("residents:consent", "a consent is given by the resident or their own guardian")
+                  )
               }
               // the guardian is read inside the transaction and held, so that a concurrent erase
               // or deactivation of the guardian cannot slip in between
-              const guardian = valid.grantedBy._tag === "Guardian"
-                ? yield* repo.findById(actor.communityId, valid.grantedBy.guardianId).pipe(Effect.map(Option.getOrUndefined))
-                : undefined
+              const guardian =
+                valid.grantedBy._tag === "Guardian"
+                  ? yield* repo
+                      .findById(actor.communityId, valid.grantedBy.guardianId)
+                      .pipe(Effect.map(Option.getOrUndefined))
+                  : undefined
               const next = yield* Effect.fromResult(Rules.recordConsent(resident, valid, ctx, guardian))
               if (guardian !== undefined) yield* repo.lock(actor.communityId, guardian.id, guardian.version)
               yield* save(
@@ -304,10 +332,15 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
         }),
 
       /** Withdraws a consent in force. Withdrawing `health_data` deletes the health information. */
-      withdrawConsent: (id: string, purpose: ConsentPurpose): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
+      withdrawConsent: (
+        id: string,
+        purpose: ConsentPurpose
+      ): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
         Effect.gen(function* () {
           yield* validId(id)
-          const valid = yield* validateInput(ConsentPurposeSchema)(purpose).pipe(Effect.mapError(() => InvalidInput.of("purpose", "unknown consent purpose / 未知的同意事项")))
+          const valid = yield* validateInput(ConsentPurposeSchema)(purpose).pipe(
+            Effect.mapError(() => InvalidInput.of("purpose", "unknown consent purpose / 未知的同意事项"))
+          )
           return yield* command(
             id,
             staffOrSelf("residents:consent", true),
@@ -320,11 +353,15 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
        * Puts resident `id` in the household of `withResidentId`; when that resident has none, a
        * new household is created for both.
        */
-      linkHousehold: (id: string, withResidentId: string): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
+      linkHousehold: (
+        id: string,
+        withResidentId: string
+      ): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
         Effect.gen(function* () {
           yield* validId(id)
           yield* validId(withResidentId)
-          if (id === withResidentId) return yield* Effect.fail(InvalidInput.of("withResidentId", "must be another resident / 须为另一位居民"))
+          if (id === withResidentId)
+            return yield* Effect.fail(InvalidInput.of("withResidentId", "must be another resident / 须为另一位居民"))
           const actor = yield* CurrentActor
           yield* authorize(actor, "residents:link")
           const ctx = yield* context(actor)
@@ -353,7 +390,9 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
       linkGuardian: (id: string, guardianId: string): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
         Effect.gen(function* () {
           yield* validId(id)
-          yield* validateInput(ResidentId)(guardianId as ResidentId).pipe(Effect.mapError(() => InvalidInput.of("guardianId", "must be a resident id (UUIDv7) / 监护人编号格式无效")))
+          yield* validateInput(ResidentId)(guardianId as ResidentId).pipe(
+            Effect.mapError(() => InvalidInput.of("guardianId", "must be a resident id (UUIDv7) / 监护人编号格式无效"))
+          )
           const actor = yield* CurrentActor
           yield* authorize(actor, "residents:link")
           const ctx = yield* context(actor)
@@ -361,7 +400,11 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
             Effect.gen(function* () {
               const ward = yield* load(actor, id)
               const guardian = yield* load(actor, guardianId).pipe(
-                Effect.catchTag("NotFound", () => Effect.fail(InvalidInput.of("guardianId", "is not a resident of this community / 监护人不是本社区居民")))
+                Effect.catchTag("NotFound", () =>
+                  Effect.fail(
+                    InvalidInput.of("guardianId", "is not a resident of this community / 监护人不是本社区居民")
+                  )
+                )
               )
               const next = yield* Effect.fromResult(Rules.linkGuardian(ward, guardian, ctx))
               yield* lockAll(actor, [ward, guardian])
@@ -377,10 +420,15 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
        * transaction; see `ResidentRules.unlinkGuardian`): a former guardian's consent does not
        * stay in force.
        */
-      unlinkGuardian: (id: string, guardianId: string): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
+      unlinkGuardian: (
+        id: string,
+        guardianId: string
+      ): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
         Effect.gen(function* () {
           yield* validId(id)
-          const gid = yield* validateInput(ResidentId)(guardianId as ResidentId).pipe(Effect.mapError(() => InvalidInput.of("guardianId", "must be a resident id (UUIDv7) / 监护人编号格式无效")))
+          const gid = yield* validateInput(ResidentId)(guardianId as ResidentId).pipe(
+            Effect.mapError(() => InvalidInput.of("guardianId", "must be a resident id (UUIDv7) / 监护人编号格式无效"))
+          )
           const actor = yield* CurrentActor
           const ctx = yield* context(actor)
           return yield* transactor.withTransaction(
@@ -395,17 +443,19 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
         }),
 
       /** Deactivates a resident (moved away, deceased …). The record stays and can be reactivated. */
-      deactivate: (id: string, reason: DeactivationReason): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
+      deactivate: (
+        id: string,
+        reason: DeactivationReason
+      ): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
         Effect.gen(function* () {
           yield* validId(id)
           const why = yield* decodeInput(DeactivationReasonSchema)(reason).pipe(
-            Effect.mapError(() => InvalidInput.of("reason", "must be moved_away, deceased, duplicate_record or other / 原因代码无效"))
+            Effect.mapError(() =>
+              InvalidInput.of("reason", "must be moved_away, deceased, duplicate_record or other / 原因代码无效")
+            )
           )
-          return yield* command(
-            id,
-            staff("residents:deactivate"),
-            Rules.deactivate,
-            (r) => ResidentDeactivated.make({ residentId: r.id, reason: why })
+          return yield* command(id, staff("residents:deactivate"), Rules.deactivate, (r) =>
+            ResidentDeactivated.make({ residentId: r.id, reason: why })
           )
         }),
 
@@ -413,7 +463,9 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
       reactivate: (id: string): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
         Effect.andThen(
           validId(id),
-          command(id, staff("residents:deactivate"), Rules.reactivate, (r) => ResidentReactivated.make({ residentId: r.id }))
+          command(id, staff("residents:deactivate"), Rules.reactivate, (r) =>
+            ResidentReactivated.make({ residentId: r.id })
+          )
         ),
 
       /**
@@ -439,7 +491,10 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
               )
               for (const ward of wards) {
                 if (ward.id === resident.id) continue
-                yield* saveGuardianRemoval(actor, yield* Effect.fromResult(Rules.unlinkGuardian(ward, resident.id, ctx)))
+                yield* saveGuardianRemoval(
+                  actor,
+                  yield* Effect.fromResult(Rules.unlinkGuardian(ward, resident.id, ctx))
+                )
               }
               yield* save(actor, erased, ResidentErased.make({ residentId: erased.id }))
               return view(actor, ctx.community, erased, ctx.now)
@@ -484,17 +539,29 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
           yield* authorizeAny(actor, ["residents:read:full", "residents:read:reduced", "residents:read:own"])
           const valid = yield* decodeInput(ResidentFilter)(filter)
           if (valid.minAge !== undefined && valid.maxAge !== undefined && valid.minAge > valid.maxAge) {
-            return yield* Effect.fail(InvalidInput.of("maxAge", "must not be less than minAge / 最大年龄不能小于最小年龄"))
+            return yield* Effect.fail(
+              InvalidInput.of("maxAge", "must not be less than minAge / 最大年龄不能小于最小年龄")
+            )
           }
           const full = can(actor, "residents:read:full")
           const reduced = can(actor, "residents:read:reduced")
           if (!full && reduced) {
             // the reduced view shows ten-year age bands: finer age filters would reveal more
             if (valid.minAge !== undefined && valid.minAge % 10 !== 0) {
-              return yield* Effect.fail(InvalidInput.of("minAge", "volunteers filter by ten-year bands: use a multiple of 10 / 志愿者只能按十岁年龄段筛选"))
+              return yield* Effect.fail(
+                InvalidInput.of(
+                  "minAge",
+                  "volunteers filter by ten-year bands: use a multiple of 10 / 志愿者只能按十岁年龄段筛选"
+                )
+              )
             }
             if (valid.maxAge !== undefined && valid.maxAge % 10 !== 9) {
-              return yield* Effect.fail(InvalidInput.of("maxAge", "volunteers filter by ten-year bands: use 9, 19, 29 … / 志愿者只能按十岁年龄段筛选"))
+              return yield* Effect.fail(
+                InvalidInput.of(
+                  "maxAge",
+                  "volunteers filter by ten-year bands: use 9, 19, 29 … / 志愿者只能按十岁年龄段筛选"
+                )
+              )
             }
           }
           const window = yield* Effect.fromResult(Paging.window(page))
@@ -534,4 +601,3 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
   /** The service, built from the storage ports and `IdGenerator`. */
   static readonly layer = Layer.effect(this, this.make)
 }
-

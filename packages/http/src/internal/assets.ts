@@ -31,7 +31,10 @@ interface Prepared {
 }
 
 const base64url = (bytes: ArrayBuffer): string =>
-  btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")
+  btoa(String.fromCharCode(...new Uint8Array(bytes)))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "")
 
 const gzip = async (body: Uint8Array): Promise<Uint8Array> => {
   const stream = new Blob([body as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream("gzip"))
@@ -65,11 +68,10 @@ export const acceptsGzip = (header: string | undefined): boolean => {
 
 /** Whether `If-None-Match` names `etag` (weak comparison, RFC 9110 §13.1.2), or is `*`. */
 const matches = (ifNoneMatch: string | undefined, etag: string): boolean =>
-  ifNoneMatch !== undefined &&
-  ifNoneMatch.split(",").some((candidate) => {
+  ifNoneMatch?.split(",").some((candidate) => {
     const tag = candidate.trim().replace(/^W\//, "")
     return tag === "*" || tag === etag
-  })
+  }) === true
 
 /**
  * A global router middleware that serves `GET`/`HEAD` of the given paths (the docs page, the
@@ -97,19 +99,26 @@ export const cacheableAssets = (paths: ReadonlyArray<string>): Layer.Layer<never
         return Effect.flatMap(app, (response) => {
           const body = response.body
           if (response.status !== 200 || body._tag !== "Uint8Array") return Effect.succeed(response)
-          return Effect.map(Effect.promise(() => prepareOnce(body.body, body.contentType)), (assets) => {
-            const chosen = acceptsGzip(request.headers["accept-encoding"]) ? assets.gzip : assets.identity
-            const headers: Record<string, string> = {
-              etag: chosen.etag,
-              "cache-control": ASSET_CACHE_CONTROL,
-              vary: "Accept-Encoding"
+          return Effect.map(
+            Effect.promise(() => prepareOnce(body.body, body.contentType)),
+            (assets) => {
+              const chosen = acceptsGzip(request.headers["accept-encoding"]) ? assets.gzip : assets.identity
+              const headers: Record<string, string> = {
+                etag: chosen.etag,
+                "cache-control": ASSET_CACHE_CONTROL,
+                vary: "Accept-Encoding"
+              }
+              if (chosen === assets.gzip) headers["content-encoding"] = "gzip"
+              if (matches(request.headers["if-none-match"], chosen.etag)) {
+                return HttpServerResponse.empty({ status: 304, headers })
+              }
+              return HttpServerResponse.uint8Array(chosen.body, {
+                status: 200,
+                contentType: assets.contentType,
+                headers
+              })
             }
-            if (chosen === assets.gzip) headers["content-encoding"] = "gzip"
-            if (matches(request.headers["if-none-match"], chosen.etag)) {
-              return HttpServerResponse.empty({ status: 304, headers })
-            }
-            return HttpServerResponse.uint8Array(chosen.body, { status: 200, contentType: assets.contentType, headers })
-          })
+          )
         })
       }),
     { global: true }

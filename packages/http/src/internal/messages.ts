@@ -58,7 +58,10 @@ export const wireMessage = (message: string): string => {
         : `must be at least ${length[2]} characters / 不得少于 ${length[2]} 个字符`
     }
   }
-  const unquoted = cut.replace(/"(?:[^"\\]|\\.)*"/g, "…").replace(/\s+…(?=\s|$)/g, "").trim()
+  const unquoted = cut
+    .replace(/"(?:[^"\\]|\\.)*"/g, "…")
+    .replace(/\s+…(?=\s|$)/g, "")
+    .trim()
   return CJK.test(unquoted) ? unquoted : `${unquoted} / 输入无效`
 }
 
@@ -80,18 +83,21 @@ const listLengthFields = (issue: SchemaIssue.Issue): ReadonlySet<string> => {
   const walk = (node: SchemaIssue.Issue, path: ReadonlyArray<PropertyKey>, inList: boolean): void => {
     switch (node._tag) {
       case "Pointer":
-        return walk(node.issue, [...path, ...node.path], inList)
+        walk(node.issue, [...path, ...node.path], inList)
+        return
       case "Composite":
         for (const child of node.issues) walk(child, path, node.ast._tag === "Arrays")
         return
       case "Filter":
         if (inList) fields.add(fieldOf(path))
-        return walk(node.issue, path, inList)
+        walk(node.issue, path, inList)
+        return
       case "AnyOf":
         for (const child of node.issues) walk(child, path, false)
         return
       case "Encoding":
-        return walk(node.issue, path, inList)
+        walk(node.issue, path, inList)
+        return
       default:
         return
     }
@@ -112,11 +118,12 @@ export const issueList = (issue: SchemaIssue.Issue, root: string): Array<FieldIs
   return issues.map((i) => {
     const field = fieldOf(i.path)
     const length = lists?.has(field) ? GENERIC_LENGTH.exec(i.message) : null
-    const message = length === null
-      ? withoutActual(i.message)
-      : length[1] === "most"
-      ? `must have at most ${length[2]} items / 不得超过 ${length[2]} 项`
-      : `must have at least ${length[2]} items / 不得少于 ${length[2]} 项`
+    const message =
+      length === null
+        ? withoutActual(i.message)
+        : length[1] === "most"
+          ? `must have at most ${length[2]} items / 不得超过 ${length[2]} 项`
+          : `must have at least ${length[2]} items / 不得少于 ${length[2]} 项`
     return { field: field || root, message }
   })
 }
@@ -153,29 +160,37 @@ export const wireIssues = (raw: ReadonlyArray<FieldIssue>): Array<FieldIssue> =>
     if (options === undefined || literalsOf(issue.message) === undefined) return [issue]
     if (emitted.has(issue.field)) return []
     emitted.add(issue.field)
-    return [{
-      field: issue.field,
-      message: options.length === 1
-        ? `must be ${options[0]} / 须为 ${options[0]}`
-        : `must be one of ${options.join(", ")} / 须为以下之一：${options.join("、")}`
-    }]
+    return [
+      {
+        field: issue.field,
+        message:
+          options.length === 1
+            ? `must be ${options[0]} / 须为 ${options[0]}`
+            : `must be one of ${options.join(", ")} / 须为以下之一：${options.join("、")}`
+      }
+    ]
   })
   const noise = (issue: FieldIssue) =>
     NOISE.test(issue.message) &&
-    collapsed.some((other) =>
-      other !== issue && !NOISE.test(other.message) &&
-      (other.field === issue.field || other.field.startsWith(`${issue.field}.`))
+    collapsed.some(
+      (other) =>
+        other !== issue &&
+        !NOISE.test(other.message) &&
+        (other.field === issue.field || other.field.startsWith(`${issue.field}.`))
     )
   const seen = new Set<string>()
-  return collapsed.filter((issue) => !noise(issue)).map((issue) => ({
-    field: issue.field,
-    message: wireMessage(issue.message)
-  })).filter((issue) => {
-    const key = `${issue.field}\u0000${issue.message}`
-    if (seen.has(key)) return false
-    seen.add(key)
-    return true
-  })
+  return collapsed
+    .filter((issue) => !noise(issue))
+    .map((issue) => ({
+      field: issue.field,
+      message: wireMessage(issue.message)
+    }))
+    .filter((issue) => {
+      const key = `${issue.field}\u0000${issue.message}`
+      if (seen.has(key)) return false
+      seen.add(key)
+      return true
+    })
 }
 
 /** How many issues an error lists at most; the rest are counted in one last issue (as core's `InvalidInput.many` does). */
@@ -203,7 +218,8 @@ export const shortField = (field: string): string => {
  * (here or by core's `InvalidInput.many`: its last issue is the count) keeps its count.
  */
 export const capIssues = (issues: ReadonlyArray<FieldIssue>, root: string): Array<FieldIssue> => {
-  const alreadyCapped = issues.length === MAX_LISTED_ISSUES + 1 && SUMMARY.test(issues[MAX_LISTED_ISSUES]?.message ?? "")
+  const alreadyCapped =
+    issues.length === MAX_LISTED_ISSUES + 1 && SUMMARY.test(issues[MAX_LISTED_ISSUES]?.message ?? "")
   const listed = issues.length <= MAX_LISTED_ISSUES || alreadyCapped ? issues : issues.slice(0, MAX_LISTED_ISSUES)
   const shown = listed.map((issue) => ({ field: shortField(issue.field), message: issue.message }))
   const more = issues.length - listed.length

@@ -34,13 +34,15 @@ export const communityRepoContract = (it: ContractIt): void => {
         yield* repo.insert(guli)
         expectCommunity(yield* repo.findById(junxin.id), junxin)
         expectCommunity(yield* repo.findById(guli.id), guli)
-      }))
+      })
+    )
 
     it.effect("findById of an unknown id is None", () =>
       Effect.gen(function* () {
         const repo = yield* CommunityRepo
         expect(Option.isNone(yield* repo.findById(freshCommunityId()))).toBe(true)
-      }))
+      })
+    )
 
     it.effect("refuses a duplicate id with Conflict (duplicate) and keeps the first", () =>
       Effect.gen(function* () {
@@ -48,16 +50,23 @@ export const communityRepoContract = (it: ContractIt): void => {
         const junxin = makeCommunity()
         yield* repo.insert(junxin)
         const error = yield* Effect.flip(
-          repo.insert(makeCommunity({ id: junxin.id, name: "顾里小站", grids: [{ code: GridCode.make("GL-1"), name: "一区" }] }))
+          repo.insert(
+            makeCommunity({ id: junxin.id, name: "顾里小站", grids: [{ code: GridCode.make("GL-1"), name: "一区" }] })
+          )
         )
         expectConflict(error, "duplicate")
         expectCommunity(yield* repo.findById(junxin.id), junxin)
-      }))
+      })
+    )
 
     it.effect("list returns every community, ordered by id", () =>
       Effect.gen(function* () {
         const repo = yield* CommunityRepo
-        const inserted = [makeCommunity(), makeCommunity({ name: "顾里小站", nameEn: "Gu Li Station" }), makeCommunity()]
+        const inserted = [
+          makeCommunity(),
+          makeCommunity({ name: "顾里小站", nameEn: "Gu Li Station" }),
+          makeCommunity()
+        ]
         yield* Effect.forEach(inserted, repo.insert, { discard: true })
         const listed = yield* repo.list()
         const ids = listed.map((c) => c.id)
@@ -66,6 +75,7 @@ export const communityRepoContract = (it: ContractIt): void => {
         for (const community of inserted) {
           expectCommunity(Option.fromUndefinedOr(listed.find((c) => c.id === community.id)), community)
         }
-      }))
+      })
+    )
   })
 }

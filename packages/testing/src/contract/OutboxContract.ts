@@ -4,7 +4,15 @@
  * @module
  */
 import { describe, expect } from "@effect/vitest"
-import { DomainEvent, EventId, Outbox, ResidentRegistered, ResidentUpdated, StoredEvent, Transactor } from "@commonweal/core"
+import {
+  DomainEvent,
+  EventId,
+  Outbox,
+  ResidentRegistered,
+  ResidentUpdated,
+  StoredEvent,
+  Transactor
+} from "@commonweal/core"
 import type { CommunityId } from "@commonweal/core"
 import { DateTime, Deferred, Effect, Fiber, Schema } from "effect"
 import { freshResidentId, randomUuid7 } from "../builders.js"
@@ -25,27 +33,27 @@ export const makeResidentEvent = (communityId: CommunityId, n: number): DomainEv
   const occurredAt = DateTime.makeUnsafe(Date.UTC(2024, 9, 11, 2, 30, 0, n))
   return n % 2 === 0
     ? {
-      id: EventId.make(randomUuid7()),
-      communityId,
-      type: "ResidentRegistered",
-      aggregateType: "Resident",
-      aggregateId: residentId,
-      aggregateVersion: 1,
-      occurredAt,
-      actor: "social-worker:王丽",
-      payload: encodeRegistered({ _tag: "ResidentRegistered", residentId })
-    }
+        id: EventId.make(randomUuid7()),
+        communityId,
+        type: "ResidentRegistered",
+        aggregateType: "Resident",
+        aggregateId: residentId,
+        aggregateVersion: 1,
+        occurredAt,
+        actor: "social-worker:王丽",
+        payload: encodeRegistered({ _tag: "ResidentRegistered", residentId })
+      }
     : {
-      id: EventId.make(randomUuid7()),
-      communityId,
-      type: "ResidentUpdated",
-      aggregateType: "Resident",
-      aggregateId: residentId,
-      aggregateVersion: n + 1,
-      occurredAt,
-      actor: "grid-worker:刘英",
-      payload: encodeUpdated({ _tag: "ResidentUpdated", residentId, fields: ["phone", "languages"] })
-    }
+        id: EventId.make(randomUuid7()),
+        communityId,
+        type: "ResidentUpdated",
+        aggregateType: "Resident",
+        aggregateId: residentId,
+        aggregateVersion: n + 1,
+        occurredAt,
+        actor: "grid-worker:刘英",
+        payload: encodeUpdated({ _tag: "ResidentUpdated", residentId, fields: ["phone", "languages"] })
+      }
 }
 
 /** The envelope of a stored event, without its sequence, encoded for comparison. */
@@ -74,7 +82,8 @@ export const outboxContract = (it: ContractIt): void => {
           expect(stored[i]!.sequence).toBeGreaterThan(stored[i - 1]!.sequence)
         }
         for (const e of stored) expect(Number.isSafeInteger(e.sequence) && e.sequence > 0).toBe(true)
-      }))
+      })
+    )
 
     it.effect("lists after a sequence (exclusive) with a limit", () =>
       Effect.gen(function* () {
@@ -92,7 +101,8 @@ export const outboxContract = (it: ContractIt): void => {
         expect(third.map((e) => e.id)).toEqual(events.slice(6).map((e) => e.id))
         expect(yield* outbox.list(communityId, third[0]!.sequence, 3)).toEqual([])
         expect(yield* outbox.list(communityId, all[4]!.sequence, 100)).toEqual(all.slice(5))
-      }))
+      })
+    )
 
     it.effect("numbers each community's events 1, 2, 3 … across appends, whatever other communities append", () =>
       Effect.gen(function* () {
@@ -105,43 +115,46 @@ export const outboxContract = (it: ContractIt): void => {
         yield* outbox.append([makeResidentEvent(a, 5)])
         expect((yield* outbox.list(a, 0, 100)).map((e) => e.sequence)).toEqual([1, 2, 3, 4])
         expect((yield* outbox.list(b, 0, 100)).map((e) => e.sequence)).toEqual([1, 2])
-      }))
+      })
+    )
 
-    it.effect("a reader that continues from the last sequence it saw never misses a transaction that commits late", () =>
-      Effect.gen(function* () {
-        const outbox = yield* Outbox
-        const tx = yield* Transactor
-        const communityId = yield* freshCommunity
-        const early = makeResidentEvent(communityId, 0) // appended first, committed late
-        const late = makeResidentEvent(communityId, 1) // appended second, by a transaction of its own
-        const appended = yield* Deferred.make<void>()
-        const release = yield* Deferred.make<void>()
-        const t1 = yield* Effect.forkChild(
-          tx.withTransaction(
-            outbox.append([early]).pipe(
-              Effect.andThen(Deferred.succeed(appended, undefined)),
-              Effect.andThen(Deferred.await(release))
+    it.effect(
+      "a reader that continues from the last sequence it saw never misses a transaction that commits late",
+      () =>
+        Effect.gen(function* () {
+          const outbox = yield* Outbox
+          const tx = yield* Transactor
+          const communityId = yield* freshCommunity
+          const early = makeResidentEvent(communityId, 0) // appended first, committed late
+          const late = makeResidentEvent(communityId, 1) // appended second, by a transaction of its own
+          const appended = yield* Deferred.make<void>()
+          const release = yield* Deferred.make<void>()
+          const t1 = yield* Effect.forkChild(
+            tx.withTransaction(
+              outbox
+                .append([early])
+                .pipe(Effect.andThen(Deferred.succeed(appended, undefined)), Effect.andThen(Deferred.await(release)))
             )
           )
-        )
-        yield* Deferred.await(appended)
-        // an append outside a transaction; an adapter may make it wait for T1 (serialized appends)
-        const t2 = yield* Effect.forkChild(outbox.append([late]))
-        // give T2 the time to commit, if the adapter lets it commit before T1
-        yield* Effect.option(Effect.timeout(Fiber.await(t2), "200 millis"))
-        // a store that runs transactions one at a time may make the reader wait for T1 too: let T1
-        // go after a while, so the read below never waits for itself
-        yield* Effect.forkChild(Effect.andThen(Effect.sleep("300 millis"), Deferred.succeed(release, undefined)))
-        const first = yield* outbox.list(communityId, 0, 100)
-        const lastSeen = first.length === 0 ? 0 : first[first.length - 1]!.sequence
-        yield* Deferred.succeed(release, undefined)
-        yield* Fiber.join(t1)
-        yield* Fiber.join(t2)
-        const rest = yield* outbox.list(communityId, lastSeen, 100)
-        expect([...first, ...rest].map((e) => e.id)).toEqual([early.id, late.id])
-        const [s1, s2] = (yield* outbox.list(communityId, 0, 100)).map((e) => e.sequence)
-        expect(s2).toBe(s1! + 1)
-      }))
+          yield* Deferred.await(appended)
+          // an append outside a transaction; an adapter may make it wait for T1 (serialized appends)
+          const t2 = yield* Effect.forkChild(outbox.append([late]))
+          // give T2 the time to commit, if the adapter lets it commit before T1
+          yield* Effect.option(Effect.timeout(Fiber.await(t2), "200 millis"))
+          // a store that runs transactions one at a time may make the reader wait for T1 too: let T1
+          // go after a while, so the read below never waits for itself
+          yield* Effect.forkChild(Effect.andThen(Effect.sleep("300 millis"), Deferred.succeed(release, undefined)))
+          const first = yield* outbox.list(communityId, 0, 100)
+          const lastSeen = first.length === 0 ? 0 : first[first.length - 1]!.sequence
+          yield* Deferred.succeed(release, undefined)
+          yield* Fiber.join(t1)
+          yield* Fiber.join(t2)
+          const rest = yield* outbox.list(communityId, lastSeen, 100)
+          expect([...first, ...rest].map((e) => e.id)).toEqual([early.id, late.id])
+          const [s1, s2] = (yield* outbox.list(communityId, 0, 100)).map((e) => e.sequence)
+          expect(s2).toBe(s1! + 1)
+        })
+    )
 
     it.effect("a rolled-back append leaves no gap in the sequence", () =>
       Effect.gen(function* () {
@@ -156,7 +169,8 @@ export const outboxContract = (it: ContractIt): void => {
         const [s1, s2, ...more] = (yield* outbox.list(communityId, 0, 100)).map((e) => e.sequence)
         expect(more).toEqual([])
         expect(s2).toBe(s1! + 1)
-      }))
+      })
+    )
 
     it.effect("never lists another community's events", () =>
       Effect.gen(function* () {
@@ -172,6 +186,7 @@ export const outboxContract = (it: ContractIt): void => {
         expect(listedB.map((e) => e.id)).toEqual(inB.map((e) => e.id))
         const c = yield* freshCommunity
         expect(yield* outbox.list(c, 0, 100)).toEqual([])
-      }))
+      })
+    )
   })
 }

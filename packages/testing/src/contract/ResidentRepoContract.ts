@@ -177,13 +177,17 @@ export const residentRepoContract = (it: ContractIt): void => {
                 withdrawnAt: at("2024-12-31T15:59:59.123Z")
               }
             ],
-            health: { conditions: ["高血压", "糖尿病"], notes: "行动不便 — needs a lift; 'quotes' \"and\" \\ back-slash" }
+            health: {
+              conditions: ["高血压", "糖尿病"],
+              notes: "行动不便 — needs a lift; 'quotes' \"and\" \\ back-slash"
+            }
           })
           yield* repo.insert(liu)
           yield* repo.insert(zhou)
           expectResident(yield* repo.findById(communityId, zhou.id), zhou)
           expectResident(yield* repo.findById(communityId, liu.id), liu)
-        }))
+        })
+      )
 
       it.effect("returns an equal resident when every optional field is null or empty", () =>
         Effect.gen(function* () {
@@ -208,7 +212,8 @@ export const residentRepoContract = (it: ContractIt): void => {
           })
           yield* repo.insert(sparse)
           expectResident(yield* repo.findById(communityId, sparse.id), sparse)
-        }))
+        })
+      )
 
       it.effect("returns inactive and erased residents too", () =>
         Effect.gen(function* () {
@@ -239,7 +244,8 @@ export const residentRepoContract = (it: ContractIt): void => {
           yield* insertAll([inactive, erased])
           expectResident(yield* repo.findById(communityId, inactive.id), inactive)
           expectResident(yield* repo.findById(communityId, erased.id), erased)
-        }))
+        })
+      )
 
       it.effect("finds nothing for an unknown id", () =>
         Effect.gen(function* () {
@@ -247,7 +253,8 @@ export const residentRepoContract = (it: ContractIt): void => {
           const communityId = yield* freshCommunity
           yield* repo.insert(makeResident({ communityId }))
           expect(Option.isNone(yield* repo.findById(communityId, freshResidentId()))).toBe(true)
-        }))
+        })
+      )
 
       it.effect("finds nothing when asked in another community (tenancy)", () =>
         Effect.gen(function* () {
@@ -258,7 +265,8 @@ export const residentRepoContract = (it: ContractIt): void => {
           yield* repo.insert(zhou)
           expect(Option.isNone(yield* repo.findById(otherCommunityId, zhou.id))).toBe(true)
           expectResident(yield* repo.findById(communityId, zhou.id), zhou)
-        }))
+        })
+      )
 
       it.effect("refuses a duplicate id with Conflict (duplicate) and keeps the first", () =>
         Effect.gen(function* () {
@@ -269,7 +277,8 @@ export const residentRepoContract = (it: ContractIt): void => {
           const error = yield* Effect.flip(repo.insert(makeVolunteer({ communityId, id: zhou.id })))
           expectConflict(error, "duplicate")
           expectResident(yield* repo.findById(communityId, zhou.id), zhou)
-        }))
+        })
+      )
 
       it.effect("keeps ids per community: the same id in another community is a separate record", () =>
         Effect.gen(function* () {
@@ -282,7 +291,8 @@ export const residentRepoContract = (it: ContractIt): void => {
           yield* repo.insert(other)
           expectResident(yield* repo.findById(otherCommunityId, zhou.id), other)
           expectResident(yield* repo.findById(communityId, zhou.id), zhou)
-        }))
+        })
+      )
     })
 
     describe("insert inside a transaction", () => {
@@ -303,7 +313,8 @@ export const residentRepoContract = (it: ContractIt): void => {
           )
           expectResident(yield* repo.findById(communityId, liu.id), liu)
           expectResident(yield* repo.findById(communityId, zhou.id), zhou)
-        }))
+        })
+      )
     })
 
     describe("lock", () => {
@@ -323,52 +334,59 @@ export const residentRepoContract = (it: ContractIt): void => {
           expectConflict(yield* Effect.flip(tx.withTransaction(repo.lock(communityId, zhou.id, 3))), "stale_version")
           expectConflict(yield* Effect.flip(repo.lock(otherCommunityId, zhou.id, 2)), "stale_version")
           expectConflict(yield* Effect.flip(repo.lock(communityId, freshResidentId(), 1)), "stale_version")
-        }))
+        })
+      )
 
-      it.effect("two transactions that each lock what the other updates: at most one commits, the other is a Conflict", () =>
-        Effect.gen(function* () {
-          const repo = yield* ResidentRepo
-          const tx = yield* Transactor
-          const communityId = yield* freshCommunity
-          const a = makeResident({ communityId })
-          const b = makeVolunteer({ communityId })
-          yield* insertAll([a, b])
-          const locked1 = yield* Deferred.make<void>()
-          const locked2 = yield* Deferred.make<void>()
-          // Each waits (briefly) for the other to have locked, so that where transactions run side
-          // by side both locks are held before either update; where they run one at a time, the
-          // first goes on alone after the wait and the second then finds a stale version.
-          const meet = (mine: Deferred.Deferred<void>, theirs: Deferred.Deferred<void>) =>
-            Effect.andThen(Deferred.succeed(mine, undefined), Effect.option(Effect.timeout(Deferred.await(theirs), "300 millis")))
-          const t1 = tx.withTransaction(
-            Effect.gen(function* () {
-              yield* repo.lock(communityId, b.id, 1)
-              yield* meet(locked1, locked2)
-              yield* repo.update(makeResident({ ...a, version: 2, displayName: "T1" }))
-            })
-          )
-          const t2 = tx.withTransaction(
-            Effect.gen(function* () {
-              yield* repo.lock(communityId, a.id, 1)
-              yield* meet(locked2, locked1)
-              yield* repo.update(makeVolunteer({ ...b, version: 2, displayName: "T2" }))
-            })
-          )
-          const fiber1 = yield* Effect.forkChild(Effect.exit(t1))
-          const fiber2 = yield* Effect.forkChild(Effect.exit(t2))
-          const exits = [yield* Fiber.join(fiber1), yield* Fiber.join(fiber2)]
-          for (const exit of exits) {
-            // a failure, never a defect (a deadlock the database broke is a Conflict too; a defect
-            // makes Effect.flip die here)
-            if (Exit.isFailure(exit)) expectConflict(yield* Effect.flip(exit), "stale_version")
-          }
-          const committed = exits.filter(Exit.isSuccess).length
-          expect(committed).toBeLessThanOrEqual(1)
-          const storedA = Option.getOrThrow(yield* repo.findById(communityId, a.id))
-          const storedB = Option.getOrThrow(yield* repo.findById(communityId, b.id))
-          expect(storedA.version).toBe(Exit.isSuccess(exits[0]!) ? 2 : 1)
-          expect(storedB.version).toBe(Exit.isSuccess(exits[1]!) ? 2 : 1)
-        }))
+      it.effect(
+        "two transactions that each lock what the other updates: at most one commits, the other is a Conflict",
+        () =>
+          Effect.gen(function* () {
+            const repo = yield* ResidentRepo
+            const tx = yield* Transactor
+            const communityId = yield* freshCommunity
+            const a = makeResident({ communityId })
+            const b = makeVolunteer({ communityId })
+            yield* insertAll([a, b])
+            const locked1 = yield* Deferred.make<void>()
+            const locked2 = yield* Deferred.make<void>()
+            // Each waits (briefly) for the other to have locked, so that where transactions run side
+            // by side both locks are held before either update; where they run one at a time, the
+            // first goes on alone after the wait and the second then finds a stale version.
+            const meet = (mine: Deferred.Deferred<void>, theirs: Deferred.Deferred<void>) =>
+              Effect.andThen(
+                Deferred.succeed(mine, undefined),
+                Effect.option(Effect.timeout(Deferred.await(theirs), "300 millis"))
+              )
+            const t1 = tx.withTransaction(
+              Effect.gen(function* () {
+                yield* repo.lock(communityId, b.id, 1)
+                yield* meet(locked1, locked2)
+                yield* repo.update(makeResident({ ...a, version: 2, displayName: "T1" }))
+              })
+            )
+            const t2 = tx.withTransaction(
+              Effect.gen(function* () {
+                yield* repo.lock(communityId, a.id, 1)
+                yield* meet(locked2, locked1)
+                yield* repo.update(makeVolunteer({ ...b, version: 2, displayName: "T2" }))
+              })
+            )
+            const fiber1 = yield* Effect.forkChild(Effect.exit(t1))
+            const fiber2 = yield* Effect.forkChild(Effect.exit(t2))
+            const exits = [yield* Fiber.join(fiber1), yield* Fiber.join(fiber2)]
+            for (const exit of exits) {
+              // a failure, never a defect (a deadlock the database broke is a Conflict too; a defect
+              // makes Effect.flip die here)
+              if (Exit.isFailure(exit)) expectConflict(yield* Effect.flip(exit), "stale_version")
+            }
+            const committed = exits.filter(Exit.isSuccess).length
+            expect(committed).toBeLessThanOrEqual(1)
+            const storedA = Option.getOrThrow(yield* repo.findById(communityId, a.id))
+            const storedB = Option.getOrThrow(yield* repo.findById(communityId, b.id))
+            expect(storedA.version).toBe(Exit.isSuccess(exits[0]!) ? 2 : 1)
+            expect(storedB.version).toBe(Exit.isSuccess(exits[1]!) ? 2 : 1)
+          })
+      )
     })
 
     describe("update", () => {
@@ -402,7 +420,8 @@ export const residentRepoContract = (it: ContractIt): void => {
           })
           yield* repo.update(v3)
           expectResident(yield* repo.findById(communityId, zhou.id), v3)
-        }))
+        })
+      )
 
       it.effect("refuses a stale version with Conflict (stale_version) and changes nothing", () =>
         Effect.gen(function* () {
@@ -413,11 +432,14 @@ export const residentRepoContract = (it: ContractIt): void => {
           const v2 = makeResident({ ...zhou, version: 2, displayName: "周赛群（已更新）" })
           yield* repo.update(v2)
           for (const version of [1, 2, 4]) {
-            const error = yield* Effect.flip(repo.update(makeResident({ ...zhou, version, displayName: `stale ${version}` })))
+            const error = yield* Effect.flip(
+              repo.update(makeResident({ ...zhou, version, displayName: `stale ${version}` }))
+            )
             expectConflict(error, "stale_version")
           }
           expectResident(yield* repo.findById(communityId, zhou.id), v2)
-        }))
+        })
+      )
 
       it.effect("refuses to update a resident that does not exist with Conflict", () =>
         Effect.gen(function* () {
@@ -427,7 +449,8 @@ export const residentRepoContract = (it: ContractIt): void => {
           const error = yield* Effect.flip(repo.update(ghost))
           expectConflict(error, "stale_version")
           expect(Option.isNone(yield* repo.findById(communityId, ghost.id))).toBe(true)
-        }))
+        })
+      )
 
       it.effect("refuses to update a resident of another community and changes nothing", () =>
         Effect.gen(function* () {
@@ -441,7 +464,8 @@ export const residentRepoContract = (it: ContractIt): void => {
           expect(error._tag).toBe("Conflict")
           expectResident(yield* repo.findById(communityId, zhou.id), zhou)
           expect(Option.isNone(yield* repo.findById(otherCommunityId, zhou.id))).toBe(true)
-        }))
+        })
+      )
     })
 
     describe("search", () => {
@@ -449,8 +473,11 @@ export const residentRepoContract = (it: ContractIt): void => {
         Effect.gen(function* () {
           const { base, idsOf } = yield* setupSearch
           const found = yield* searchIds(base)
-          expect(found).toEqual(idsOf(["zhou", "liu", "chen", "huang", "li", "lixna", "percent", "spaced", "child", "otherChild"]))
-        }))
+          expect(found).toEqual(
+            idsOf(["zhou", "liu", "chen", "huang", "li", "lixna", "percent", "spaced", "child", "otherChild"])
+          )
+        })
+      )
 
       it.effect("filters by statuses and never lists erased residents", () =>
         Effect.gen(function* () {
@@ -463,7 +490,8 @@ export const residentRepoContract = (it: ContractIt): void => {
           expect(yield* searchIds({ ...base, statuses: ["active", "inactive"], grid: grid("JX-01") })).toEqual(
             idsOf(["zhou", "liu", "child", "zhao"])
           )
-        }))
+        })
+      )
 
       it.effect("filters by grid", () =>
         Effect.gen(function* () {
@@ -471,18 +499,18 @@ export const residentRepoContract = (it: ContractIt): void => {
           expect(yield* searchIds({ ...base, grid: grid("JX-01") })).toEqual(idsOf(["zhou", "liu", "child"]))
           expect(yield* searchIds({ ...base, grid: grid("JX-02") })).toEqual(idsOf(["chen", "huang", "otherChild"]))
           expect(yield* searchIds({ ...base, grid: grid("JX-09") })).toEqual([])
-        }))
+        })
+      )
 
       it.effect("filters by tag", () =>
         Effect.gen(function* () {
           const { base, idsOf } = yield* setupSearch
           expect(yield* searchIds({ ...base, tag: "child" })).toEqual(idsOf(["child", "otherChild"]))
           expect(yield* searchIds({ ...base, tag: "volunteer" })).toEqual(idsOf(["liu"]))
-          expect(yield* searchIds({ ...base, tag: "migrant_elderly" })).toEqual(
-            idsOf(["zhou", "huang"])
-          )
+          expect(yield* searchIds({ ...base, tag: "migrant_elderly" })).toEqual(idsOf(["zhou", "huang"]))
           expect(yield* searchIds({ ...base, tag: "grid_worker" })).toEqual([])
-        }))
+        })
+      )
 
       it.effect("filters by language, and by language and dialect on the same entry", () =>
         Effect.gen(function* () {
@@ -491,7 +519,8 @@ export const residentRepoContract = (it: ContractIt): void => {
           expect(yield* searchIds({ ...base, language: "gan", dialect: "南昌话" })).toEqual(idsOf(["zhou"]))
           expect(yield* searchIds({ ...base, language: "hak", dialect: "赣州客家话" })).toEqual(idsOf(["liu"]))
           expect(yield* searchIds({ ...base, language: "hak", dialect: "南昌话" })).toEqual([])
-        }))
+        })
+      )
 
       it.effect("filters by dialect alone, matched exactly", () =>
         Effect.gen(function* () {
@@ -499,15 +528,19 @@ export const residentRepoContract = (it: ContractIt): void => {
           expect(yield* searchIds({ ...base, dialect: "南昌话" })).toEqual(idsOf(["zhou", "huang"]))
           expect(yield* searchIds({ ...base, dialect: "宁波话" })).toEqual(idsOf(["chen"]))
           expect(yield* searchIds({ ...base, dialect: "南昌" })).toEqual([])
-        }))
+        })
+      )
 
       it.effect("filters by home province", () =>
         Effect.gen(function* () {
           const { base, idsOf } = yield* setupSearch
-          expect(yield* searchIds({ ...base, homeProvince: "jiangxi" })).toEqual(idsOf(["zhou", "liu", "huang", "child"]))
+          expect(yield* searchIds({ ...base, homeProvince: "jiangxi" })).toEqual(
+            idsOf(["zhou", "liu", "huang", "child"])
+          )
           expect(yield* searchIds({ ...base, homeProvince: "zhejiang" })).toEqual(idsOf(["chen", "otherChild"]))
           expect(yield* searchIds({ ...base, homeProvince: "xizang" })).toEqual([])
-        }))
+        })
+      )
 
       it.effect("filters by skill", () =>
         Effect.gen(function* () {
@@ -515,7 +548,8 @@ export const residentRepoContract = (it: ContractIt): void => {
           expect(yield* searchIds({ ...base, skill: "translation" })).toEqual(idsOf(["liu"]))
           expect(yield* searchIds({ ...base, skill: "calligraphy" })).toEqual(idsOf(["chen"]))
           expect(yield* searchIds({ ...base, skill: "translat" })).toEqual([])
-        }))
+        })
+      )
 
       it.effect("filters by inclusive birth-year bounds; no birth year never matches a bound", () =>
         Effect.gen(function* () {
@@ -528,7 +562,8 @@ export const residentRepoContract = (it: ContractIt): void => {
             idsOf(["zhou", "liu", "chen", "huang", "lixna", "percent", "spaced", "child", "otherChild"])
           )
           expect(yield* searchIds({ ...base, bornFrom: 1951, bornTo: 1967 })).toEqual([])
-        }))
+        })
+      )
 
       it.effect("filters by a case-insensitive name substring with literal % and _", () =>
         Effect.gen(function* () {
@@ -542,16 +577,20 @@ export const residentRepoContract = (it: ContractIt): void => {
           expect(yield* searchIds({ ...base, nameContains: "wang" })).toEqual(idsOf(["percent", "spaced"]))
           expect(yield* searchIds({ ...base, nameContains: "%" })).toEqual(idsOf(["percent"]))
           expect(yield* searchIds({ ...base, nameContains: "_" })).toEqual(idsOf(["li"]))
-        }))
+        })
+      )
 
       it.effect("selfOrWardsOf lists the resident and those whose guardians include them", () =>
         Effect.gen(function* () {
           const { base, fixture, idsOf } = yield* setupSearch
           expect(yield* searchIds({ ...base, selfOrWardsOf: fixture.liu.id })).toEqual(idsOf(["liu", "child"]))
-          expect(yield* searchIds({ ...base, selfOrWardsOf: fixture.chen.id })).toEqual(idsOf(["chen", "child", "otherChild"]))
+          expect(yield* searchIds({ ...base, selfOrWardsOf: fixture.chen.id })).toEqual(
+            idsOf(["chen", "child", "otherChild"])
+          )
           expect(yield* searchIds({ ...base, selfOrWardsOf: fixture.zhou.id })).toEqual(idsOf(["zhou"]))
           expect(yield* searchIds({ ...base, selfOrWardsOf: freshResidentId() })).toEqual([])
-        }))
+        })
+      )
 
       it.effect("combines filters with AND", () =>
         Effect.gen(function* () {
@@ -562,14 +601,15 @@ export const residentRepoContract = (it: ContractIt): void => {
           expect(yield* searchIds({ ...base, homeProvince: "jiangxi", grid: grid("JX-01"), tag: "child" })).toEqual(
             idsOf(["child"])
           )
-          expect(yield* searchIds({ ...base, selfOrWardsOf: fixture.chen.id, tag: "child", grid: grid("JX-02") })).toEqual(
-            idsOf(["otherChild"])
-          )
+          expect(
+            yield* searchIds({ ...base, selfOrWardsOf: fixture.chen.id, tag: "child", grid: grid("JX-02") })
+          ).toEqual(idsOf(["otherChild"]))
           expect(
             yield* searchIds({ ...base, statuses: ["active", "inactive"], dialect: "南昌话", skill: "calligraphy" })
           ).toEqual(idsOf(["zhao"]))
           expect(yield* searchIds({ ...base, nameContains: "刘", skill: "calligraphy" })).toEqual([])
-        }))
+        })
+      )
 
       it.effect("returns whole residents equal to the stored ones", () =>
         Effect.gen(function* () {
@@ -579,7 +619,8 @@ export const residentRepoContract = (it: ContractIt): void => {
           const byId = new Map<string, Resident>(found.map((r) => [r.id, r]))
           expectResident(Option.fromUndefinedOr(byId.get(fixture.child.id)), fixture.child)
           expectResident(Option.fromUndefinedOr(byId.get(fixture.otherChild.id)), fixture.otherChild)
-        }))
+        })
+      )
 
       it.effect("never returns another community's residents", () =>
         Effect.gen(function* () {
@@ -593,7 +634,8 @@ export const residentRepoContract = (it: ContractIt): void => {
           for (const r of found) expect(r.communityId).toBe(communityId)
           const empty = yield* freshCommunity
           expect(yield* searchIds({ communityId: empty, statuses: ["active", "inactive"] })).toEqual([])
-        }))
+        })
+      )
 
       it.effect("pages by window.after and window.limit without gaps or repeats", () =>
         Effect.gen(function* () {
@@ -607,7 +649,7 @@ export const residentRepoContract = (it: ContractIt): void => {
           const expected = sortedIds(residents.filter((r) => r.status === "active").map((r) => r.id))
           const seen: Array<string> = []
           const sizes: Array<number> = []
-          let after: string | undefined = undefined
+          let after: string | undefined
           for (let page = 0; page < 10; page++) {
             const found: ReadonlyArray<Resident> = yield* repo.search(query, { after, limit: 5 })
             sizes.push(found.length)
@@ -627,7 +669,8 @@ export const residentRepoContract = (it: ContractIt): void => {
           expect(limited.map((r) => r.id)).toEqual(expected.slice(0, 1))
           const beyond = yield* repo.search(query, { after: expected[expected.length - 1], limit: 5 })
           expect(beyond).toEqual([])
-        }))
+        })
+      )
 
       it.effect("pages a filtered search", () =>
         Effect.gen(function* () {
@@ -638,7 +681,8 @@ export const residentRepoContract = (it: ContractIt): void => {
           expect(first.map((r) => r.id)).toEqual(all.slice(0, 3))
           const second = yield* repo.search({ ...base, homeProvince: "jiangxi" }, { after: first[2]!.id, limit: 3 })
           expect(second.map((r) => r.id)).toEqual(all.slice(3))
-        }))
+        })
+      )
     })
   })
 }

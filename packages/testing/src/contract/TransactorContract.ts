@@ -61,9 +61,15 @@ export const transactorContract = (it: ContractIt): void => {
         const result = yield* tx.withTransaction(Effect.as(threeWrites(communityId, zhou, liu), "done"))
         expect(result).toBe("done")
         expectResident(yield* repo.findById(communityId, liu.id), liu)
-        expect((yield* repo.findById(communityId, zhou.id)).pipe(Option.map((r) => r.version), Option.getOrNull)).toBe(2)
+        expect(
+          (yield* repo.findById(communityId, zhou.id)).pipe(
+            Option.map((r) => r.version),
+            Option.getOrNull
+          )
+        ).toBe(2)
         expect(yield* outbox.list(communityId, 0, 100)).toHaveLength(1)
-      }))
+      })
+    )
 
     it.effect("sees its own writes inside the transaction", () =>
       Effect.gen(function* () {
@@ -76,12 +82,16 @@ export const transactorContract = (it: ContractIt): void => {
           Effect.gen(function* () {
             yield* threeWrites(communityId, zhou, liu)
             expectResident(yield* repo.findById(communityId, liu.id), liu)
-            const found = yield* repo.search({ communityId, statuses: ["active"], tag: "volunteer" }, { after: undefined, limit: 10 })
+            const found = yield* repo.search(
+              { communityId, statuses: ["active"], tag: "volunteer" },
+              { after: undefined, limit: 10 }
+            )
             expect(found.map((r) => r.id)).toEqual([liu.id])
             expect(yield* outbox.list(communityId, 0, 100)).toHaveLength(1)
           })
         )
-      }))
+      })
+    )
 
     it.effect("a failure rolls back every write and passes the error through unchanged", () =>
       Effect.gen(function* () {
@@ -94,7 +104,8 @@ export const transactorContract = (it: ContractIt): void => {
         )
         expect(error).toBe(boom)
         yield* expectNoTrace(communityId, zhou, liu)
-      }))
+      })
+    )
 
     it.effect("a defect rolls back every write and the defect passes through", () =>
       Effect.gen(function* () {
@@ -102,11 +113,14 @@ export const transactorContract = (it: ContractIt): void => {
         const { communityId, zhou } = yield* setup
         const liu = makeVolunteer({ communityId })
         const defect = new Error("斷電 / power cut")
-        const exit = yield* Effect.exit(tx.withTransaction(Effect.andThen(threeWrites(communityId, zhou, liu), Effect.die(defect))))
+        const exit = yield* Effect.exit(
+          tx.withTransaction(Effect.andThen(threeWrites(communityId, zhou, liu), Effect.die(defect)))
+        )
         expect(Exit.isFailure(exit)).toBe(true)
         if (Exit.isFailure(exit)) expect(Result.getOrUndefined(Cause.findDefect(exit.cause))).toBe(defect)
         yield* expectNoTrace(communityId, zhou, liu)
-      }))
+      })
+    )
 
     it.effect("an interruption rolls back every write", () =>
       Effect.gen(function* () {
@@ -116,13 +130,17 @@ export const transactorContract = (it: ContractIt): void => {
         const written = yield* Deferred.make<void>()
         const fiber = yield* Effect.forkChild(
           tx.withTransaction(
-            Effect.andThen(threeWrites(communityId, zhou, liu), Effect.andThen(Deferred.succeed(written, undefined), Effect.never))
+            Effect.andThen(
+              threeWrites(communityId, zhou, liu),
+              Effect.andThen(Deferred.succeed(written, undefined), Effect.never)
+            )
           )
         )
         yield* Deferred.await(written)
         yield* Fiber.interrupt(fiber)
         yield* expectNoTrace(communityId, zhou, liu)
-      }))
+      })
+    )
 
     it.effect("a failed write inside the transaction fails it and rolls back the others", () =>
       Effect.gen(function* () {
@@ -131,11 +149,14 @@ export const transactorContract = (it: ContractIt): void => {
         const { communityId, zhou } = yield* setup
         const liu = makeVolunteer({ communityId })
         const error = yield* Effect.flip(
-          tx.withTransaction(Effect.andThen(threeWrites(communityId, zhou, liu), repo.insert(makeResident({ communityId, id: zhou.id }))))
+          tx.withTransaction(
+            Effect.andThen(threeWrites(communityId, zhou, liu), repo.insert(makeResident({ communityId, id: zhou.id })))
+          )
         )
         expectConflict(error, "duplicate")
         yield* expectNoTrace(communityId, zhou, liu)
-      }))
+      })
+    )
 
     it.effect("a nested transaction joins the outer one: the outer failure undoes the inner success", () =>
       Effect.gen(function* () {
@@ -156,7 +177,8 @@ export const transactorContract = (it: ContractIt): void => {
         )
         expect(error).toBe(boom)
         yield* expectNoTrace(communityId, zhou, liu)
-      }))
+      })
+    )
 
     it.effect("a nested transaction commits with the outer one", () =>
       Effect.gen(function* () {
@@ -170,7 +192,8 @@ export const transactorContract = (it: ContractIt): void => {
         )
         expectResident(yield* repo.findById(communityId, liu.id), liu)
         expectResident(yield* repo.findById(communityId, chen.id), chen)
-      }))
+      })
+    )
 
     it.effect("other callers never see the writes of a transaction that rolls back", () =>
       Effect.gen(function* () {
@@ -197,7 +220,11 @@ export const transactorContract = (it: ContractIt): void => {
         yield* Deferred.await(written)
         // a reader may run at once (snapshot) or wait for the writer (locks); it must never see a write that is undone
         const reader = yield* Effect.forkChild(
-          Effect.all([repo.findById(communityId, liu.id), repo.findById(communityId, zhou.id), outbox.list(communityId, 0, 100)])
+          Effect.all([
+            repo.findById(communityId, liu.id),
+            repo.findById(communityId, zhou.id),
+            outbox.list(communityId, 0, 100)
+          ])
         )
         yield* Effect.sleep("30 millis")
         yield* Deferred.succeed(release, undefined)
@@ -206,7 +233,8 @@ export const transactorContract = (it: ContractIt): void => {
         expect(Option.isNone(newcomer), "no dirty read of the insert").toBe(true)
         expectResident(stored, zhou)
         expect(events, "no dirty read of the outbox").toEqual([])
-      }))
+      })
+    )
 
     it.effect("a write outside a transaction is not lost when a concurrent transaction commits", () =>
       Effect.gen(function* () {
@@ -218,7 +246,13 @@ export const transactorContract = (it: ContractIt): void => {
         const written = yield* Deferred.make<void>()
         const release = yield* Deferred.make<void>()
         const txFiber = yield* Effect.forkChild(
-          tx.withTransaction(Effect.all([threeWrites(communityId, zhou, liu), Deferred.succeed(written, undefined), Deferred.await(release)]))
+          tx.withTransaction(
+            Effect.all([
+              threeWrites(communityId, zhou, liu),
+              Deferred.succeed(written, undefined),
+              Deferred.await(release)
+            ])
+          )
         )
         yield* Deferred.await(written)
         const outside = yield* Effect.forkChild(repo.insert(chen))
@@ -228,7 +262,8 @@ export const transactorContract = (it: ContractIt): void => {
         yield* Fiber.join(outside)
         expectResident(yield* repo.findById(communityId, liu.id), liu)
         expectResident(yield* repo.findById(communityId, chen.id), chen)
-      }))
+      })
+    )
 
     it.effect("a write outside a transaction is not undone when a concurrent transaction rolls back", () =>
       Effect.gen(function* () {
@@ -260,7 +295,8 @@ export const transactorContract = (it: ContractIt): void => {
         yield* Fiber.join(outside)
         expect(Option.isNone(yield* repo.findById(communityId, liu.id))).toBe(true)
         expectResident(yield* repo.findById(communityId, chen.id), chen)
-      }))
+      })
+    )
 
     it.effect("two concurrent updates from the same version: exactly one wins, the other is stale", () =>
       Effect.gen(function* () {
@@ -291,7 +327,8 @@ export const transactorContract = (it: ContractIt): void => {
         expect(losers).toHaveLength(1)
         expectConflict(losers[0], "stale_version")
         expectResident(yield* repo.findById(communityId, zhou.id), winners[0]!)
-      }))
+      })
+    )
 
     it.effect("many concurrent transactions each inserting a resident all persist", () =>
       Effect.gen(function* () {
@@ -299,7 +336,9 @@ export const transactorContract = (it: ContractIt): void => {
         const repo = yield* ResidentRepo
         const outbox = yield* Outbox
         const communityId = yield* freshCommunity
-        const residents = Array.from({ length: 12 }, (_, i) => makeResident({ communityId, displayName: `馨工坊成员${i}` }))
+        const residents = Array.from({ length: 12 }, (_, i) =>
+          makeResident({ communityId, displayName: `馨工坊成员${i}` })
+        )
         yield* Effect.all(
           residents.map((r, i) =>
             tx.withTransaction(Effect.andThen(repo.insert(r), outbox.append([makeResidentEvent(communityId, i)])))
@@ -310,6 +349,7 @@ export const transactorContract = (it: ContractIt): void => {
         const events = yield* outbox.list(communityId, 0, 100)
         expect(events).toHaveLength(residents.length)
         expect(new Set(events.map((e) => e.sequence)).size).toBe(residents.length)
-      }))
+      })
+    )
   })
 }

@@ -21,12 +21,7 @@ export interface DemoActor {
   readonly actor: Actor
 }
 
-const make = (
-  community: "junxin" | "guli",
-  role: Role,
-  label: string,
-  residentId?: ResidentId
-): DemoActor => {
+const make = (community: "junxin" | "guli", role: Role, label: string, residentId?: ResidentId): DemoActor => {
   const communityId: CommunityId = community === "junxin" ? JUNXIN_ID : GULI_ID
   const key = `${community}-${role.replace("_", "-")}`
   return {

@@ -47,15 +47,20 @@ const resident = (id: string, displayName: string, fields: Fields): DemoResident
     id: ResidentId.make(id),
     displayName,
     ...(grid === undefined ? {} : { grid: GridCode.make(grid) }),
-    consents: (["registry", ...purposes.filter((p) => p !== "registry")] as ReadonlyArray<ConsentPurpose>).map((purpose) => ({
-      purpose,
-      grantedBy: { _tag: "Self" as const }
-    }))
+    consents: (["registry", ...purposes.filter((p) => p !== "registry")] as ReadonlyArray<ConsentPurpose>).map(
+      (purpose) => ({
+        purpose,
+        grantedBy: { _tag: "Self" as const }
+      })
+    )
   }
 }
 
 /** A child: no consent at registration (a guardian gives it once linked, see `demoLinks`). */
-const child = (id: string, displayName: string, fields: Fields): DemoResident => ({ ...resident(id, displayName, fields), consents: [] })
+const child = (id: string, displayName: string, fields: Fields): DemoResident => ({
+  ...resident(id, displayName, fields),
+  consents: []
+})
 
 const weekday = (day: number, start: string, end: string) => ({ day, start, end })
 
@@ -87,9 +92,7 @@ export const taoGuifang = resident("0187d49b-e800-7000-8001-000000000002", "陶�
   birthYear: 1950,
   tags: ["migrant_elderly", "caregiver"],
   homePlace: { province: "anhui", city: "阜阳" },
-  languages: [
-    { language: "cmn", dialect: "阜阳话", proficiency: "native" }
-  ],
+  languages: [{ language: "cmn", dialect: "阜阳话", proficiency: "native" }],
   availability: [weekday(2, "14:00", "16:00")],
   location: { building: "3幢", unit: "1单元", room: "602" },
   phone: "15067431120",
@@ -177,9 +180,7 @@ export const wangXiulan = resident("0187d49b-e800-7000-8001-000000000008", "王�
   birthYear: 1974,
   tags: ["volunteer", "fellow_townsperson", "workshop_member", "parent"],
   homePlace: { province: "anhui", city: "阜阳" },
-  languages: [
-    { language: "cmn", dialect: "阜阳话", proficiency: "native" }
-  ],
+  languages: [{ language: "cmn", dialect: "阜阳话", proficiency: "native" }],
   skills: ["translation", "home_visit", "assembly"],
   availability: [weekday(2, "13:30", "17:00"), weekday(4, "13:30", "17:00")],
   location: { building: "2幢", unit: "2单元", room: "101" },
@@ -207,9 +208,7 @@ export const luoChunmei = resident("0187d49b-e800-7000-8001-000000000010", "罗�
   birthYear: 1984,
   tags: ["volunteer", "fellow_townsperson", "parent"],
   homePlace: { province: "sichuan", city: "南充" },
-  languages: [
-    { language: "cmn", dialect: "四川话", proficiency: "native" }
-  ],
+  languages: [{ language: "cmn", dialect: "四川话", proficiency: "native" }],
   skills: ["translation"],
   availability: [weekday(6, "09:00", "12:00"), weekday(7, "09:00", "12:00")],
   location: { building: "10幢", unit: "2单元", room: "902" },
@@ -393,7 +392,10 @@ export const linXiao = resident("0187d49b-e800-7000-8001-000000000023", "林晓"
   birthYear: 1990,
   tags: ["staff"],
   homePlace: { province: "zhejiang", city: "台州" },
-  languages: [{ language: "cmn", proficiency: "native" }, { language: "wuu", proficiency: "fluent" }],
+  languages: [
+    { language: "cmn", proficiency: "native" },
+    { language: "wuu", proficiency: "fluent" }
+  ],
   skills: ["social_work", "home_visit", "project_management"],
   phone: "13575531842",
   consents: ["contact_sharing"]
@@ -412,11 +414,30 @@ export const fangTing = resident("0187d49b-e800-7000-8001-000000000024", "方婷
 
 /** Every demo resident of 君馨社区, in registration order. */
 export const junxinResidents: ReadonlyArray<DemoResident> = [
-  zhouSaiqun, taoGuifang, liFushan, heYuzhen, tanManxiu, zengDewang,
-  liuYing, wangXiulan, zhangJianguo, luoChunmei, pengLijuan,
-  chenXiaoyan, wuHaixia, sunMeihua, xiongLiping,
-  wanZixuan, tianYiyi, songHaoran,
-  huangMin, shaoZhigang, geLin, yuJia, linXiao, fangTing
+  zhouSaiqun,
+  taoGuifang,
+  liFushan,
+  heYuzhen,
+  tanManxiu,
+  zengDewang,
+  liuYing,
+  wangXiulan,
+  zhangJianguo,
+  luoChunmei,
+  pengLijuan,
+  chenXiaoyan,
+  wuHaixia,
+  sunMeihua,
+  xiongLiping,
+  wanZixuan,
+  tianYiyi,
+  songHaoran,
+  huangMin,
+  shaoZhigang,
+  geLin,
+  yuJia,
+  linXiao,
+  fangTing
 ]
 
 // ---------------------------------------------------------------------------------------------
@@ -429,7 +450,10 @@ export const qianShuying = resident("0186389f-2800-7000-8002-000000000001", "钱
   birthYear: 1956,
   tags: ["community_talent", "volunteer", "retiree"],
   homePlace: { province: "shanghai", city: "宝山" },
-  languages: [{ language: "wuu", dialect: "上海话", proficiency: "native" }, { language: "cmn", proficiency: "fluent" }],
+  languages: [
+    { language: "wuu", dialect: "上海话", proficiency: "native" },
+    { language: "cmn", proficiency: "fluent" }
+  ],
   skills: ["calligraphy"],
   availability: [weekday(3, "09:30", "11:30"), weekday(6, "09:30", "11:30")],
   location: { building: "馨清佳苑12号", room: "502" },
@@ -443,7 +467,10 @@ export const zhuMeifeng = resident("0186389f-2800-7000-8002-000000000002", "朱�
   birthYear: 1960,
   tags: ["community_talent", "volunteer", "retiree"],
   homePlace: { province: "shanghai", city: "宝山" },
-  languages: [{ language: "wuu", dialect: "上海话", proficiency: "native" }, { language: "cmn", proficiency: "fluent" }],
+  languages: [
+    { language: "wuu", dialect: "上海话", proficiency: "native" },
+    { language: "cmn", proficiency: "fluent" }
+  ],
   skills: ["knot_art"],
   availability: [weekday(4, "14:00", "16:00")],
   location: { building: "馨佳园一居23号", room: "301" },
@@ -457,7 +484,10 @@ export const jiangGuoping = resident("0186389f-2800-7000-8002-000000000003", "�
   birthYear: 1958,
   tags: ["community_talent", "volunteer", "retiree"],
   homePlace: { province: "jiangsu", city: "南通" },
-  languages: [{ language: "cmn", proficiency: "native" }, { language: "wuu", proficiency: "conversational" }],
+  languages: [
+    { language: "cmn", proficiency: "native" },
+    { language: "wuu", proficiency: "conversational" }
+  ],
   skills: ["ballroom_dance"],
   availability: [weekday(5, "14:00", "16:30")],
   location: { building: "馨佳园二居8号", room: "602" },
@@ -471,7 +501,10 @@ export const xuLei = resident("0186389f-2800-7000-8002-000000000004", "徐蕾", 
   birthYear: 1983,
   tags: ["community_talent", "volunteer", "parent"],
   homePlace: { province: "shanghai", city: "宝山" },
-  languages: [{ language: "cmn", proficiency: "native" }, { language: "wuu", dialect: "上海话", proficiency: "native" }],
+  languages: [
+    { language: "cmn", proficiency: "native" },
+    { language: "wuu", dialect: "上海话", proficiency: "native" }
+  ],
   skills: ["fitness"],
   availability: [weekday(7, "08:00", "09:30")],
   location: { building: "馨清佳苑5号", room: "1101" },
@@ -485,7 +518,10 @@ export const shenWenbin = resident("0186389f-2800-7000-8002-000000000005", "沈�
   birthYear: 1975,
   tags: ["community_talent", "volunteer"],
   homePlace: { province: "zhejiang", city: "湖州" },
-  languages: [{ language: "cmn", proficiency: "native" }, { language: "wuu", proficiency: "fluent" }],
+  languages: [
+    { language: "cmn", proficiency: "native" },
+    { language: "wuu", proficiency: "fluent" }
+  ],
   skills: ["legal_advice"],
   availability: [weekday(6, "14:00", "16:00")],
   location: { building: "馨佳园三居2号", room: "702" },
@@ -499,7 +535,10 @@ export const guYongkang = resident("0186389f-2800-7000-8002-000000000006", "顾�
   birthYear: 1954,
   tags: ["community_talent", "medical_staff", "volunteer", "retiree"],
   homePlace: { province: "shanghai", city: "宝山" },
-  languages: [{ language: "wuu", dialect: "上海话", proficiency: "native" }, { language: "cmn", proficiency: "fluent" }],
+  languages: [
+    { language: "wuu", dialect: "上海话", proficiency: "native" },
+    { language: "cmn", proficiency: "fluent" }
+  ],
   skills: ["tcm", "health_check", "blood_pressure"],
   availability: [weekday(3, "13:30", "16:00")],
   location: { building: "馨佳园一居17号", room: "201" },
@@ -513,7 +552,10 @@ export const yangQiuping = resident("0186389f-2800-7000-8002-000000000007", "杨
   birthYear: 1957,
   tags: ["community_talent", "volunteer", "retiree"],
   homePlace: { province: "shanghai", city: "宝山" },
-  languages: [{ language: "wuu", dialect: "上海话", proficiency: "native" }, { language: "cmn", proficiency: "fluent" }],
+  languages: [
+    { language: "wuu", dialect: "上海话", proficiency: "native" },
+    { language: "cmn", proficiency: "fluent" }
+  ],
   skills: ["singing", "choir"],
   availability: [weekday(4, "09:30", "11:30")],
   location: { building: "馨清佳苑9号", room: "402" },
@@ -526,7 +568,11 @@ export const luZihao = resident("0186389f-2800-7000-8002-000000000008", "陆子�
   birthYear: 2004,
   tags: ["student_volunteer", "volunteer"],
   homePlace: { province: "jiangsu", city: "苏州" },
-  languages: [{ language: "cmn", proficiency: "native" }, { language: "wuu", dialect: "苏州话", proficiency: "conversational" }, { language: "eng", proficiency: "fluent" }],
+  languages: [
+    { language: "cmn", proficiency: "native" },
+    { language: "wuu", dialect: "苏州话", proficiency: "conversational" },
+    { language: "eng", proficiency: "fluent" }
+  ],
   skills: ["smartphone_teaching"],
   availability: [weekday(6, "09:00", "12:00"), weekday(7, "09:00", "12:00")],
   phone: "17821936045",
@@ -538,7 +584,10 @@ export const zhangYutong = resident("0186389f-2800-7000-8002-000000000009", "张
   birthYear: 2005,
   tags: ["student_volunteer", "volunteer"],
   homePlace: { province: "shandong", city: "青岛" },
-  languages: [{ language: "cmn", proficiency: "native" }, { language: "eng", proficiency: "fluent" }],
+  languages: [
+    { language: "cmn", proficiency: "native" },
+    { language: "eng", proficiency: "fluent" }
+  ],
   skills: ["smartphone_teaching"],
   availability: [weekday(6, "13:30", "16:30")],
   phone: "19821547730",
@@ -551,7 +600,10 @@ export const jinXiudi = resident("0186389f-2800-7000-8002-000000000010", "金秀
   birthYear: 1944,
   tags: ["retiree"],
   homePlace: { province: "shanghai", city: "宝山" },
-  languages: [{ language: "wuu", dialect: "上海话", proficiency: "native" }, { language: "cmn", proficiency: "conversational" }],
+  languages: [
+    { language: "wuu", dialect: "上海话", proficiency: "native" },
+    { language: "cmn", proficiency: "conversational" }
+  ],
   location: { building: "馨清佳苑3号", room: "101" },
   phone: "13122708519",
   consents: ["health_data", "matching"],
@@ -588,7 +640,10 @@ export const panXiaoli = resident("0186389f-2800-7000-8002-000000000013", "潘�
   birthYear: 1987,
   tags: ["parent"],
   homePlace: { province: "shanghai", city: "宝山" },
-  languages: [{ language: "cmn", proficiency: "native" }, { language: "wuu", dialect: "上海话", proficiency: "native" }],
+  languages: [
+    { language: "cmn", proficiency: "native" },
+    { language: "wuu", dialect: "上海话", proficiency: "native" }
+  ],
   location: { building: "馨佳园一居6号", room: "1204" },
   phone: "18918263307",
   consents: ["contact_sharing"]
@@ -610,7 +665,10 @@ export const xuJing = resident("0186389f-2800-7000-8002-000000000015", "许静",
   birthYear: 1989,
   tags: ["staff"],
   homePlace: { province: "shanghai", city: "宝山" },
-  languages: [{ language: "cmn", proficiency: "native" }, { language: "wuu", dialect: "上海话", proficiency: "native" }],
+  languages: [
+    { language: "cmn", proficiency: "native" },
+    { language: "wuu", dialect: "上海话", proficiency: "native" }
+  ],
   skills: ["social_work", "project_management"],
   phone: "13764420915",
   consents: ["contact_sharing"]
@@ -629,6 +687,20 @@ export const zouMing = resident("0186389f-2800-7000-8002-000000000016", "邹明"
 
 /** Every demo resident of 顾里小站, in registration order. */
 export const guliResidents: ReadonlyArray<DemoResident> = [
-  qianShuying, zhuMeifeng, jiangGuoping, xuLei, shenWenbin, guYongkang, yangQiuping,
-  luZihao, zhangYutong, jinXiudi, maZhenhua, wangYulan, panXiaoli, gaoRui, xuJing, zouMing
+  qianShuying,
+  zhuMeifeng,
+  jiangGuoping,
+  xuLei,
+  shenWenbin,
+  guYongkang,
+  yangQiuping,
+  luZihao,
+  zhangYutong,
+  jinXiudi,
+  maZhenhua,
+  wangYulan,
+  panXiaoli,
+  gaoRui,
+  xuJing,
+  zouMing
 ]

@@ -76,8 +76,10 @@ export const demoCommunitySeeds: ReadonlyArray<DemoCommunitySeed> = demoCommunit
 }))
 
 /** Whether this error says the community was provisioned by someone else meanwhile. */
-const isCommunityDuplicate = (community: DemoCommunity) => (e: DemoSeedError): boolean =>
-  e._tag === "Conflict" && e.reason === "duplicate" && e.entity === "Community" && e.id === community.id
+const isCommunityDuplicate =
+  (community: DemoCommunity) =>
+  (e: DemoSeedError): boolean =>
+    e._tag === "Conflict" && e.reason === "duplicate" && e.entity === "Community" && e.id === community.id
 
 /**
  * Seeds one community, atomically, if it does not exist yet; writes nothing (and reports
@@ -116,7 +118,10 @@ export const seedDemoCommunity = (
       for (const link of seed.guardianLinks) {
         yield* residents.linkGuardian(link.wardId, link.guardianId)
         for (const purpose of link.consents) {
-          yield* residents.recordConsent(link.wardId, { purpose, grantedBy: { _tag: "Guardian", guardianId: link.guardianId } })
+          yield* residents.recordConsent(link.wardId, {
+            purpose,
+            grantedBy: { _tag: "Guardian", guardianId: link.guardianId }
+          })
           consentsRecorded++
         }
       }
@@ -149,7 +154,11 @@ const add = (a: DemoSeedReport, b: DemoSeedReport): DemoSeedReport => ({
 export const seedDemoWith = (
   seeds: ReadonlyArray<DemoCommunitySeed>
 ): Effect.Effect<DemoSeedReport, DemoSeedError, Communities | Residents | Transactor> =>
-  Effect.reduce(seeds, () => emptyDemoSeedReport, (total, seed) => Effect.map(seedDemoCommunity(seed), (report) => add(total, report)))
+  Effect.reduce(
+    seeds,
+    () => emptyDemoSeedReport,
+    (total, seed) => Effect.map(seedDemoCommunity(seed), (report) => add(total, report))
+  )
 
 /**
  * Seeds 君馨社区 and 顾里小站 with their demo residents, households, guardians and guardian
