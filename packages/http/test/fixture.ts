@@ -191,10 +191,11 @@ export const raw = (
       if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`
       if (init.body !== undefined) headers["content-type"] = "application/json"
       Object.assign(headers, init.headers)
+      const body = init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body))
       const response = await fetch(`${url}${path}`, {
         method: init.method ?? "GET",
         headers,
-        body: init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body))
+        ...(body === undefined ? {} : { body })
       })
       const text = await response.text()
       let json: unknown
