@@ -48,7 +48,7 @@
  *
  * @module
  */
-import { CurrentActor, InvalidInput, Residents, ResidentView } from "@commonweal/core"
+import { CurrentActor, capIssues, InvalidInput, Residents, ResidentView, shortField } from "@commonweal/core"
 import type { Actor } from "@commonweal/core"
 import { ByteSize, Cause, Context, Effect, Exit, Layer, Option, Schema } from "effect"
 import type { Types } from "effect"
@@ -73,7 +73,7 @@ import {
   MAX_IDEMPOTENCY_KEY_LENGTH,
   scopedKey
 } from "./Idempotency.js"
-import { capIssues, issueList, shortField, wireIssues, wireMessage as wireMessage_ } from "./internal/messages.js"
+import { issueList, wireIssues, wireMessage as wireMessage_ } from "./internal/messages.js"
 import type { ProblemError } from "./Problem.js"
 import {
   CapacityExceededProblem,
@@ -214,14 +214,12 @@ export const decodeErrorToInvalidInput = (error: HttpApiError.HttpApiSchemaError
   if (error.kind === "Payload" && raw.length === 1 && raw[0]?.field === "input" && /valid JSON/.test(raw[0].message)) {
     return notJson()
   }
-  // built here rather than by `InvalidInput.many`, so that the count names the request part
-  const issues = capIssues(wireIssues(raw), rootOf[error.kind] ?? "input")
-  const first = issues[0] ?? { field: "input", message: "invalid input / 输入无效" }
-  return new InvalidInput({
-    field: first.field,
-    message: issues.map((i) => `${i.field}: ${i.message}`).join("; "),
-    issues: issues.length > 0 ? issues : [first]
-  })
+  const issues = wireIssues(raw)
+  // the count of what is not listed names the request part (`query`, `body` …)
+  return InvalidInput.many(
+    issues.length > 0 ? issues : [{ field: "input", message: "invalid input / 输入无效" }],
+    rootOf[error.kind] ?? "input"
+  )
 }
 
 /** The name of the request part a decoding failure concerns, for the issue that counts what is not listed. */

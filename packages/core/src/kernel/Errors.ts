@@ -55,10 +55,31 @@ export type InputIssue = typeof InputIssue.Type
 /** The most issues an `InvalidInput` lists; the rest are counted in one more issue. */
 export const MAX_LISTED_ISSUES = 20
 
-const MAX_FIELD_LENGTH = 100
-const shortField = (field: string): string => {
+/** How long a field path in an issue may be, in code points; a longer one is cut there and ends in `…`. */
+export const MAX_FIELD_LENGTH = 100
+
+/** A field path cut to {@link MAX_FIELD_LENGTH} code points, then `…` (cutting twice changes nothing). */
+export const shortField = (field: string): string => {
   const points = Array.from(field)
   return points.length > MAX_FIELD_LENGTH ? `${points.slice(0, MAX_FIELD_LENGTH).join("")}…` : field
+}
+
+const moreIssues = (more: number): string => `and ${more} more issues not listed / 另有 ${more} 个问题未列出`
+const MORE_ISSUES = /^and \d+ more issues not listed \/ 另有 \d+ 个问题未列出$/
+
+/**
+ * Bounds what an error lists, whatever the input: at most {@link MAX_LISTED_ISSUES} issues, then
+ * one issue on `root` (`input`, or a transport's `query`, `body` …) that says how many more there
+ * are, and every field path cut by {@link shortField} (an unknown key is named as it was sent).
+ * A list capped already (its last issue is the count) is kept as it is, so capping twice changes
+ * nothing.
+ */
+export const capIssues = (issues: ReadonlyArray<InputIssue>, root = "input"): Array<InputIssue> => {
+  const capped = issues.length === MAX_LISTED_ISSUES + 1 && MORE_ISSUES.test(issues[MAX_LISTED_ISSUES]?.message ?? "")
+  const listed = capped ? issues : issues.slice(0, MAX_LISTED_ISSUES)
+  const shown = listed.map((i) => ({ field: shortField(i.field), message: i.message }))
+  const more = issues.length - listed.length
+  return more === 0 ? shown : [...shown, { field: root, message: moreIssues(more) }]
 }
 
 /** The input was malformed or broke a rule. Nothing was written. `field` names the first offending field. */
@@ -73,15 +94,12 @@ export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInp
   }
   /**
    * Several issues at once; the first names the error's `field`. At most
-   * {@link MAX_LISTED_ISSUES} are listed, then one issue (on `input`) says how many more were
+   * {@link MAX_LISTED_ISSUES} are listed, then one issue (on `root`, default `input`; see {@link capIssues}) says how many more were
    * left out, so that a request with hundreds of faults gets a short answer. A field path longer
    * than 100 characters (an unknown key is named as it was sent) is cut short.
    */
-  static many(issues: ReadonlyArray<InputIssue>): InvalidInput {
-    const listed = issues.slice(0, MAX_LISTED_ISSUES).map((i) => ({ field: shortField(i.field), message: i.message }))
-    const left = issues.length - listed.length
-    if (left > 0)
-      listed.push({ field: "input", message: `and ${left} more issues not listed / 另有 ${left} 个问题未列出` })
+  static many(issues: ReadonlyArray<InputIssue>, root = "input"): InvalidInput {
+    const listed = capIssues(issues, root)
     const first = listed[0] ?? { field: "", message: "invalid input / 输入无效" }
     return new InvalidInput({
       field: first.field,

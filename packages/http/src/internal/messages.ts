@@ -192,36 +192,3 @@ export const wireIssues = (raw: ReadonlyArray<FieldIssue>): Array<FieldIssue> =>
       return true
     })
 }
-
-/** How many issues an error lists at most; the rest are counted in one last issue (as core's `InvalidInput.many` does). */
-export const MAX_LISTED_ISSUES = 20
-
-/** How long a field name on the wire may be, in code points; a longer one is cut there and ends in `…`. */
-export const MAX_FIELD_NAME_LENGTH = 100
-
-/** The issue that counts what is not listed: the same words as core's `InvalidInput.many`. */
-const summary = (more: number): string => `and ${more} more issues not listed / 另有 ${more} 个问题未列出`
-const SUMMARY = /^and \d+ more issues not listed \/ 另有 \d+ 个问题未列出$/
-
-/** A field name cut to {@link MAX_FIELD_NAME_LENGTH} code points, then `…` (cutting twice changes nothing). */
-export const shortField = (field: string): string => {
-  const points = Array.from(field)
-  return points.length <= MAX_FIELD_NAME_LENGTH ? field : `${points.slice(0, MAX_FIELD_NAME_LENGTH).join("")}…`
-}
-
-/**
- * Bounds what an error lists, whatever the input: at most {@link MAX_LISTED_ISSUES} issues,
- * then one issue on `root` ("query", "body", …) that says how many more there are ("and 580
- * more issues not listed / 另有 580 个问题未列出"); every field name cut to
- * {@link MAX_FIELD_NAME_LENGTH} code points (an unknown field's name is client input). A 4 KB
- * query of 600 unknown parameters is answered in about 2 KB, not 72 KB. A list capped already
- * (here or by core's `InvalidInput.many`: its last issue is the count) keeps its count.
- */
-export const capIssues = (issues: ReadonlyArray<FieldIssue>, root: string): Array<FieldIssue> => {
-  const alreadyCapped =
-    issues.length === MAX_LISTED_ISSUES + 1 && SUMMARY.test(issues[MAX_LISTED_ISSUES]?.message ?? "")
-  const listed = issues.length <= MAX_LISTED_ISSUES || alreadyCapped ? issues : issues.slice(0, MAX_LISTED_ISSUES)
-  const shown = listed.map((issue) => ({ field: shortField(issue.field), message: issue.message }))
-  const more = issues.length - listed.length
-  return more === 0 ? shown : [...shown, { field: root, message: summary(more) }]
-}
