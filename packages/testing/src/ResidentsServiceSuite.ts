@@ -93,6 +93,10 @@ const full = (view: ResidentView) => {
   return view
 }
 
+/** The registration of 陈静, a parent, and of her son 乐乐 (born 2017, a child): the guardian tests' family. */
+const chenJingInput: RegisterResidentInput = { ...liuYingInput, displayName: "陈静", tags: ["parent"] }
+const leleInput: RegisterResidentInput = { ...liuYingInput, displayName: "乐乐", birthYear: 2017, tags: ["child"] }
+
 /**
  * Registers the end-to-end suite of the resident registry for an adapter. Use it beside
  * `storageContract`: `residentsServiceSuite({ name: "sqlite", layer })`.
@@ -260,14 +264,8 @@ export const residentsServiceSuite = (target: ContractTarget): void => {
           const { junxinStaff, junxinVolunteer } = yield* setup
           const residents = yield* Residents
           const zhou = full(yield* residents.register(zhouInput).pipe(as(junxinStaff)))
-          const mother = full(
-            yield* residents.register({ ...liuYingInput, displayName: "陈静", tags: ["parent"] }).pipe(as(junxinStaff))
-          )
-          const child = full(
-            yield* residents
-              .register({ ...liuYingInput, displayName: "乐乐", birthYear: 2017, tags: ["child"] })
-              .pipe(as(junxinStaff))
-          )
+          const mother = full(yield* residents.register(chenJingInput).pipe(as(junxinStaff)))
+          const child = full(yield* residents.register(leleInput).pipe(as(junxinStaff)))
           yield* residents.linkGuardian(child.id, mother.id).pipe(as(junxinStaff))
 
           const reduced = yield* residents.get(zhou.id).pipe(as(junxinVolunteer))
@@ -406,14 +404,8 @@ export const residentsServiceSuite = (target: ContractTarget): void => {
         Effect.gen(function* () {
           const { junxinStaff } = yield* setup
           const residents = yield* Residents
-          const mother = full(
-            yield* residents.register({ ...liuYingInput, displayName: "陈静", tags: ["parent"] }).pipe(as(junxinStaff))
-          )
-          const child = full(
-            yield* residents
-              .register({ ...liuYingInput, displayName: "乐乐", birthYear: 2017, tags: ["child"] })
-              .pipe(as(junxinStaff))
-          )
+          const mother = full(yield* residents.register(chenJingInput).pipe(as(junxinStaff)))
+          const child = full(yield* residents.register(leleInput).pipe(as(junxinStaff)))
           yield* residents.linkGuardian(child.id, mother.id).pipe(as(junxinStaff))
           yield* residents.erase(mother.id).pipe(as(junxinStaff))
           const after = full(yield* residents.get(child.id).pipe(as(junxinStaff)))
@@ -443,21 +435,13 @@ export const residentsServiceSuite = (target: ContractTarget): void => {
             const { junxinStaff } = yield* setup
             const residents = yield* Residents
             const outbox = yield* Outbox
-            const mother = full(
-              yield* residents
-                .register({ ...liuYingInput, displayName: "陈静", tags: ["parent"] })
-                .pipe(as(junxinStaff))
-            )
+            const mother = full(yield* residents.register(chenJingInput).pipe(as(junxinStaff)))
             const father = full(
               yield* residents
                 .register({ ...liuYingInput, displayName: "王强", tags: ["parent"] })
                 .pipe(as(junxinStaff))
             )
-            const child = full(
-              yield* residents
-                .register({ ...liuYingInput, displayName: "乐乐", birthYear: 2017, tags: ["child"] })
-                .pipe(as(junxinStaff))
-            )
+            const child = full(yield* residents.register(leleInput).pipe(as(junxinStaff)))
             yield* residents.linkGuardian(child.id, mother.id).pipe(as(junxinStaff))
             yield* residents.linkGuardian(child.id, father.id).pipe(as(junxinStaff))
             // nobody is their own guardian, an adult no more than a child
