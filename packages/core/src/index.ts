@@ -5,34 +5,13 @@
  * and transport come from adapters (`@commonweal/store-memory`, `@commonweal/store-kysely`,
  * `@commonweal/http`).
  *
+ * The kernel (`kernel/`) is what every domain builds on; each domain is a folder of its own
+ * (`communities/`, `residents/` …) with its schemas, rules, events, ports, permissions and
+ * service, registered in `domains.ts`.
+ *
  * @packageDocumentation
  */
-export * from "./kernel/Errors.js"
-export * from "./kernel/Ids.js"
-export * as Money from "./kernel/Money.js"
-export * from "./kernel/Actor.js"
-export * as Paging from "./kernel/Paging.js"
-export type { Page } from "./kernel/Paging.js"
-export * from "./kernel/Event.js"
-export * from "./kernel/Transactor.js"
-export * from "./kernel/Community.js"
-export * from "./kernel/Validation.js"
-export * as Text from "./kernel/Text.js"
-export * from "./communities/Communities.js"
-export * from "./communities/CommunityEvent.js"
-export * from "./residents/Resident.js"
-export * from "./residents/ResidentEvent.js"
-export * from "./residents/ResidentRepo.js"
-export * as ResidentRules from "./residents/ResidentRules.js"
-export * from "./residents/Residents.js"
-
-import type { CommunityRepo } from "./kernel/Community.js"
-import type { Outbox } from "./kernel/Event.js"
-import type { Transactor } from "./kernel/Transactor.js"
-import type { ResidentRepo } from "./residents/ResidentRepo.js"
-
-/**
- * Every port a storage adapter provides. A complete adapter is a `Layer<StoragePorts>`;
- * `@commonweal/testing`'s contract suites check it.
- */
-export type StoragePorts = Transactor | Outbox | CommunityRepo | ResidentRepo
+export * from "./kernel/index.js"
+export * from "./communities/index.js"
+export * from "./residents/index.js"
+export * from "./domains.js"

@@ -4,6 +4,9 @@ import { TestClock } from "effect/testing"
 import fc from "fast-check"
 import {
   authorize,
+  authorizeAny,
+  can,
+  composePolicy,
   CommunityId,
   decodeInput,
   formatUuid7,
@@ -12,9 +15,12 @@ import {
   MAX_LISTED_ISSUES,
   nextMonotonic,
   Paging,
+  permissions,
   RegisterResidentInput,
   ResidentId,
   ResidentPatch,
+  ResidentPermissions,
+  rolePermissions,
   Uuid7
 } from "../src/index.js"
 
@@ -109,15 +115,74 @@ describe("policy", () => {
   it.effect("another community's record is NotFound, a missing permission Forbidden", () =>
     Effect.gen(function* () {
       const volunteer = { subject: "v", communityId: junxin, roles: ["volunteer" as const] }
-      const forbidden = yield* Effect.flip(authorize(volunteer, "residents:register"))
+      const forbidden = yield* Effect.flip(authorize(volunteer, ResidentPermissions.register))
       expect(forbidden._tag).toBe("Forbidden")
       const staff = { subject: "s", communityId: guli, roles: ["staff" as const] }
       const id = ResidentId.make("0190f0a0-0000-7000-8000-00000000000a")
       const hidden = yield* Effect.flip(
-        authorize(staff, "residents:read:full", { communityId: junxin, entity: "Resident", id })
+        authorize(staff, ResidentPermissions["read:full"], { communityId: junxin, entity: "Resident", id })
       )
       expect(hidden._tag).toBe("NotFound")
-      yield* authorize(staff, "residents:read:full", { communityId: guli, entity: "Resident", id })
+      yield* authorize(staff, ResidentPermissions["read:full"], { communityId: guli, entity: "Resident", id })
+    })
+  )
+
+  it("the role map is composed from what each domain declares, and says what the registry always granted", () => {
+    expect(rolePermissions).toEqual({
+      admin: [
+        "events:read",
+        "communities:create",
+        "communities:read",
+        "residents:register",
+        "residents:update",
+        "residents:consent",
+        "residents:link",
+        "residents:deactivate",
+        "residents:erase",
+        "residents:read:full"
+      ],
+      staff: [
+        "events:read",
+        "communities:read",
+        "residents:register",
+        "residents:update",
+        "residents:consent",
+        "residents:link",
+        "residents:deactivate",
+        "residents:erase",
+        "residents:read:full"
+      ],
+      grid_worker: [
+        "communities:read",
+        "residents:register",
+        "residents:update",
+        "residents:consent",
+        "residents:link",
+        "residents:read:full"
+      ],
+      volunteer: ["communities:read", "residents:read:reduced", "residents:read:own"],
+      resident: ["communities:read", "residents:read:own"]
+    })
+  })
+
+  it("a domain declares its permissions without touching the kernel: names, roles, and checks", () => {
+    const Library = permissions("library", { lend: ["staff"], "read:shelf": ["staff", "resident"] })
+    expect(Library.lend.name).toBe("library:lend")
+    expect(Library["read:shelf"].name).toBe("library:read:shelf")
+    const resident = { subject: "r", communityId: junxin, roles: ["resident" as const] }
+    expect(can(resident, Library["read:shelf"])).toBe(true)
+    expect(can(resident, Library.lend)).toBe(false)
+    expect(composePolicy([Library]).resident).toEqual(["library:read:shelf"])
+    expect(composePolicy([Library]).admin).toEqual([])
+  })
+
+  it.effect("authorizeAny names every permission it looked for", () =>
+    Effect.gen(function* () {
+      const resident = { subject: "r", communityId: junxin, roles: ["resident" as const] }
+      const refused = yield* Effect.flip(
+        authorizeAny(resident, [ResidentPermissions["read:full"], ResidentPermissions["read:reduced"]])
+      )
+      expect(refused.action).toBe("residents:read:full | residents:read:reduced")
     })
   )
 })

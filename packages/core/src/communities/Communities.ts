@@ -11,9 +11,12 @@
  * @module
  */
 import { Clock, Context, DateTime, Effect, Layer, Option } from "effect"
-import { authorize, CurrentActor } from "../kernel/Actor.js"
-import type { Community } from "../kernel/Community.js"
-import { CommunityRepo, ProvisionCommunityInput } from "../kernel/Community.js"
+import { CurrentActor } from "../kernel/Actor.js"
+import { authorize } from "../kernel/Policy.js"
+import type { Community } from "./Community.js"
+import { ProvisionCommunityInput } from "./Community.js"
+import { CommunityRepo } from "./CommunityRepo.js"
+import { CommunityPermissions } from "./permissions.js"
 import type { Conflict, Forbidden, InvalidInput } from "../kernel/Errors.js"
 import { NotFound } from "../kernel/Errors.js"
 import { makeEvent, Outbox } from "../kernel/Event.js"
@@ -111,7 +114,7 @@ export class Communities extends Context.Service<Communities>()("@commonweal/cor
       /** The actor's own community. */
       current: Effect.gen(function* () {
         const actor = yield* CurrentActor
-        yield* authorize(actor, "communities:read")
+        yield* authorize(actor, CommunityPermissions.read)
         return yield* find(actor.communityId)
       }) as Effect.Effect<Community, NotFound | Forbidden, CurrentActor>,
 
@@ -119,7 +122,11 @@ export class Communities extends Context.Service<Communities>()("@commonweal/cor
       get: (id: string): Effect.Effect<Community, NotFound | Forbidden, CurrentActor> =>
         Effect.gen(function* () {
           const actor = yield* CurrentActor
-          yield* authorize(actor, "communities:read", { communityId: id as CommunityId, entity: "Community", id })
+          yield* authorize(actor, CommunityPermissions.read, {
+            communityId: id as CommunityId,
+            entity: "Community",
+            id
+          })
           return yield* find(actor.communityId)
         })
     }

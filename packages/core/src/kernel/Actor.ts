@@ -1,29 +1,14 @@
 /**
- * Who is acting: the `Actor`, the `CurrentActor` service, and the policy helper.
+ * Who is acting: the `Actor`, its roles and the `CurrentActor` service.
  *
  * Every command and query runs as an actor: a subject (a staff account, a volunteer, a
  * resident), the community it belongs to, and its roles. Services read the actor from
- * `CurrentActor` and check it with {@link authorize} before touching data; the transport only
- * turns a credential into an actor.
- *
- * Tenancy is part of the check: an actor of one community asking for a record of another gets
- * `NotFound`, exactly as if the record did not exist, so ids of other communities leak nothing.
- *
- * @example
- * ```ts
- * import { Effect } from "effect"
- * import { CurrentActor, authorize } from "@commonweal/core"
- *
- * const program = Effect.gen(function* () {
- *   const actor = yield* CurrentActor
- *   yield* authorize(actor, "residents:register")
- * })
- * ```
+ * `CurrentActor` and check it against the permissions their domain declares (see `Policy`)
+ * before touching data; the transport only turns a credential into an actor.
  *
  * @module
  */
-import { Context, Effect, Schema } from "effect"
-import { Forbidden, NotFound } from "./Errors.js"
+import { Context, Schema } from "effect"
 import { CommunityId, ResidentId } from "./Ids.js"
 import * as Text from "./Text.js"
 
@@ -56,82 +41,6 @@ export type Actor = typeof Actor.Type
 
 /** The actor of the current command or query. Transports provide it per request. */
 export class CurrentActor extends Context.Service<CurrentActor, Actor>()("@commonweal/core/CurrentActor") {}
-
-/**
- * The permissions services check. Named `domain:action`.
- */
-export type Permission =
-  | "communities:create"
-  | "communities:read"
-  | "residents:register"
-  | "residents:update"
-  | "residents:consent"
-  | "residents:link"
-  | "residents:deactivate"
-  | "residents:erase"
-  | "residents:read:full"
-  | "residents:read:reduced"
-  | "residents:read:own"
-  | "events:read"
-
-/** The default policy: which role grants which permission. */
-export const rolePermissions: Readonly<Record<Role, ReadonlyArray<Permission>>> = {
-  admin: [
-    "communities:create",
-    "communities:read",
-    "residents:register",
-    "residents:update",
-    "residents:consent",
-    "residents:link",
-    "residents:deactivate",
-    "residents:erase",
-    "residents:read:full",
-    "events:read"
-  ],
-  staff: [
-    "communities:read",
-    "residents:register",
-    "residents:update",
-    "residents:consent",
-    "residents:link",
-    "residents:deactivate",
-    "residents:erase",
-    "residents:read:full",
-    "events:read"
-  ],
-  grid_worker: [
-    "communities:read",
-    "residents:register",
-    "residents:update",
-    "residents:consent",
-    "residents:link",
-    "residents:read:full"
-  ],
-  volunteer: ["communities:read", "residents:read:reduced", "residents:read:own"],
-  resident: ["communities:read", "residents:read:own"]
-}
-
-/** Whether any of the actor's roles grants the permission. Pure. */
-export const can = (actor: Actor, permission: Permission): boolean =>
-  actor.roles.some((role) => rolePermissions[role].includes(permission))
-
-/**
- * Fails with `Forbidden` unless the actor holds the permission.
- * When `communityId` is given and is not the actor's, fails with `NotFound` for `entity`/`id`
- * instead: other communities' records do not exist for this actor.
- */
-export const authorize = (
-  actor: Actor,
-  permission: Permission,
-  target?: { readonly communityId: CommunityId; readonly entity: string; readonly id: string }
-): Effect.Effect<void, Forbidden | NotFound> => {
-  if (target && target.communityId !== actor.communityId) return Effect.fail(NotFound.of(target.entity, target.id))
-  return can(actor, permission) ? Effect.void : Effect.fail(Forbidden.of(permission))
-}
-
-/** Fails with `Forbidden` unless the actor holds at least one of the permissions. */
-export const authorizeAny = (actor: Actor, permissions: ReadonlyArray<Permission>): Effect.Effect<void, Forbidden> =>
-  permissions.some((p) => can(actor, p)) ? Effect.void : Effect.fail(Forbidden.of(permissions.join(" | ")))
 
 /** The actor for seeding and maintenance jobs: admin of one community. */
 export const systemActor = (communityId: CommunityId): Actor => ({

@@ -14,6 +14,10 @@
 import { Clock, Context, DateTime, Effect, Schema } from "effect"
 import type { Actor } from "./Actor.js"
 import { CommunityId, EventId, IdGenerator } from "./Ids.js"
+import { permissions } from "./Policy.js"
+
+/** `events:read`: read a community's event log (staff and admins). */
+export const EventPermissions = permissions("events", { read: ["admin", "staff"] })
 
 /** The envelope every domain event travels in. `payload` is the event in its encoded (JSON) form. */
 export const DomainEvent = Schema.Struct({

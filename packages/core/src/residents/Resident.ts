@@ -10,7 +10,7 @@
  * @module
  */
 import { Effect, Schema } from "effect"
-import { GridCode } from "../kernel/Community.js"
+import { GridCode } from "../communities/Community.js"
 import { CommunityId, HouseholdId, ResidentId } from "../kernel/Ids.js"
 import * as Text from "../kernel/Text.js"
 import { isMaxItems } from "../kernel/Validation.js"

@@ -11,7 +11,7 @@
  * @module
  */
 import { Context, type Effect, type Option } from "effect"
-import type { GridCode } from "../kernel/Community.js"
+import type { GridCode } from "../communities/Community.js"
 import type { Conflict } from "../kernel/Errors.js"
 import type { CommunityId, ResidentId } from "../kernel/Ids.js"
 import type { Window } from "../kernel/Paging.js"
@@ -71,3 +71,6 @@ export class ResidentRepo extends Context.Service<
     readonly search: (query: ResidentQuery, window: Window) => Effect.Effect<ReadonlyArray<Resident>>
   }
 >()("@commonweal/core/ResidentRepo") {}
+
+/** The storage ports of the resident registry, as a bundle an adapter provides. */
+export type ResidentsStorage = ResidentRepo

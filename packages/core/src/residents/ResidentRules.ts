@@ -9,8 +9,9 @@
  */
 import { DateTime, Result } from "effect"
 import type { Actor } from "../kernel/Actor.js"
-import { can } from "../kernel/Actor.js"
-import type { Community } from "../kernel/Community.js"
+import { can } from "../kernel/Policy.js"
+import { ResidentPermissions } from "./permissions.js"
+import type { Community } from "../communities/Community.js"
 import { InvalidInput, InvalidTransition } from "../kernel/Errors.js"
 import type { CommunityId, HouseholdId, ResidentId } from "../kernel/Ids.js"
 import type {
@@ -416,9 +417,9 @@ export const isSelfOrGuardian = (actor: Actor, resident: Resident): boolean =>
 
 /** How `actor` may see `resident`: fully, reduced, or not at all. Assumes the same community. */
 export const visibility = (actor: Actor, resident: Resident): "full" | "reduced" | "none" => {
-  if (can(actor, "residents:read:full")) return "full"
+  if (can(actor, ResidentPermissions["read:full"])) return "full"
   if (isSelfOrGuardian(actor, resident) && resident.status !== "erased") return "full"
-  if (can(actor, "residents:read:reduced") && resident.status === "active") return "reduced"
+  if (can(actor, ResidentPermissions["read:reduced"]) && resident.status === "active") return "reduced"
   return "none"
 }
 

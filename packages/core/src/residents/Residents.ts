@@ -28,18 +28,20 @@
  */
 import { Clock, Context, DateTime, Effect, Layer, Option, Result, Schema } from "effect"
 
-import type { Actor, Permission } from "../kernel/Actor.js"
-import { authorize, authorizeAny, can, CurrentActor } from "../kernel/Actor.js"
-import type { Community } from "../kernel/Community.js"
-import { CommunityRepo } from "../kernel/Community.js"
+import type { Community } from "../communities/Community.js"
+import { CommunityRepo } from "../communities/CommunityRepo.js"
+import type { Actor } from "../kernel/Actor.js"
+import { CurrentActor } from "../kernel/Actor.js"
+import { makeAggregateCommands } from "../kernel/Command.js"
 import type { InvalidTransition } from "../kernel/Errors.js"
 import { Conflict, Forbidden, InvalidInput, NotFound } from "../kernel/Errors.js"
-import { makeEvent, Outbox } from "../kernel/Event.js"
 import { HouseholdId, IdGenerator, ResidentId } from "../kernel/Ids.js"
 import type { Page, PageRequest } from "../kernel/Paging.js"
 import * as Paging from "../kernel/Paging.js"
-import { Transactor } from "../kernel/Transactor.js"
+import type { Permission } from "../kernel/Policy.js"
+import { authorize, authorizeAny, can } from "../kernel/Policy.js"
 import { decodeInput, validateInput } from "../kernel/Validation.js"
+import { ResidentPermissions as P } from "./permissions.js"
 import type { ConsentPurpose, DeactivationReason, Resident, ResidentView } from "./Resident.js"
 import {
   ConsentPurpose as ConsentPurposeSchema,
@@ -103,9 +105,10 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
   make: Effect.gen(function* () {
     const repo = yield* ResidentRepo
     const communities = yield* CommunityRepo
-    const outbox = yield* Outbox
-    const transactor = yield* Transactor
     const ids = yield* IdGenerator
+    // load, save with the event, lock and the command shape: the kernel's plumbing over this repo
+    const kit = yield* makeAggregateCommands({ entity: ENTITY, events: ResidentEvent, repo, isId: isResidentId })
+    const { load, save, lockAll, transaction } = kit
 
     const now = Effect.map(Clock.currentTimeMillis, (ms) => DateTime.makeUnsafe(ms))
 
@@ -117,30 +120,10 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
         })
       )
 
-    const context = (actor: Actor) =>
+    const context = (actor: Actor): Effect.Effect<Rules.Context, NotFound> =>
       Effect.all({ now, community: loadCommunity(actor) }).pipe(
         Effect.map(({ community, now }) => ({ now, community, actor }))
       )
-
-    const load = (actor: Actor, id: string): Effect.Effect<Resident, NotFound> =>
-      Effect.flatMap(isResidentId(id) ? repo.findById(actor.communityId, id) : Effect.succeedNone, (found) =>
-        Option.match(found, { onNone: () => Effect.fail(NotFound.of(ENTITY, id)), onSome: Effect.succeed })
-      )
-
-    /** Saves a changed resident and appends its event, atomically. */
-    const save = (actor: Actor, resident: Resident, event: ResidentEvent, isNew = false) =>
-      Effect.gen(function* () {
-        yield* isNew ? repo.insert(resident) : repo.update(resident)
-        const envelope = yield* makeEvent(ResidentEvent, {
-          actor,
-          aggregateType: ENTITY,
-          aggregateId: resident.id,
-          aggregateVersion: resident.version,
-          event
-        }).pipe(Effect.provideService(IdGenerator, ids))
-        yield* outbox.append([envelope])
-        return resident
-      })
 
     // a command's actor passed its authorization; should the projection still find nothing to
     // show, fail safe with the reduced view rather than the full record
@@ -171,19 +154,8 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
       })
 
     /**
-     * Locks records a command decides on but does not change, in id order (so two commands
-     * locking the same pair cannot deadlock), at the versions the command read.
-     */
-    const lockAll = (actor: Actor, residents: ReadonlyArray<Resident>) =>
-      Effect.forEach(
-        [...residents].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-        (r) => repo.lock(actor.communityId, r.id, r.version),
-        { discard: true }
-      )
-
-    /**
-     * The common shape of a command on one existing resident: load it, check authority, apply a
-     * pure transition, save with the event, project the result, all in one transaction.
+     * The common shape of a command on one existing resident (load it, check authority, apply a
+     * pure transition, save with the event, project the result, all in one transaction).
      */
     const command = <E>(
       id: string,
@@ -191,18 +163,13 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
       transition: (resident: Resident, ctx: Rules.Context) => Result.Result<Resident, E>,
       event: (resident: Resident) => ResidentEvent
     ) =>
-      Effect.gen(function* () {
-        const actor = yield* CurrentActor
-        const ctx = yield* context(actor)
-        return yield* transactor.withTransaction(
-          Effect.gen(function* () {
-            const current = yield* load(actor, id)
-            yield* authorizeFor(actor, current)
-            const next = yield* Effect.fromResult(transition(current, ctx))
-            yield* save(actor, next, event(next))
-            return view(actor, ctx.community, next, ctx.now)
-          })
-        )
+      kit.run({
+        id,
+        context,
+        authorize: authorizeFor,
+        transition,
+        event,
+        view: (actor, next, ctx) => view(actor, ctx.community, next, ctx.now)
       })
 
     /**
@@ -214,7 +181,7 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
         ? Effect.void
         : Rules.visibility(actor, resident) === "none"
           ? Effect.fail(NotFound.of(ENTITY, resident.id))
-          : Effect.fail(Forbidden.of(permission))
+          : Effect.fail(Forbidden.of(permission.name))
 
     /** Staff permission only. */
     const staff = (permission: Permission) => staffOrSelf(permission, false)
@@ -234,14 +201,14 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
       ): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
         Effect.gen(function* () {
           const actor = yield* CurrentActor
-          yield* authorize(actor, "residents:register")
+          yield* authorize(actor, P.register)
           const valid = yield* decodeInput(RegisterResidentInput)(input)
           const ctx = yield* context(actor)
           const id = valid.id ?? ResidentId.make(yield* ids.next)
           const resident = yield* Effect.fromResult(Rules.register(id, valid, ctx))
-          return yield* transactor.withTransaction(
+          return yield* transaction(
             Effect.as(
-              save(actor, resident, ResidentRegistered.make({ residentId: id }), true),
+              save(actor, resident, ResidentRegistered.make({ residentId: id }), { isNew: true }),
               view(actor, ctx.community, resident, ctx.now)
             )
           )
@@ -263,12 +230,12 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
             id,
             (actor, resident) =>
               Effect.gen(function* () {
-                yield* staffOrSelf("residents:update", true)(actor, resident)
-                if (!can(actor, "residents:update")) {
+                yield* staffOrSelf(P.update, true)(actor, resident)
+                if (!can(actor, P.update)) {
                   const outside = Rules.patchedFields(valid.patch).filter((f) => !Rules.selfServiceFields.includes(f))
                   if (outside.length > 0)
                     return yield* Effect.fail(
-                      Forbidden.of("residents:update", `only staff may change ${outside.join(", ")}`)
+                      Forbidden.of(P.update.name, `only staff may change ${outside.join(", ")}`)
                     )
                 }
               }),
@@ -293,18 +260,18 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
           const valid = yield* decodeInput(RecordConsentInput)(input)
           const actor = yield* CurrentActor
           const ctx = yield* context(actor)
-          return yield* transactor.withTransaction(
+          return yield* transaction(
             Effect.gen(function* () {
               const resident = yield* load(actor, id)
-              yield* staffOrSelf("residents:consent", true)(actor, resident)
-              if (!can(actor, "residents:consent")) {
+              yield* staffOrSelf(P.consent, true)(actor, resident)
+              if (!can(actor, P.consent)) {
                 const ok =
                   valid.grantedBy._tag === "Self"
                     ? actor.residentId === resident.id
                     : actor.residentId === valid.grantedBy.guardianId
                 if (!ok)
                   return yield* Effect.fail(
-                    Forbidden.of("residents:consent", "a consent is given by the resident or their own guardian")
+                    Forbidden.of(P.consent.name, "a consent is given by the resident or their own guardian")
                   )
               }
               // the guardian is read inside the transaction and held, so that a concurrent erase
@@ -343,7 +310,7 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
           )
           return yield* command(
             id,
-            staffOrSelf("residents:consent", true),
+            staffOrSelf(P.consent, true),
             (resident, ctx) => Rules.withdrawConsent(resident, valid, ctx),
             (r) => ConsentWithdrawn.make({ residentId: r.id, purpose: valid })
           )
@@ -363,9 +330,9 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
           if (id === withResidentId)
             return yield* Effect.fail(InvalidInput.of("withResidentId", "must be another resident / 须为另一位居民"))
           const actor = yield* CurrentActor
-          yield* authorize(actor, "residents:link")
+          yield* authorize(actor, P.link)
           const ctx = yield* context(actor)
-          return yield* transactor.withTransaction(
+          return yield* transaction(
             Effect.gen(function* () {
               const resident = yield* load(actor, id)
               const other = yield* load(actor, withResidentId)
@@ -394,9 +361,9 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
             Effect.mapError(() => InvalidInput.of("guardianId", "must be a resident id (UUIDv7) / 监护人编号格式无效"))
           )
           const actor = yield* CurrentActor
-          yield* authorize(actor, "residents:link")
+          yield* authorize(actor, P.link)
           const ctx = yield* context(actor)
-          return yield* transactor.withTransaction(
+          return yield* transaction(
             Effect.gen(function* () {
               const ward = yield* load(actor, id)
               const guardian = yield* load(actor, guardianId).pipe(
@@ -431,10 +398,10 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
           )
           const actor = yield* CurrentActor
           const ctx = yield* context(actor)
-          return yield* transactor.withTransaction(
+          return yield* transaction(
             Effect.gen(function* () {
               const ward = yield* load(actor, id)
-              yield* staff("residents:link")(actor, ward)
+              yield* staff(P.link)(actor, ward)
               const changes = yield* Effect.fromResult(Rules.unlinkGuardian(ward, gid, ctx))
               const last = yield* saveGuardianRemoval(actor, changes)
               return view(actor, ctx.community, last, ctx.now)
@@ -454,7 +421,7 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
               InvalidInput.of("reason", "must be moved_away, deceased, duplicate_record or other / 原因代码无效")
             )
           )
-          return yield* command(id, staff("residents:deactivate"), Rules.deactivate, (r) =>
+          return yield* command(id, staff(P.deactivate), Rules.deactivate, (r) =>
             ResidentDeactivated.make({ residentId: r.id, reason: why })
           )
         }),
@@ -463,9 +430,7 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
       reactivate: (id: string): Effect.Effect<ResidentView, ResidentCommandError, CurrentActor> =>
         Effect.andThen(
           validId(id),
-          command(id, staff("residents:deactivate"), Rules.reactivate, (r) =>
-            ResidentReactivated.make({ residentId: r.id })
-          )
+          command(id, staff(P.deactivate), Rules.reactivate, (r) => ResidentReactivated.make({ residentId: r.id }))
         ),
 
       /**
@@ -480,10 +445,10 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
           yield* validId(id)
           const actor = yield* CurrentActor
           const ctx = yield* context(actor)
-          return yield* transactor.withTransaction(
+          return yield* transaction(
             Effect.gen(function* () {
               const resident = yield* load(actor, id)
-              yield* staff("residents:erase")(actor, resident)
+              yield* staff(P.erase)(actor, resident)
               const erased = yield* Effect.fromResult(Rules.erase(resident, ctx))
               const wards = yield* repo.search(
                 { communityId: actor.communityId, statuses: ["active", "inactive"], selfOrWardsOf: resident.id },
@@ -510,7 +475,7 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
       get: (id: string): Effect.Effect<ResidentView, NotFound | Forbidden | InvalidInput, CurrentActor> =>
         Effect.gen(function* () {
           const actor = yield* CurrentActor
-          yield* authorizeAny(actor, ["residents:read:full", "residents:read:reduced", "residents:read:own"])
+          yield* authorizeAny(actor, [P["read:full"], P["read:reduced"], P["read:own"]])
           const resident = yield* load(actor, id)
           switch (Rules.visibility(actor, resident)) {
             case "full":
@@ -536,15 +501,15 @@ export class Residents extends Context.Service<Residents>()("@commonweal/core/Re
       ): Effect.Effect<Page<ResidentView>, Forbidden | InvalidInput | NotFound, CurrentActor> =>
         Effect.gen(function* () {
           const actor = yield* CurrentActor
-          yield* authorizeAny(actor, ["residents:read:full", "residents:read:reduced", "residents:read:own"])
+          yield* authorizeAny(actor, [P["read:full"], P["read:reduced"], P["read:own"]])
           const valid = yield* decodeInput(ResidentFilter)(filter)
           if (valid.minAge !== undefined && valid.maxAge !== undefined && valid.minAge > valid.maxAge) {
             return yield* Effect.fail(
               InvalidInput.of("maxAge", "must not be less than minAge / 最大年龄不能小于最小年龄")
             )
           }
-          const full = can(actor, "residents:read:full")
-          const reduced = can(actor, "residents:read:reduced")
+          const full = can(actor, P["read:full"])
+          const reduced = can(actor, P["read:reduced"])
           if (!full && reduced) {
             // the reduced view shows ten-year age bands: finer age filters would reveal more
             if (valid.minAge !== undefined && valid.minAge % 10 !== 0) {

@@ -6,10 +6,9 @@
  *
  * @module
  */
-import { Context, DateTime, type Effect, Option, Schema } from "effect"
-import type { Conflict } from "./Errors.js"
-import { CommunityId } from "./Ids.js"
-import * as Text from "./Text.js"
+import { DateTime, Option, Schema } from "effect"
+import { CommunityId } from "../kernel/Ids.js"
+import * as Text from "../kernel/Text.js"
 
 /** An IANA time zone name that this runtime knows, e.g. `Asia/Shanghai`. */
 export const TimeZone = Schema.String.check(
@@ -67,16 +66,3 @@ export const ProvisionCommunityInput = Schema.Struct({
 })
 /** The input to provision a community. */
 export type ProvisionCommunityInput = typeof ProvisionCommunityInput.Type
-
-/** The storage port for communities. */
-export class CommunityRepo extends Context.Service<
-  CommunityRepo,
-  {
-    /** Stores a new community; `Conflict` (duplicate) when the id exists. */
-    readonly insert: (community: Community) => Effect.Effect<void, Conflict>
-    /** The community with this id, if any. */
-    readonly findById: (id: CommunityId) => Effect.Effect<Option.Option<Community>>
-    /** All communities, ordered by id. */
-    readonly list: () => Effect.Effect<ReadonlyArray<Community>>
-  }
->()("@commonweal/core/CommunityRepo") {}

@@ -1,0 +1,30 @@
+/**
+ * The domains of this package, registered: one line per domain in each list below. Adding a
+ * domain adds its folder and its lines here; it edits no other domain and no kernel file
+ * (see `docs/architecture.md`, "Adding a domain").
+ *
+ * @module
+ */
+import { CommunityPermissions } from "./communities/permissions.js"
+import type { CommunitiesStorage } from "./communities/CommunityRepo.js"
+import { EventPermissions } from "./kernel/Event.js"
+import { composePolicy } from "./kernel/Policy.js"
+import type { KernelStorage } from "./kernel/Storage.js"
+import { ResidentPermissions } from "./residents/permissions.js"
+import type { ResidentsStorage } from "./residents/ResidentRepo.js"
+
+/** The permissions of every domain (and the kernel's event log). */
+export const domainPermissions = [EventPermissions, CommunityPermissions, ResidentPermissions] as const
+
+/**
+ * The default policy, composed from the domains' declarations: for each role, the names of the
+ * permissions it holds.
+ */
+export const rolePermissions = composePolicy(domainPermissions)
+
+/**
+ * Every storage port of every domain. A complete adapter is a `Layer<StoragePorts>`; one that
+ * supports some domains provides `KernelStorage` and their bundles (`ResidentsStorage` …).
+ * `@commonweal/testing`'s contract suites check either.
+ */
+export type StoragePorts = KernelStorage | CommunitiesStorage | ResidentsStorage
