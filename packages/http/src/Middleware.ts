@@ -48,7 +48,7 @@
  *
  * @module
  */
-import { CurrentActor, capIssues, InvalidInput, Residents, ResidentView, shortField } from "@commonweal/core"
+import { CurrentActor, InvalidInput, Residents, ResidentView } from "@commonweal/core"
 import type { Actor } from "@commonweal/core"
 import { ByteSize, Cause, Context, Effect, Exit, Layer, Option, Schema } from "effect"
 import type { Types } from "effect"
@@ -73,7 +73,7 @@ import {
   MAX_IDEMPOTENCY_KEY_LENGTH,
   scopedKey
 } from "./Idempotency.js"
-import { issueList, wireIssues, wireMessage as wireMessage_ } from "./internal/messages.js"
+import { decodeErrorToInvalidInput, notJson, redactInvalidInput, schemaFailurePaths } from "./SchemaErrors.js"
 import type { ProblemError } from "./Problem.js"
 import {
   CapacityExceededProblem,
@@ -132,34 +132,6 @@ export const requestPath = (request: HttpServerRequest.HttpServerRequest): strin
 }
 const instanceOf = requestPath
 
-/**
- * A message fit for the wire: never the offending value (the `, actual …`/`, got …` suffix is
- * cut and any other quoted text, `Unable to decode "周赛群" into a number`, is dropped) and always
- * with Chinese (the schemas' own messages have it; the library's defaults get a translation, and
- * anything else a generic one).
- */
-export const wireMessage: (message: string) => string = wireMessage_
-
-/**
- * `InvalidInput` without echoed input values and with Chinese in every message (see
- * {@link wireMessage}), listing at most 20 issues (then one on `input` that counts the rest)
- * with field names cut to 100 characters; the summary message is rebuilt from the issues.
- */
-export const redactInvalidInput = (error: InvalidInput): InvalidInput => {
-  const issues = capIssues(
-    error.issues.map((issue) => ({ field: issue.field, message: wireMessage(issue.message) })),
-    "input"
-  )
-  const joined = error.issues.map((i) => `${i.field}: ${i.message}`).join("; ")
-  const message =
-    error.message === joined
-      ? issues.map((i) => `${i.field}: ${i.message}`).join("; ")
-      : error.issues.length === 1 && error.message === error.issues[0]?.message
-        ? (issues[0]?.message ?? "")
-        : wireMessage(error.message)
-  return new InvalidInput({ field: shortField(error.field), message, issues })
-}
-
 /** The response when the problem union cannot encode an error (it covers every `ProblemError`, so never). */
 const encodingFailed = HttpServerResponse.jsonUnsafe(
   { type: "about:blank", title: "Internal Server Error", status: 500, detail: "problem encoding failed" },
@@ -190,44 +162,6 @@ export const problemResponse = (
       { status: document.status, contentType: PROBLEM_CONTENT_TYPE, headers }
     )
   )
-}
-
-const notJson = () => InvalidInput.of("body", "is not valid JSON / 请求体不是有效的 JSON")
-
-/**
- * `HttpApiSchemaError` (the platform's request decoding failure) as `InvalidInput`, one issue
- * per field and message:
- *
- * - a body that is not JSON at all is the issue "body: is not valid JSON";
- * - a failed choice among literals (`?tag=nope`) becomes one issue "must be one of a, b, c /
- *   须为以下之一：a、b、c" (the literals are the schema's, not input);
- * - an optional or nullable field's schema may be `X | undefined` (or `X | null`), so a bad
- *   value may also report "Expected undefined"/"Expected null": dropped when another issue
- *   names the same field or one inside it;
- * - every message goes through {@link wireMessage}: no echoed value, always Chinese;
- * - at most 20 issues are listed, then one on the request part (`query`, `body`, …) that says
- *   how many more there are, and every field name is cut to 100 characters: a query of 600
- *   unknown parameters must not be answered with a 72 KB error.
- */
-export const decodeErrorToInvalidInput = (error: HttpApiError.HttpApiSchemaError): InvalidInput => {
-  const raw = issueList(error.cause.issue, "input")
-  if (error.kind === "Payload" && raw.length === 1 && raw[0]?.field === "input" && /valid JSON/.test(raw[0].message)) {
-    return notJson()
-  }
-  const issues = wireIssues(raw)
-  // the count of what is not listed names the request part (`query`, `body` …)
-  return InvalidInput.many(
-    issues.length > 0 ? issues : [{ field: "input", message: "invalid input / 输入无效" }],
-    rootOf[error.kind] ?? "input"
-  )
-}
-
-/** The name of the request part a decoding failure concerns, for the issue that counts what is not listed. */
-const rootOf: Partial<Record<HttpApiError.HttpApiSchemaError["kind"], string>> = {
-  Payload: "body",
-  Query: "query",
-  Params: "path",
-  Headers: "headers"
 }
 
 /**
@@ -350,9 +284,7 @@ export const defectSummary = (
       : undefined
   if (schemaError !== undefined) {
     name = HttpApiError.HttpApiSchemaError.is(error) ? `HttpApiSchemaError(${error.kind})` : "SchemaError"
-    message = `schema failure at ${issueList(schemaError.issue, "(root)")
-      .map((i) => i.field)
-      .join(", ")}`
+    message = `schema failure at ${schemaFailurePaths(schemaError.issue)}`
   } else if (error instanceof Error) {
     name = error.name
     message = error.message
