@@ -1,0 +1,26 @@
+/**
+ * The domains of the in-memory store, registered: one line per domain. Adding a domain adds its
+ * folder (`src/<domain>/`, its ports over `MemoryKernel` and a layer of its storage bundle) and
+ * one line here; it edits no other domain and no kernel file.
+ *
+ * @module
+ */
+import type { CommunitiesStorage, ResidentsStorage } from "@commonweal/core"
+import { Layer } from "effect"
+import { MemoryCommunities } from "./communities/index.js"
+import type { MemoryKernel } from "./kernel/index.js"
+import { MemoryResidents } from "./residents/index.js"
+
+/** Every registered domain of the in-memory store. */
+export const MemoryDomains: {
+  /**
+   * The storage bundles of every domain, over the store of the `MemoryKernel` they are given.
+   * With `MemoryKernel.layer` it is a complete store (`MemoryStore.layer`).
+   */
+  readonly layer: Layer.Layer<CommunitiesStorage | ResidentsStorage, never, MemoryKernel>
+} = {
+  layer: Layer.mergeAll(
+    MemoryCommunities.layer, // communities
+    MemoryResidents.layer // residents
+  )
+}
