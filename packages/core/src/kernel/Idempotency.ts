@@ -15,7 +15,7 @@
  *
  * Keys are scoped by community and subject: one actor can never read, replay or displace
  * another actor's keys, and nothing is evicted to make room: keys leave only when they expire
- * ({@link IdempotencyKeys.purgeExpired}).
+ * (`IdempotencyKeys.purgeExpired`).
  *
  * The answer is an opaque string the transport chooses (`@commonweal/http` stores the status
  * and the id of the resource, never personal data). Adapters: `@commonweal/store-memory`,
@@ -38,7 +38,7 @@ export interface IdempotencyScope {
 /** The longest idempotency key, in UTF-16 code units (what `string.length` counts). */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255
 
-/** What {@link IdempotencyKeys.claim} found. */
+/** What `IdempotencyKeys.claim` found. */
 export type IdempotencyClaim =
   /** The key was free (or had expired): the current transaction holds it and must `complete` it before it commits. */
   | { readonly _tag: "Claimed" }

@@ -6,12 +6,13 @@
  *
  * @module
  */
-import { describe, expect, it, layer } from "@effect/vitest"
+import { expect } from "@effect/vitest"
 import type { Actor, Community, RegisterResidentInput, ResidentView } from "@commonweal/core"
 import { Communities, CurrentActor, GridCode, IdGenerator, Outbox, Residents } from "@commonweal/core"
 import { DateTime, Effect, Layer } from "effect"
-import type { ContractTarget } from "./index.js"
-import { contractMode } from "./index.js"
+import type { ContractTarget } from "../kernel/ContractTarget.js"
+import { registerContract } from "../kernel/ContractTarget.js"
+import type { ResidentsContractPorts } from "./helpers.js"
 
 type Services = Residents | Communities | Outbox
 
@@ -98,25 +99,19 @@ const chenJingInput: RegisterResidentInput = { ...liuYingInput, displayName: "�
 const leleInput: RegisterResidentInput = { ...liuYingInput, displayName: "乐乐", birthYear: 2017, tags: ["child"] }
 
 /**
- * Registers the end-to-end suite of the resident registry for an adapter. Use it beside
- * `storageContract`: `residentsServiceSuite({ name: "sqlite", layer })`.
+ * Registers the end-to-end suite of the resident registry for an adapter: the core `Residents`
+ * and `Communities` services over `target`'s ports. `residentsContract` runs it after the port
+ * contracts; call it alone as `residentsServiceSuite({ name: "sqlite", layer })`.
  */
-export const residentsServiceSuite = (target: ContractTarget): void => {
-  const mode = contractMode(target, process.env)
-  if (mode._tag !== "Run") {
-    describe.skipIf(mode._tag === "Skip")(`residents service over ${target.name}`, () => {
-      it(`runs (CI=true: a skipped database suite is a failure)`, () => {
-        throw new Error(`the residents service suite over ${target.name} cannot run: ${mode.reason}`)
-      })
-    })
-    return
-  }
+export const residentsServiceSuite = (target: ContractTarget<ResidentsContractPorts>): void => {
   const services: Layer.Layer<Services, unknown> = Layer.mergeAll(Residents.layer, Communities.layer).pipe(
     Layer.provideMerge(Layer.merge(target.layer, IdGenerator.Live))
   )
 
-  describe(`residents service over ${target.name}`, () => {
-    layer(services, { timeout: 60_000, excludeTestServices: true })((it) => {
+  registerContract(
+    `residents service over ${target.name}`,
+    { name: target.name, layer: services, skip: target.skip },
+    (it) => {
       it.effect("staff register and read a resident in full, and the change is in the outbox", () =>
         Effect.gen(function* () {
           const { junxinStaff } = yield* setup
@@ -569,6 +564,7 @@ export const residentsServiceSuite = (target: ContractTarget): void => {
           expect(back.status).toBe("active")
         })
       )
-    })
-  })
+    },
+    { timeout: 60_000 }
+  )
 }

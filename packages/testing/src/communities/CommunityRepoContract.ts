@@ -5,10 +5,11 @@
  */
 import { describe, expect } from "@effect/vitest"
 import { Community, CommunityRepo, GridCode } from "@commonweal/core"
+import type { CommunitiesStorage } from "@commonweal/core"
 import { DateTime, Effect, Option, Schema } from "effect"
 import { freshCommunityId, makeCommunity } from "../builders.js"
-import type { ContractIt } from "./helpers.js"
-import { expectConflict, sortedIds } from "./helpers.js"
+import type { ContractIt } from "../kernel/helpers.js"
+import { expectConflict, sortedIds } from "../kernel/helpers.js"
 
 const encodeCommunity = Schema.encodeSync(Community)
 
@@ -18,7 +19,7 @@ const expectCommunity = (actual: Option.Option<Community>, expected: Community):
 }
 
 /** Registers the `CommunityRepo` contract: round trip, unknown ids, duplicates, listing. */
-export const communityRepoContract = (it: ContractIt): void => {
+export const communityRepoContract = (it: ContractIt<CommunitiesStorage>): void => {
   describe("CommunityRepo", () => {
     it.effect("insert then findById returns an equal community", () =>
       Effect.gen(function* () {

@@ -4,55 +4,44 @@
  * @module
  */
 import { describe, expect } from "@effect/vitest"
-import {
-  DomainEvent,
-  EventId,
-  Outbox,
-  ResidentRegistered,
-  ResidentUpdated,
-  StoredEvent,
-  Transactor
-} from "@commonweal/core"
-import type { CommunityId } from "@commonweal/core"
+import { DomainEvent, EventId, Outbox, StoredEvent, Transactor } from "@commonweal/core"
+import type { CommunityId, KernelStorage } from "@commonweal/core"
 import { DateTime, Deferred, Effect, Fiber, Schema } from "effect"
-import { freshResidentId, randomUuid7 } from "../builders.js"
+import { freshCommunityId, randomUuid7 } from "../builders.js"
 import type { ContractIt } from "./helpers.js"
-import { freshCommunity } from "./helpers.js"
 
 const encodeEvent = Schema.encodeSync(DomainEvent)
 const encodeStored = Schema.encodeSync(StoredEvent)
-const encodeRegistered = Schema.encodeSync(ResidentRegistered)
-const encodeUpdated = Schema.encodeSync(ResidentUpdated)
-
 /**
- * A resident event envelope for `communityId`, numbered `n` so a test can tell events apart.
- * The payload is the encoded event, as `makeEvent` makes it.
+ * A domain-free event envelope for `communityId`, numbered `n` so a test can tell events apart:
+ * the kernel's suites need no domain, so their events are about a made-up `Probe` aggregate.
+ * The payload is JSON, as `makeEvent` makes it: nested, with CJK text and numbers.
  */
-export const makeResidentEvent = (communityId: CommunityId, n: number): DomainEvent => {
-  const residentId = freshResidentId()
+export const makeProbeEvent = (communityId: CommunityId, n: number): DomainEvent => {
+  const aggregateId = randomUuid7()
   const occurredAt = DateTime.makeUnsafe(Date.UTC(2024, 9, 11, 2, 30, 0, n))
   return n % 2 === 0
     ? {
         id: EventId.make(randomUuid7()),
         communityId,
-        type: "ResidentRegistered",
-        aggregateType: "Resident",
-        aggregateId: residentId,
+        type: "ProbeRecorded",
+        aggregateType: "Probe",
+        aggregateId,
         aggregateVersion: 1,
         occurredAt,
         actor: "social-worker:王丽",
-        payload: encodeRegistered({ _tag: "ResidentRegistered", residentId })
+        payload: { _tag: "ProbeRecorded", probeId: aggregateId, note: `君馨社区 第${n}号`, n }
       }
     : {
         id: EventId.make(randomUuid7()),
         communityId,
-        type: "ResidentUpdated",
-        aggregateType: "Resident",
-        aggregateId: residentId,
+        type: "ProbeChanged",
+        aggregateType: "Probe",
+        aggregateId,
         aggregateVersion: n + 1,
         occurredAt,
         actor: "grid-worker:刘英",
-        payload: encodeUpdated({ _tag: "ResidentUpdated", residentId, fields: ["phone", "languages"] })
+        payload: { _tag: "ProbeChanged", probeId: aggregateId, fields: ["phone", "languages"], at: { n } }
       }
 }
 
@@ -64,15 +53,16 @@ const envelope = (event: StoredEvent) => {
 
 /**
  * Registers the `Outbox` contract: append order, sequences 1, 2, 3 … per community in commit
- * order, paging by sequence, tenancy.
+ * order, paging by sequence, tenancy. Needs the kernel's ports only: its communities are random
+ * ids, never provisioned (an outbox must not depend on a domain's tables).
  */
-export const outboxContract = (it: ContractIt): void => {
+export const outboxContract = (it: ContractIt<KernelStorage>): void => {
   describe("Outbox", () => {
     it.effect("lists appended events in append order with increasing sequences, envelopes intact", () =>
       Effect.gen(function* () {
         const outbox = yield* Outbox
-        const communityId = yield* freshCommunity
-        const events = [0, 1, 2, 3, 4].map((n) => makeResidentEvent(communityId, n))
+        const communityId = freshCommunityId()
+        const events = [0, 1, 2, 3, 4].map((n) => makeProbeEvent(communityId, n))
         yield* outbox.append(events.slice(0, 3))
         yield* outbox.append([])
         yield* outbox.append(events.slice(3))
@@ -88,8 +78,8 @@ export const outboxContract = (it: ContractIt): void => {
     it.effect("lists after a sequence (exclusive) with a limit", () =>
       Effect.gen(function* () {
         const outbox = yield* Outbox
-        const communityId = yield* freshCommunity
-        const events = Array.from({ length: 7 }, (_, n) => makeResidentEvent(communityId, n))
+        const communityId = freshCommunityId()
+        const events = Array.from({ length: 7 }, (_, n) => makeProbeEvent(communityId, n))
         yield* outbox.append(events)
         const all = yield* outbox.list(communityId, 0, 100)
         expect(all.map((e) => e.id)).toEqual(events.map((e) => e.id))
@@ -107,12 +97,12 @@ export const outboxContract = (it: ContractIt): void => {
     it.effect("numbers each community's events 1, 2, 3 … across appends, whatever other communities append", () =>
       Effect.gen(function* () {
         const outbox = yield* Outbox
-        const a = yield* freshCommunity
-        const b = yield* freshCommunity
-        yield* outbox.append([makeResidentEvent(a, 0)])
-        yield* outbox.append([makeResidentEvent(b, 1)])
-        yield* outbox.append([makeResidentEvent(a, 2), makeResidentEvent(b, 3), makeResidentEvent(a, 4)])
-        yield* outbox.append([makeResidentEvent(a, 5)])
+        const a = freshCommunityId()
+        const b = freshCommunityId()
+        yield* outbox.append([makeProbeEvent(a, 0)])
+        yield* outbox.append([makeProbeEvent(b, 1)])
+        yield* outbox.append([makeProbeEvent(a, 2), makeProbeEvent(b, 3), makeProbeEvent(a, 4)])
+        yield* outbox.append([makeProbeEvent(a, 5)])
         expect((yield* outbox.list(a, 0, 100)).map((e) => e.sequence)).toEqual([1, 2, 3, 4])
         expect((yield* outbox.list(b, 0, 100)).map((e) => e.sequence)).toEqual([1, 2])
       })
@@ -124,9 +114,9 @@ export const outboxContract = (it: ContractIt): void => {
         Effect.gen(function* () {
           const outbox = yield* Outbox
           const tx = yield* Transactor
-          const communityId = yield* freshCommunity
-          const early = makeResidentEvent(communityId, 0) // appended first, committed late
-          const late = makeResidentEvent(communityId, 1) // appended second, by a transaction of its own
+          const communityId = freshCommunityId()
+          const early = makeProbeEvent(communityId, 0) // appended first, committed late
+          const late = makeProbeEvent(communityId, 1) // appended second, by a transaction of its own
           const appended = yield* Deferred.make<void>()
           const release = yield* Deferred.make<void>()
           const t1 = yield* Effect.forkChild(
@@ -160,12 +150,12 @@ export const outboxContract = (it: ContractIt): void => {
       Effect.gen(function* () {
         const outbox = yield* Outbox
         const tx = yield* Transactor
-        const communityId = yield* freshCommunity
-        yield* outbox.append([makeResidentEvent(communityId, 0)])
+        const communityId = freshCommunityId()
+        yield* outbox.append([makeProbeEvent(communityId, 0)])
         yield* Effect.exit(
-          tx.withTransaction(Effect.andThen(outbox.append([makeResidentEvent(communityId, 1)]), Effect.fail("undo")))
+          tx.withTransaction(Effect.andThen(outbox.append([makeProbeEvent(communityId, 1)]), Effect.fail("undo")))
         )
-        yield* outbox.append([makeResidentEvent(communityId, 2)])
+        yield* outbox.append([makeProbeEvent(communityId, 2)])
         const [s1, s2, ...more] = (yield* outbox.list(communityId, 0, 100)).map((e) => e.sequence)
         expect(more).toEqual([])
         expect(s2).toBe(s1! + 1)
@@ -175,16 +165,16 @@ export const outboxContract = (it: ContractIt): void => {
     it.effect("never lists another community's events", () =>
       Effect.gen(function* () {
         const outbox = yield* Outbox
-        const a = yield* freshCommunity
-        const b = yield* freshCommunity
-        const inA = [makeResidentEvent(a, 0), makeResidentEvent(a, 1)]
-        const inB = [makeResidentEvent(b, 2), makeResidentEvent(b, 3)]
+        const a = freshCommunityId()
+        const b = freshCommunityId()
+        const inA = [makeProbeEvent(a, 0), makeProbeEvent(a, 1)]
+        const inB = [makeProbeEvent(b, 2), makeProbeEvent(b, 3)]
         yield* outbox.append([inA[0]!, inB[0]!, inA[1]!, inB[1]!])
         const listedA = yield* outbox.list(a, 0, 100)
         const listedB = yield* outbox.list(b, 0, 100)
         expect(listedA.map((e) => e.id)).toEqual(inA.map((e) => e.id))
         expect(listedB.map((e) => e.id)).toEqual(inB.map((e) => e.id))
-        const c = yield* freshCommunity
+        const c = freshCommunityId()
         expect(yield* outbox.list(c, 0, 100)).toEqual([])
       })
     )

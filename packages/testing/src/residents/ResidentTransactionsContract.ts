@@ -1,5 +1,8 @@
 /**
- * The contract of the `Transactor` port, together with the repositories and the outbox.
+ * The `Transactor` contract again, with the resident registry's repository in the transaction:
+ * `ResidentRepo` writes commit and roll back with the outbox, and concurrent writers are kept
+ * apart (stale versions). The kernel's own `transactorContract` checks the port over the outbox
+ * and idempotency keys alone.
  *
  * @module
  */
@@ -8,9 +11,11 @@ import { Outbox, ResidentRepo, Transactor } from "@commonweal/core"
 import type { CommunityId, Resident } from "@commonweal/core"
 import { Cause, Data, Deferred, Effect, Exit, Fiber, Option, Result } from "effect"
 import { makeResident, makeVolunteer } from "../builders.js"
-import type { ContractIt } from "./helpers.js"
-import { expectConflict, expectResident, freshCommunity } from "./helpers.js"
-import { makeResidentEvent } from "./OutboxContract.js"
+import { freshCommunity } from "../communities/helpers.js"
+import type { ContractIt } from "../kernel/helpers.js"
+import type { ResidentsContractPorts } from "./helpers.js"
+import { expectConflict } from "../kernel/helpers.js"
+import { expectResident, makeResidentEvent } from "./helpers.js"
 
 /** A caller's own error, to check that it passes through `withTransaction` unchanged. */
 class Boom extends Data.TaggedError("Boom")<{ readonly step: string }> {}
@@ -46,11 +51,11 @@ const expectNoTrace = (communityId: CommunityId, zhou: Resident, newcomer: Resid
   })
 
 /**
- * Registers the `Transactor` contract: commit, rollback on failure, defect and interruption,
- * nesting, isolation, and concurrent writers.
+ * Registers the `Transactor` contract with `ResidentRepo` in the transactions: commit, rollback on
+ * failure, defect and interruption, nesting, isolation, and concurrent writers.
  */
-export const transactorContract = (it: ContractIt): void => {
-  describe("Transactor", () => {
+export const residentTransactionsContract = (it: ContractIt<ResidentsContractPorts>): void => {
+  describe("Transactor with ResidentRepo", () => {
     it.effect("commits the writes of repositories and outbox together", () =>
       Effect.gen(function* () {
         const tx = yield* Transactor

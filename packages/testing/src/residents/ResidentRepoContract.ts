@@ -8,8 +8,11 @@ import { GridCode, ResidentRepo, Transactor } from "@commonweal/core"
 import type { CommunityId, Resident, ResidentQuery } from "@commonweal/core"
 import { DateTime, Deferred, Effect, Exit, Fiber, Option } from "effect"
 import { freshResidentId, makeResident, makeVolunteer } from "../builders.js"
-import type { ContractIt } from "./helpers.js"
-import { expectConflict, expectResident, freshCommunity, insertAll, searchIds, sortedIds } from "./helpers.js"
+import { freshCommunity } from "../communities/helpers.js"
+import type { ContractIt } from "../kernel/helpers.js"
+import { expectConflict, sortedIds } from "../kernel/helpers.js"
+import type { ResidentsContractPorts } from "./helpers.js"
+import { expectResident, insertAll, searchIds } from "./helpers.js"
 
 const at = (iso: string) => DateTime.makeUnsafe(iso)
 const grid = (code: string) => GridCode.make(code)
@@ -149,7 +152,7 @@ const setupSearch = Effect.gen(function* () {
  * Registers the `ResidentRepo` contract: round trips, tenancy, duplicates, optimistic
  * versions and every search filter, ordering and paging.
  */
-export const residentRepoContract = (it: ContractIt): void => {
+export const residentRepoContract = (it: ContractIt<ResidentsContractPorts>): void => {
   describe("ResidentRepo", () => {
     describe("insert and findById", () => {
       it.effect("returns an equal resident: unicode names, consents by a guardian, health, DateTimes", () =>
