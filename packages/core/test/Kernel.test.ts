@@ -222,7 +222,7 @@ describe("validation", () => {
       ]) {
         expect(error.issues).toEqual([{ field: "languages", message: "must have at most 10 items / 最多 10 项" }])
       }
-      // a bare length check, declared without a message, is told apart by the value it failed on
+      // a bare length check, declared without a message, is told apart by the schema it is attached to
       const bare = Schema.Struct({
         list: Schema.Array(Schema.String).check(Schema.isMaxLength(2)),
         text: Schema.String.check(Schema.isMaxLength(2))

@@ -8,12 +8,11 @@
  *
  * @module
  */
-import { Actor, CurrentActor } from "@commonweal/core"
+import { Actor, CurrentActor, formatIssues } from "@commonweal/core"
 import type { Exit } from "effect"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { HttpServerRequest } from "effect/http"
 import { HttpApiMiddleware, HttpApiSecurity } from "effect/http-api"
-import { issueList, wireMessage } from "./internal/messages.js"
 import { Unauthorized, UnauthorizedProblem } from "./Problem.js"
 
 /** The longest `Actor.subject` the transport accepts from a {@link TokenVerifier}. */
@@ -39,8 +38,9 @@ export const actorProblem = (actor: unknown): string | undefined => {
   if (exit._tag === "Success") return undefined
   const error = exit.cause.reasons.find((reason) => reason._tag === "Fail")
   if (error === undefined) return "actor: is not valid / 输入无效"
-  const lines = issueList(error.error.issue, "actor").map((issue) => `${issue.field}: ${wireMessage(issue.message)}`)
-  return [...new Set(lines)].join("; ")
+  return formatIssues(error.error.issue, "actor")
+    .map((issue) => `${issue.field}: ${issue.message}`)
+    .join("; ")
 }
 
 /**

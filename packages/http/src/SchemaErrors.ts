@@ -2,20 +2,42 @@
  * Schema failures as the API answers them: `InvalidInput` issues fit for the wire (no echoed
  * value, always Chinese, capped), from the platform's request decoding and from the services.
  *
+ * The messages of a schema failure are written by core's one formatter, `formatIssues` (from
+ * the schemas' own bilingual messages, the checks' metadata and the issue kinds); this module
+ * only adds what the transport knows: which request part failed, and that a body was not JSON.
+ *
  * @module
  */
-import { capIssues, InvalidInput, shortField } from "@commonweal/core"
+import { capIssues, formatIssues, InvalidInput, shortField } from "@commonweal/core"
 import type { SchemaIssue } from "effect"
 import type { HttpApiError } from "effect/http-api"
-import { issueList, wireIssues, wireMessage as wireMessage_ } from "./internal/messages.js"
+
+const CJK = /[\u4e00-\u9fff]/
 
 /**
- * A message fit for the wire: never the offending value (the `, actual …`/`, got …` suffix is
- * cut and any other quoted text, `Unable to decode "周赛群" into a number`, is dropped) and always
- * with Chinese (the schemas' own messages have it; the library's defaults get a translation, and
- * anything else a generic one).
+ * A safety net for the messages of errors built by services (not for schema failures, which
+ * core's `formatIssues` words): never the offending value, and always with Chinese.
+ *
+ * - a `, got …` or `, actual …` tail (how a schema library appends the value it was given) is cut;
+ * - any quoted text (`"周赛群"`) is dropped, since it may be a value that was sent;
+ * - a message without Chinese gets the generic "/ 输入无效".
+ *
+ * A bilingual message of commonweal's own passes unchanged.
+ *
+ * @example
+ * ```ts
+ * wireMessage("must be 1900 or later / 出生年份须不早于 1900") // unchanged
+ * wireMessage('unknown grid "周赛群"') // "unknown grid / 输入无效"
+ * ```
  */
-export const wireMessage: (message: string) => string = wireMessage_
+export const wireMessage = (message: string): string => {
+  const cut = message.replace(/,\s*(?:actual|got)\s[\s\S]*$/, "")
+  const unquoted = cut
+    .replace(/"(?:[^"\\]|\\.)*"/g, "…")
+    .replace(/\s+…(?=\s|$)/g, "")
+    .trim()
+  return CJK.test(unquoted) ? unquoted : `${unquoted} / 输入无效`
+}
 
 /**
  * `InvalidInput` without echoed input values and with Chinese in every message (see
@@ -42,25 +64,23 @@ export const notJson = (): InvalidInput => InvalidInput.of("body", "is not valid
 
 /**
  * `HttpApiSchemaError` (the platform's request decoding failure) as `InvalidInput`, one issue
- * per field and message:
+ * per field and message, worded by core's `formatIssues`:
  *
- * - a body that is not JSON at all is the issue "body: is not valid JSON";
- * - a failed choice among literals (`?tag=nope`) becomes one issue "must be one of a, b, c /
+ * - a body that is not JSON at all is the issue "body: is not valid JSON" (the platform reports
+ *   it as a value issue at the root of the payload, where a schema's own failures are always
+ *   inside a check, a transformation or a field);
+ * - a failed choice among literals (`?tag=nope`) is one issue "must be one of a, b, c /
  *   须为以下之一：a、b、c" (the literals are the schema's, not input);
- * - an optional or nullable field's schema may be `X | undefined` (or `X | null`), so a bad
- *   value may also report "Expected undefined"/"Expected null": dropped when another issue
- *   names the same field or one inside it;
- * - every message goes through {@link wireMessage}: no echoed value, always Chinese;
+ * - an optional or nullable field does not add "expected null/undefined" next to its real issue;
+ * - no message echoes a value, every message has Chinese;
  * - at most 20 issues are listed, then one on the request part (`query`, `body`, …) that says
  *   how many more there are, and every field name is cut to 100 characters: a query of 600
  *   unknown parameters must not be answered with a 72 KB error.
  */
 export const decodeErrorToInvalidInput = (error: HttpApiError.HttpApiSchemaError): InvalidInput => {
-  const raw = issueList(error.cause.issue, "input")
-  if (error.kind === "Payload" && raw.length === 1 && raw[0]?.field === "input" && /valid JSON/.test(raw[0].message)) {
-    return notJson()
-  }
-  const issues = wireIssues(raw)
+  const issue = error.cause.issue
+  if (error.kind === "Payload" && issue._tag === "InvalidValue") return notJson()
+  const issues = formatIssues(issue, "input")
   // the count of what is not listed names the request part (`query`, `body` …)
   return InvalidInput.many(
     issues.length > 0 ? issues : [{ field: "input", message: "invalid input / 输入无效" }],
@@ -76,8 +96,6 @@ const rootOf: Partial<Record<HttpApiError.HttpApiSchemaError["kind"], string>> =
   Headers: "headers"
 }
 
-/** The failing paths of a schema issue, comma-separated (no values, no messages): for defect logs. */
+/** The failing paths of a schema issue, comma-separated, each once (no values, no messages): for defect logs. */
 export const schemaFailurePaths = (issue: SchemaIssue.Issue): string =>
-  issueList(issue, "(root)")
-    .map((i) => i.field)
-    .join(", ")
+  [...new Set(formatIssues(issue, "(root)").map((i) => i.field))].join(", ")

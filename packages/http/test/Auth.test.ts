@@ -2,7 +2,7 @@ import type { Actor } from "@commonweal/core"
 import { CommunityId } from "@commonweal/core"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Option } from "effect"
-import { MAX_SUBJECT_LENGTH, TokenVerifier } from "../src/index.js"
+import { actorProblem, MAX_SUBJECT_LENGTH, TokenVerifier } from "../src/index.js"
 
 const community = CommunityId.make("01936a1e-7c00-7000-8000-00000000a001")
 const actor = (subject: string): Actor => ({ subject, communityId: community, roles: ["staff"] })
@@ -50,4 +50,19 @@ describe("TokenVerifier", () => {
       }
     })
   )
+
+  it("actorProblem names every failing field with a bilingual message, never a value", () => {
+    const problem = actorProblem({ subject: " 周赛群", communityId: "周赛群", roles: ["周赛群"], residentId: 5 })
+    expect(problem).toBe(
+      [
+        "subject: must not begin or end with white space / 首尾不能有空白字符",
+        "communityId: must be a UUIDv7 string / 必须是 UUIDv7 格式的编号",
+        "roles.0: must be one of admin, staff, grid_worker, volunteer, resident / 须为以下之一：admin、staff、grid_worker、volunteer、resident",
+        "residentId: must be text / 须为文本"
+      ].join("; ")
+    )
+    expect(actorProblem(actor("s".repeat(201)))).toBe("subject: must be at most 200 characters / 最多 200 个字符")
+    expect(actorProblem("周赛群")).toBe("actor: must be an object / 须为对象")
+    expect(actorProblem(actor("周赛群"))).toBeUndefined()
+  })
 })

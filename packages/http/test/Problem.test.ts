@@ -12,6 +12,7 @@ import {
   NotFoundProblem,
   PROBLEM_CONTENT_TYPE,
   problemSchemas,
+  schemaFailurePaths,
   Unauthorized,
   UnauthorizedProblem
 } from "../src/index.js"
@@ -161,9 +162,9 @@ describe("problem schemas", () => {
           { field: "extra", message: "is not a known field / 不认识的字段" },
           { field: "tag", message: "must be one of elderly, disabled / 须为以下之一：elderly、disabled" },
           { field: "health.conditions", message: "must be a list / 须为列表" },
-          { field: "minAge", message: "must be a number / 须为数字" },
-          { field: "nickname", message: "must be at most 4 characters / 不得超过 4 个字符" },
-          { field: "skills", message: "must have at most 2 items / 不得超过 2 项" },
+          { field: "minAge", message: "must be a finite number / 须为有限数值" },
+          { field: "nickname", message: "must be at most 4 characters / 最多 4 个字符" },
+          { field: "skills", message: "must have at most 2 items / 最多 2 项" },
           { field: "count", message: "must be a number / 须为数字" }
         ])
         for (const secret of ["nope", "周赛群", "秘密", "剪纸", "七", "隐私"])
@@ -176,8 +177,61 @@ describe("problem schemas", () => {
     const cause = new Schema.SchemaError(new SchemaIssue.InvalidValue({ message: "Expected a valid JSON body" }))
     const invalid = decodeErrorToInvalidInput(new HttpApiError.HttpApiSchemaError({ kind: "Payload", cause }))
     expect(invalid.field).toBe("body")
-    expect(invalid.message).toMatch(/[\u4e00-\u9fff]/)
+    expect(invalid.issues).toEqual([{ field: "body", message: "is not valid JSON / 请求体不是有效的 JSON" }])
   })
+
+  it.effect("a length check says items for a list and characters for a text, however deep the field", () =>
+    Effect.gen(function* () {
+      // the platform decodes without reported input: the schema tells a list from a text
+      const error = yield* requestDecodeError(
+        Schema.Struct({
+          tags: Schema.optional(Schema.NullOr(Schema.Array(Schema.String).check(Schema.isMaxLength(3)))),
+          words: Schema.Array(Schema.String.check(Schema.isMaxLength(2))),
+          names: Schema.Array(Schema.String).check(Schema.isMinLength(2)),
+          note: Schema.optionalKey(Schema.String.check(Schema.isMinLength(5)))
+        }),
+        { tags: ["周赛群", "周赛群", "周赛群", "周赛群"], words: ["周赛群"], names: ["周赛群"], note: "周赛群" }
+      )
+      const invalid = decodeErrorToInvalidInput(error)
+      expect(invalid.issues).toEqual([
+        { field: "tags", message: "must have at most 3 items / 最多 3 项" },
+        { field: "words.0", message: "must be at most 2 characters / 最多 2 个字符" },
+        { field: "names", message: "must have at least 2 items / 至少 2 项" },
+        { field: "note", message: "must be at least 5 characters / 至少 5 个字符" }
+      ])
+      expect(JSON.stringify(invalid)).not.toContain("周赛群")
+    })
+  )
+
+  it.effect(
+    "an unknown literal lists the allowed ones; no message echoes the value, even when the input was reported",
+    () =>
+      Effect.gen(function* () {
+        const schema = Schema.Struct({
+          status: Schema.Literals(["active", "inactive"]),
+          kind: Schema.Literal("resident"),
+          grid: Schema.String.check(Schema.isPattern(/^[a-z]+$/)),
+          age: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 150 }))
+        })
+        const input = { status: "周赛群", kind: "周赛群", grid: "周赛群", age: 1.5, 周赛群: "周赛群" }
+        const reported = yield* Effect.flip(
+          Schema.decodeUnknownEffect(schema)(input, { errors: "all", onExcessProperty: "error", reportInput: true })
+        )
+        for (const cause of [reported, (yield* requestDecodeError(schema, input)).cause]) {
+          const invalid = decodeErrorToInvalidInput(new HttpApiError.HttpApiSchemaError({ kind: "Query", cause }))
+          expect(invalid.issues).toEqual([
+            { field: "周赛群", message: "is not a known field / 不认识的字段" },
+            { field: "status", message: "must be one of active, inactive / 须为以下之一：active、inactive" },
+            { field: "kind", message: "must be resident / 须为 resident" },
+            { field: "grid", message: "must match the pattern ^[a-z]+$ / 须符合格式 ^[a-z]+$" },
+            { field: "age", message: "must be an integer / 须为整数" }
+          ])
+          // the unknown key is named (it is the field), its value never
+          expect(invalid.message.split("周赛群").length - 1).toBe(1)
+          expect(schemaFailurePaths(cause.issue)).toBe("周赛群, status, kind, grid, age")
+        }
+      })
+  )
 })
 
 describe("causeResponse", () => {

@@ -228,6 +228,59 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http request input
       expect(nullable.text).not.toContain("一九五零")
     })
   )
+
+  it.effect("400 messages over HTTP: a list too long says items, a text too long characters, a choice its values", () =>
+    Effect.gen(function* () {
+      const SECRET = "周赛群"
+      // checked while the request is decoded
+      const decoded = yield* post(
+        "/residents",
+        JSON.stringify({
+          displayName: "多项",
+          skills: Array.from({ length: 31 }, (_, i) => `skill${i}`),
+          tags: [SECRET],
+          homePlace: { province: SECRET },
+          location: { building: "3", coordinates: { lat: 91, lng: 0 } },
+          birthYear: 2201
+        })
+      )
+      expectProblem(decoded, 400, "InvalidInput")
+      expect(issuesOf(decoded)).toEqual(
+        expect.arrayContaining([
+          { field: "skills", message: "must have at most 30 items / 最多 30 项" },
+          {
+            field: "tags.0",
+            message: expect.stringMatching(
+              /^must be one of migrant_elderly, child, .* \/ 须为以下之一：migrant_elderly、child、/
+            )
+          },
+          { field: "homePlace.province", message: "must be a province key such as jiangxi / 省份无效" },
+          {
+            field: "location.coordinates.lat",
+            message: "must be a latitude from -90 to 90 / 纬度须在 -90 到 90 之间"
+          },
+          { field: "birthYear", message: "must be 2200 or earlier / 出生年份须不晚于 2200" }
+        ])
+      )
+      expect(issuesOf(decoded)).toHaveLength(5)
+      expect(decoded.text).not.toContain(SECRET)
+      // a text too long: in the body (checked by the service) and in the query
+      const name = yield* post("/residents", JSON.stringify({ displayName: SECRET.repeat(14) }))
+      expectProblem(name, 400, "InvalidInput")
+      expect(issuesOf(name)).toEqual([
+        { field: "displayName", message: "must be at most 40 characters / 最多 40 个字符" }
+      ])
+      expect(name.text).not.toContain(SECRET)
+      const search = yield* raw(`/residents?nameContains=${encodeURIComponent(SECRET.repeat(14))}`, {
+        token: tokens.junxinStaff
+      })
+      expectProblem(search, 400, "InvalidInput")
+      expect(issuesOf(search)).toEqual([
+        { field: "nameContains", message: "must be at most 40 characters / 最多 40 个字符" }
+      ])
+      expect(search.text).not.toContain(SECRET)
+    })
+  )
 })
 
 layer(makeTestServer({ maxBodySize: 1024 }), { excludeTestServices: true })(

@@ -198,11 +198,26 @@ export const AvailabilitySlot = Schema.Struct({
 /** A weekly time slot in the community's time zone. */
 export type AvailabilitySlot = typeof AvailabilitySlot.Type
 
-/** Latitude and longitude (WGS-84). */
+/** A coordinate in degrees: a finite number (never NaN or ±Infinity) from `-max` to `max`. */
+const degrees = (max: number, english: string, chinese: string) =>
+  Schema.Number.check(
+    Schema.isFinite({ message: `must be a finite number / ${chinese}须为有限数值` }).abort(),
+    Schema.isBetween(
+      { minimum: -max, maximum: max },
+      { message: `must be a ${english} from -${max} to ${max} / ${chinese}须在 -${max} 到 ${max} 之间` }
+    )
+  )
+
+/**
+ * Latitude and longitude (WGS-84), in degrees: finite numbers (NaN and ±Infinity are refused),
+ * latitude from -90 to 90, longitude from -180 to 180.
+ */
 export const Coordinates = Schema.Struct({
-  lat: Schema.Number.check(Schema.isBetween({ minimum: -90, maximum: 90 })),
-  lng: Schema.Number.check(Schema.isBetween({ minimum: -180, maximum: 180 }))
+  lat: degrees(90, "latitude", "纬度"),
+  lng: degrees(180, "longitude", "经度")
 })
+/** Latitude and longitude (WGS-84). */
+export type Coordinates = typeof Coordinates.Type
 
 /** Where a resident lives: building (楼栋), unit (单元), room, optional coordinates. */
 export const Location = Schema.Struct({
@@ -365,15 +380,23 @@ const uniquePurposes = Schema.makeFilter((consents: ReadonlyArray<{ readonly pur
   return issues
 })
 
+/**
+ * A birth year as input: a whole number from 1900 to 2200. The bounds keep absurd numbers out of
+ * every store; that the year is not in the future is a rule of the community's calendar
+ * (`ResidentRules`, which knows the clock and the time zone).
+ */
+export const BirthYear = Schema.Int.check(
+  Schema.isGreaterThanOrEqualTo(1900, { message: "must be 1900 or later / 出生年份须不早于 1900" }),
+  Schema.isLessThanOrEqualTo(2200, { message: "must be 2200 or earlier / 出生年份须不晚于 2200" })
+)
+
 /** The input to register a resident. Everything but the name is optional. */
 export const RegisterResidentInput = Schema.Struct({
   /** Chosen id, for idempotent imports and seeding; a fresh UUIDv7 when omitted. */
   id: Schema.optional(ResidentId),
   displayName: DisplayName,
   grid: Schema.optional(GridCode),
-  birthYear: Schema.optional(
-    Schema.Int.check(Schema.isGreaterThanOrEqualTo(1900, { message: "must be 1900 or later / 出生年份须不早于 1900" }))
-  ),
+  birthYear: Schema.optional(BirthYear),
   tags: Schema.Array(ResidentTag).pipe(Schema.withDecodingDefault(Effect.succeed([]))),
   homePlace: Schema.optional(HomePlace),
   languages: Schema.Array(LanguageSkill)
@@ -399,25 +422,24 @@ export const RegisterResidentInput = Schema.Struct({
 /** The input to register a resident (decoded form). */
 export type RegisterResidentInput = typeof RegisterResidentInput.Type
 
-/** The fields an update may change. Absent means unchanged; `null` clears an optional field. */
+/**
+ * The fields an update may change. Absent means unchanged; `null` clears a field that may be
+ * cleared. Those are optional keys of `X | null` (`Schema.optionalKey`), not `X | null |
+ * undefined`: the JSON document then lists `null` once, and there is one way to say "unchanged"
+ * (leave the key out).
+ */
 export const ResidentPatch = Schema.Struct({
   displayName: Schema.optional(DisplayName),
-  grid: Schema.optional(Schema.NullOr(GridCode)),
-  birthYear: Schema.optional(
-    Schema.NullOr(
-      Schema.Int.check(
-        Schema.isGreaterThanOrEqualTo(1900, { message: "must be 1900 or later / 出生年份须不早于 1900" })
-      )
-    )
-  ),
+  grid: Schema.optionalKey(Schema.NullOr(GridCode)),
+  birthYear: Schema.optionalKey(Schema.NullOr(BirthYear)),
   tags: Schema.optional(Schema.Array(ResidentTag)),
-  homePlace: Schema.optional(Schema.NullOr(HomePlace)),
+  homePlace: Schema.optionalKey(Schema.NullOr(HomePlace)),
   languages: Schema.optional(Schema.Array(LanguageSkill).check(isMaxItems(10), uniqueLanguages)),
   skills: Schema.optional(Schema.Array(Skill).check(isMaxItems(30))),
   availability: Schema.optional(Schema.Array(AvailabilitySlot).check(isMaxItems(28))),
-  location: Schema.optional(Schema.NullOr(Location)),
-  phone: Schema.optional(Schema.NullOr(Phone)),
-  health: Schema.optional(Schema.NullOr(HealthInfo))
+  location: Schema.optionalKey(Schema.NullOr(Location)),
+  phone: Schema.optionalKey(Schema.NullOr(Phone)),
+  health: Schema.optionalKey(Schema.NullOr(HealthInfo))
 })
 /** The fields an update may change. */
 export type ResidentPatch = typeof ResidentPatch.Type
