@@ -3,6 +3,10 @@
  * core services, the demo seed of 君馨社区 and 顾里小站, and the HTTP API with its docs on a
  * Node HTTP server.
  *
+ * Idempotency keys (`Idempotency-Key` on POSTs) live in the same database, claimed in each
+ * command's transaction, so a retry is answered once also after a restart or by a second
+ * instance; a background fiber deletes the expired ones ({@link purgeExpiredKeysLayer}).
+ *
  * `main.ts` runs {@link makeServer} with the configuration from the environment; tests and the
  * benchmark run it on port 0 with a temporary SQLite file.
  *
@@ -22,15 +26,15 @@
  *
  * @module
  */
-import { Communities, IdGenerator, Residents } from "@commonweal/core"
+import { Communities, IdempotencyKeys, IdGenerator, Residents } from "@commonweal/core"
 import type { Actor, StoragePorts, Transactor } from "@commonweal/core"
-import { IdempotencyStore, makeHttpLayer, TokenVerifier } from "@commonweal/http"
+import { makeHttpLayer, TokenVerifier } from "@commonweal/http"
 import { SqlStore } from "@commonweal/store-kysely"
 import type { SqlStoreOptions } from "@commonweal/store-kysely"
 import { demoActors, emptyDemoSeedReport, seedDemo, zhouSaiqun } from "@commonweal/testing/demo"
 import type { DemoSeedReport } from "@commonweal/testing/demo"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Context, Effect, Layer } from "effect"
+import { Clock, Context, Duration, Effect, Layer, Schedule } from "effect"
 import type { HttpServer, HttpServerError } from "effect/http"
 import { NetAddress } from "effect/net"
 import { mkdirSync } from "node:fs"
@@ -86,6 +90,40 @@ export const demoTokenTable: Readonly<Record<string, Actor>> = Object.fromEntrie
   demoActors.map((a) => [a.token, a.actor])
 )
 
+/** How often the server deletes expired idempotency keys. */
+export const PURGE_INTERVAL = Duration.minutes(10)
+
+/** The most expired idempotency keys deleted in one round. */
+export const PURGE_BATCH = 10_000
+
+/**
+ * Deletes the idempotency keys that expired by now (at most {@link PURGE_BATCH}) and logs how
+ * many it deleted, if any; returns that number. A failure is logged, not raised: the next round
+ * tries again.
+ */
+export const purgeExpiredKeys: Effect.Effect<number, never, IdempotencyKeys> = Effect.gen(function* () {
+  const keys = yield* IdempotencyKeys
+  const now = yield* Clock.currentTimeMillis
+  const purged = yield* keys.purgeExpired(now, PURGE_BATCH)
+  if (purged > 0) {
+    yield* Effect.logInfo(`已清理过期幂等键 / purged expired idempotency keys: ${purged}`)
+  }
+  return purged
+}).pipe(
+  Effect.catchCause((cause) =>
+    Effect.as(Effect.logWarning("清理过期幂等键失败 / purging expired idempotency keys failed", cause), 0)
+  )
+)
+
+/**
+ * A background fiber, for the life of the layer, that runs {@link purgeExpiredKeys} at start and
+ * then every {@link PURGE_INTERVAL}: keys are never evicted to make room, so expired ones must be
+ * deleted (a busy server otherwise keeps every key of the last day and all earlier ones).
+ */
+export const purgeExpiredKeysLayer: Layer.Layer<never, never, IdempotencyKeys> = Layer.effectDiscard(
+  Effect.forkScoped(Effect.repeat(purgeExpiredKeys, Schedule.spaced(PURGE_INTERVAL)))
+)
+
 /** How long a shutdown waits for requests in flight before it closes their connections. */
 export const SHUTDOWN_GRACE = "10 seconds"
 
@@ -94,8 +132,9 @@ export const SHUTDOWN_GRACE = "10 seconds"
  * on a Node HTTP server at `config.host:config.port`, authenticating the demo tokens.
  *
  * The server listens only after seeding finished; it fails with `ServeError` when the port is
- * taken. The layer also provides the core services, the storage ports and the
- * {@link SeedReport}, so a test can look at the data it serves.
+ * taken. Expired idempotency keys are purged in the background ({@link purgeExpiredKeysLayer}).
+ * The layer also provides the core services, the storage ports and the {@link SeedReport}, so a
+ * test can look at the data it serves.
  *
  * Closing the layer (Ctrl-C or SIGTERM under `NodeRuntime.runMain`, or disposing a runtime) shuts
  * down gracefully: the server stops accepting connections, lets the requests in flight finish
@@ -122,7 +161,6 @@ export const makeServer = (
     encodedViewCache: config.encodedViewCache !== false
   }).pipe(
     Layer.provide(TokenVerifier.static(demoTokenTable)),
-    Layer.provide(IdempotencyStore.memory()),
     Layer.provideMerge(
       NodeHttpServer.layer(createServer, {
         port: config.port,
@@ -131,7 +169,7 @@ export const makeServer = (
       })
     )
   )
-  return http.pipe(Layer.provideMerge(seeded))
+  return Layer.merge(http, purgeExpiredKeysLayer).pipe(Layer.provideMerge(seeded))
 }
 
 /** `http://host:port` of a listening server (IPv6 hosts bracketed). */

@@ -1,178 +1,93 @@
 /**
- * Idempotent POSTs: the `Idempotency-Key` request header.
+ * Idempotent POSTs: the `Idempotency-Key` request header, kept durably by the storage adapter.
  *
- * A client that sends `Idempotency-Key: <key>` with a POST may retry it safely: within the
- * store's TTL, the same key from the same actor for the same route and the same body answers
- * with the first response's status (plus `Idempotent-Replayed: true`) without running the
- * command again. The same key with a different route or body is refused with 422
- * ({@link IdempotencyKeyReused}); while the first request is still running, a second one with
- * the key is refused with 409 ({@link IdempotencyKeyInUse}) instead of running twice. Server
- * errors (5xx) and interrupted requests are not remembered, so they can be retried.
+ * A client that sends `Idempotency-Key: <key>` with a POST may retry it safely, after a reset
+ * connection, a server restart, or against another server instance: within the TTL
+ * (`idempotencyTtl`, 24 hours by default) the same key from the same actor for the same route
+ * and the same body answers with the first response's status (plus `Idempotent-Replayed: true`)
+ * without running the command again. The same key with a different route or body is refused
+ * with 422 ({@link IdempotencyKeyReused}).
  *
- * **No personal data is stored.** A successful response is remembered as its status and the id
- * of the resident it returned ({@link StoredResponse} `Resident`), never as its body. A replay
- * re-reads the resident through the `Residents` service *as the actor of the retry*, so the
- * replayed body is what that actor may see now: after an erasure it is the erased record,
- * after a `health_data` consent was withdrawn it has no health data, after a role change it is
- * the view of the new role; when the read fails (the actor lost the right to read it …) the
- * replay answers with that failure's problem details, still marked `Idempotent-Replayed`. So a
- * replay may differ from the first response: it has the first response's status and the
- * resource's current state. A successful response that is not a resident is not remembered
- * (the key is freed, and a retry runs again). Error responses are remembered verbatim
- * ({@link StoredResponse} `Verbatim`): problem details carry no personal data (the server
- * strips echoed input values from `InvalidInput` messages, see `Middleware.ts`).
+ * **How.** The keys are core's `IdempotencyKeys` port, stored by the storage adapter beside the
+ * data they protect, and claimed **in the command's own transaction** (`Transactor`): the API
+ * middleware (`Middleware.ts`) opens the transaction, claims the key, runs the endpoint inside it
+ * (the services' own `withTransaction` joins it) and, on success, stores what it answered before
+ * the transaction commits. So:
  *
- * Keys are scoped by actor (community and subject), so two accounts never see each other's
- * responses. The store is pluggable: {@link IdempotencyStore.memory} keeps entries in the
- * process, which is right for one server instance. **Several server instances behind a load
- * balancer need one shared store** (a table in the database, Redis …) implementing
- * {@link IdempotencyStore} with an atomic `reserve`; otherwise a retry that lands on another
- * instance runs the command again.
+ * - the command committed ⇔ its key committed with it: a retry finds the key and replays;
+ * - the command failed (an error response, a defect, an interruption) ⇒ the transaction rolled
+ *   back, the key with it: nothing of the first attempt remains, and a retry runs the command
+ *   again. **Errors are not remembered**;
+ * - two requests with one key at once: the second waits for the first one's transaction, then
+ *   replays its answer (never two runs, never a "try later").
+ *
+ * **No personal data is stored.** A success is remembered as {@link StoredSuccess}: its status,
+ * the type of the resource it returned and its id (`{"status":201,"type":"Resident","id":"…"}`),
+ * never its body. A replay re-reads the resource through the reader its group registered (see
+ * `Api.ts`), *as the actor of the retry*, so the replayed body is what that actor may see now:
+ * after an erasure the erased record, after a withdrawn `health_data` consent no health data,
+ * after a role change the view of the new role; when the read fails (the actor lost the right to
+ * read it …) the replay answers with that failure's problem details, still marked
+ * `Idempotent-Replayed`.
+ *
+ * Keys are scoped by actor (community and subject): one account never sees, replays or displaces
+ * another's keys, and nothing is evicted to make room; expired keys are deleted by
+ * `IdempotencyKeys.purgeExpired`, which the server should run now and then (the example server
+ * does, every 10 minutes).
  *
  * @module
  */
-import { Clock, Context, Duration, Effect, Layer } from "effect"
+import { MAX_IDEMPOTENCY_KEY_LENGTH as CORE_MAX_KEY_LENGTH } from "@commonweal/core"
+import { Effect, Schema } from "effect"
 
 /** The name of the request header (matched case-insensitively, as all HTTP header names). */
 export const IDEMPOTENCY_KEY_HEADER = "idempotency-key"
 /** The response header set on a replayed response. */
 export const IDEMPOTENT_REPLAYED_HEADER = "idempotent-replayed"
-/** The longest accepted key. */
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 255
+/** The longest accepted key (core's `MAX_IDEMPOTENCY_KEY_LENGTH`, 255). */
+export const MAX_IDEMPOTENCY_KEY_LENGTH: number = CORE_MAX_KEY_LENGTH
+/** How long a key is kept when `idempotencyTtl` is not given: 24 hours. */
+export const DEFAULT_IDEMPOTENCY_TTL = "24 hours"
 
 /**
- * A response as remembered for replay. Plain data, so that a shared store can serialise it;
- * never personal data (see the module docs).
+ * A success as remembered with its key (the opaque `response` of core's `IdempotencyKeys`), as
+ * JSON: plain data, never personal data. `type` names the resource reader that re-reads it.
  */
-export type StoredResponse =
-  /** A successful response that returned a resident: replayed by re-reading it as the current actor. */
-  | { readonly _tag: "Resident"; readonly status: number; readonly residentId: string }
-  /** An error response (problem details) or an empty one, replayed as it was. */
-  | {
-      readonly _tag: "Verbatim"
-      readonly status: number
-      readonly contentType: string | undefined
-      /** The body as UTF-8 text (problem details); `""` for an empty body. */
-      readonly body: string
-    }
+export const StoredSuccess = Schema.Struct({
+  /** The status of the first response (`201` for a registration). */
+  status: Schema.Int,
+  /** The resource type, as declared by the endpoint (`Resident`). */
+  type: Schema.String,
+  /** The id of the resource the first response returned. */
+  id: Schema.String
+}).annotate({ identifier: "StoredSuccess" })
 
-/** The outcome of {@link IdempotencyStore} `reserve`. */
-export type Reservation =
-  /** The key was free: the caller now holds it and must `complete` or `release` it. */
-  | { readonly _tag: "Acquired" }
-  /** Another request with the key and the same fingerprint is running. */
-  | { readonly _tag: "InProgress" }
-  /** The key was used for the same request: replay this response. */
-  | { readonly _tag: "Completed"; readonly response: StoredResponse }
-  /** The key was used (or is in use) for a different request. */
-  | { readonly _tag: "Mismatch" }
+/** A remembered success (see {@link StoredSuccess}). */
+export type StoredSuccess = typeof StoredSuccess.Type
+
+const storedSuccessJson = Schema.fromJsonString(StoredSuccess)
+
+/** The text stored with a key for `success`. */
+export const encodeStoredSuccess: (success: StoredSuccess) => string = Schema.encodeSync(storedSuccessJson)
+
+/** Reads back a stored success; `undefined` when the text is not one. */
+export const decodeStoredSuccess = (text: string): StoredSuccess | undefined => {
+  const decoded = Schema.decodeUnknownExit(storedSuccessJson)(text)
+  return decoded._tag === "Success" ? decoded.value : undefined
+}
+
+const hex = (digest: ArrayBuffer): string =>
+  Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("")
 
 /**
- * Where idempotency keys live. `reserve` must be atomic: of two concurrent reservations of a
- * free key exactly one is `Acquired`.
- */
-export class IdempotencyStore extends Context.Service<
-  IdempotencyStore,
-  {
-    /** Claims `key` for a request with `fingerprint`, or tells why not. */
-    readonly reserve: (key: string, fingerprint: string) => Effect.Effect<Reservation>
-    /** Remembers the response of the request holding `key`, for the store's TTL. */
-    readonly complete: (key: string, fingerprint: string, response: StoredResponse) => Effect.Effect<void>
-    /** Frees `key` without remembering anything (the request failed with 5xx or was interrupted). */
-    readonly release: (key: string, fingerprint: string) => Effect.Effect<void>
-  }
->()("@commonweal/http/IdempotencyStore") {
-  /**
-   * An in-memory store for one server instance. Entries expire `ttl` after they were written
-   * (measured with Effect's `Clock`, so `TestClock` drives it in tests); at most `maxEntries`
-   * completed entries are kept, the oldest evicted first.
-   */
-  static readonly memory = (options?: {
-    /** How long a response is replayable. Default 24 hours. */
-    readonly ttl?: Duration.Input | undefined
-    /** The most entries kept. Default 10 000. */
-    readonly maxEntries?: number | undefined
-  }): Layer.Layer<IdempotencyStore> =>
-    Layer.sync(IdempotencyStore, () => makeMemoryStore(options?.ttl ?? "24 hours", options?.maxEntries ?? 10_000))
-}
-
-interface Entry {
-  readonly fingerprint: string
-  readonly response: StoredResponse | undefined
-  readonly expiresAt: number
-}
-
-const makeMemoryStore = (ttlInput: Duration.Input, maxEntries: number): IdempotencyStore["Service"] => {
-  const ttl = Duration.toMillis(ttlInput)
-  const max = Math.max(1, Math.floor(maxEntries))
-  // Insertion order is write order, and every write sets `expiresAt = now + ttl`, so the
-  // oldest entries come first both for expiry and for eviction.
-  const entries = new Map<string, Entry>()
-
-  const purge = (now: number) => {
-    for (const [key, entry] of entries) {
-      if (entry.expiresAt > now) break
-      entries.delete(key)
-    }
-  }
-  const evict = () => {
-    if (entries.size < max) return
-    for (const [key, entry] of entries) {
-      if (entries.size < max) break
-      // never evict an in-flight entry: that would let a concurrent duplicate run
-      if (entry.response !== undefined) entries.delete(key)
-    }
-  }
-  const write = (key: string, entry: Entry) => {
-    entries.delete(key)
-    entries.set(key, entry)
-  }
-
-  return {
-    reserve: (key, fingerprint) =>
-      Effect.map(Clock.currentTimeMillis, (now): Reservation => {
-        purge(now)
-        const existing = entries.get(key)
-        if (existing !== undefined) {
-          if (existing.fingerprint !== fingerprint) return { _tag: "Mismatch" }
-          return existing.response === undefined
-            ? { _tag: "InProgress" }
-            : { _tag: "Completed", response: existing.response }
-        }
-        evict()
-        write(key, { fingerprint, response: undefined, expiresAt: now + ttl })
-        return { _tag: "Acquired" }
-      }),
-    complete: (key, fingerprint, response) =>
-      Effect.map(Clock.currentTimeMillis, (now) => {
-        const existing = entries.get(key)
-        if (existing !== undefined && existing.fingerprint === fingerprint) {
-          write(key, { fingerprint, response, expiresAt: now + ttl })
-        }
-      }),
-    release: (key, fingerprint) =>
-      Effect.sync(() => {
-        const existing = entries.get(key)
-        if (existing !== undefined && existing.fingerprint === fingerprint && existing.response === undefined) {
-          entries.delete(key)
-        }
-      })
-  }
-}
-
-/** The store key of a request: the idempotency key scoped by community and subject. */
-export const scopedKey = (communityId: string, subject: string, key: string): string =>
-  JSON.stringify([communityId, subject, key])
-
-/**
- * The fingerprint of a request: method, path with query, and the SHA-256 of the body (Web
- * Crypto, so it runs on any platform). Two requests are "the same" when their fingerprints are.
+ * The fingerprint of a request: the SHA-256 (hex, 64 characters) of its method (upper case), its
+ * URL (path and query) and its body. Two requests with one key are "the same" when their
+ * fingerprints are. Web Crypto, so it runs on any platform.
  */
 export const fingerprint = (method: string, url: string, body: string): Effect.Effect<string> =>
   Effect.map(
-    Effect.promise(() => globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(body))),
-    (digest) => {
-      const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("")
-      return `${method.toUpperCase()} ${url} sha256:${hex}`
-    }
+    Effect.promise(() =>
+      globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${method.toUpperCase()} ${url}\n${body}`))
+    ),
+    hex
   )

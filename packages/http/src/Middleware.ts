@@ -21,9 +21,8 @@
  *   (Effect 4 alone would answer an empty 400);
  * - `InvalidInput` messages never echo the offending value (the schema library's
  *   `…, actual "<value>"`/`…, got <value>` suffix and any other quoted text are dropped): the
- *   value may be personal data (a health note), and problem details are remembered for
- *   idempotent replays and end up in client logs; and every message carries Chinese (see
- *   {@link wireMessage});
+ *   value may be personal data (a health note), and problem details end up in client logs;
+ *   and every message carries Chinese (see {@link wireMessage});
  * - a body that is not JSON is 415, one over the size limit 413, before any route runs (see
  *   {@link makeRequestMiddleware}); Effect 4's own answers (a plain-text 415 for a media type no
  *   payload declares, an empty 400 for malformed JSON) never reach the client;
@@ -41,16 +40,20 @@
  *   a decoded record;
  * - `Unauthorized` gets `WWW-Authenticate: Bearer …` (RFC 6750 §3).
  *
- * For an `Idempotency-Key` POST, {@link ApiMiddleware} authenticates once (the route's
- * `Authentication` middleware reuses the outcome through {@link RequestAuthentication}),
- * remembers the status and the resident id of a success or the problem details of an error,
- * and replays them, re-reading the resident as the current actor.
+ * For an `Idempotency-Key` POST to an endpoint declared with `idempotentPost`,
+ * {@link ApiMiddleware} authenticates once (the route's `Authentication` middleware reuses the
+ * outcome through {@link RequestAuthentication}), then, in one transaction of the storage
+ * adapter (`Transactor`), claims the key (`IdempotencyKeys`), runs the endpoint, and stores the
+ * status, resource type and id of a success before the transaction commits. A failure (an error
+ * response, a defect, an interruption) rolls the transaction back, key included, and is answered
+ * as any other. A retry of a committed request replays it, re-reading the resource as the
+ * retrying actor (see `Idempotency.ts`).
  *
  * @module
  */
-import { CurrentActor, InvalidInput, Residents, ResidentView } from "@commonweal/core"
-import type { Actor } from "@commonweal/core"
-import { ByteSize, Cause, Context, Effect, Exit, Layer, Option, Schema } from "effect"
+import { CurrentActor, IdempotencyKeys, InvalidInput, Transactor } from "@commonweal/core"
+import type { Actor, IdempotencyScope } from "@commonweal/core"
+import { ByteSize, Cause, Clock, Context, Duration, Effect, Exit, Layer, Option, Schema } from "effect"
 import type { Types } from "effect"
 import {
   Headers,
@@ -62,25 +65,27 @@ import {
   HttpServerResponse
 } from "effect/http"
 import { HttpApiError } from "effect/http-api"
-import { ApiMiddleware, CommonwealApi } from "./Api.js"
+import { CommonwealApi, resourceReaders } from "./Api.js"
+import type { ResourceReaderServices } from "./Api.js"
 import { authenticate, bearerToken, RequestAuthentication, TokenVerifier } from "./Auth.js"
-import type { StoredResponse } from "./Idempotency.js"
 import {
+  DEFAULT_IDEMPOTENCY_TTL,
+  decodeStoredSuccess,
+  encodeStoredSuccess,
   fingerprint,
   IDEMPOTENCY_KEY_HEADER,
   IDEMPOTENT_REPLAYED_HEADER,
-  IdempotencyStore,
-  MAX_IDEMPOTENCY_KEY_LENGTH,
-  scopedKey
+  MAX_IDEMPOTENCY_KEY_LENGTH
 } from "./Idempotency.js"
+import type { StoredSuccess } from "./Idempotency.js"
+import { ApiMiddleware, Idempotent } from "./kernel/Endpoints.js"
+import type { IdempotentResource } from "./kernel/Endpoints.js"
 import { decodeErrorToInvalidInput, notJson, redactInvalidInput, schemaFailurePaths } from "./SchemaErrors.js"
 import type { ProblemError } from "./Problem.js"
 import {
   CapacityExceededProblem,
   ConflictProblem,
   ForbiddenProblem,
-  IdempotencyKeyInUse,
-  IdempotencyKeyInUseProblem,
   IdempotencyKeyReused,
   IdempotencyKeyReusedProblem,
   InsufficientFundsProblem,
@@ -112,7 +117,6 @@ const AnyProblem = Schema.Union([
   InsufficientFundsProblem,
   CapacityExceededProblem,
   IdempotencyKeyReusedProblem,
-  IdempotencyKeyInUseProblem,
   PayloadTooLargeProblem,
   UnsupportedMediaTypeProblem,
   RouteNotFoundProblem,
@@ -359,9 +363,6 @@ export const causeResponse = (
 
 const decoder = new TextDecoder()
 
-/** A resident view, as far as a replay needs it: the id to re-read. */
-const isResidentBody = Schema.is(Schema.Struct({ _tag: Schema.Literals(["Full", "Reduced"]), id: Schema.String }))
-
 const parseJson = (text: string): unknown => {
   try {
     return JSON.parse(text)
@@ -370,64 +371,76 @@ const parseJson = (text: string): unknown => {
   }
 }
 
-/**
- * The response as plain data for the store, or `undefined` when it should not be remembered:
- * a server error, or a success that is not a resident. Never personal data: a success is
- * remembered as its status and the resident id only.
- */
-const capture = (response: HttpServerResponse.HttpServerResponse): StoredResponse | undefined => {
-  if (response.status >= 500) return undefined
+/** The body of a response as text, when it is held in memory (as handlers and the platform's JSON encoding answer). */
+const bodyText = (response: HttpServerResponse.HttpServerResponse): string | undefined => {
   const body = response.body
-  if (body._tag === "Empty") return { _tag: "Verbatim", status: response.status, contentType: undefined, body: "" }
-  if (body._tag !== "Uint8Array") return undefined
-  const text = body.text ?? decoder.decode(body.body)
-  if (response.status >= 400) {
-    return { _tag: "Verbatim", status: response.status, contentType: body.contentType, body: text }
-  }
-  const json = parseJson(text)
-  return isResidentBody(json) ? { _tag: "Resident", status: response.status, residentId: json.id } : undefined
+  return body._tag === "Uint8Array" ? (body.text ?? decoder.decode(body.body)) : undefined
 }
 
-const encodeResidentView = Schema.encodeEffect(Schema.toCodecJson(ResidentView))
+/**
+ * A success of an idempotent endpoint as the plain record stored with its key: its status, and
+ * the type and id of the resource it returned (read from the JSON body with the endpoint's
+ * {@link IdempotentResource} declaration). Never personal data. `undefined` when the body does
+ * not hold such a resource (a wrong declaration: a defect, see {@link UncapturableSuccess}).
+ */
+export const captureSuccess = (
+  response: HttpServerResponse.HttpServerResponse,
+  resource: IdempotentResource
+): StoredSuccess | undefined => {
+  const text = bodyText(response)
+  const json = text === undefined ? undefined : parseJson(text)
+  if (json === undefined) return undefined
+  let id: unknown
+  try {
+    id = resource.id(json)
+  } catch {
+    return undefined
+  }
+  return typeof id === "string" && id !== "" ? { status: response.status, type: resource.type, id } : undefined
+}
 
-/** The `Location` of a resident created with 201: its path, `/residents/<id>`. */
-export const residentLocation = (id: string): string => `/residents/${encodeURIComponent(id)}`
+/**
+ * The defect when an idempotent endpoint answered a success that its resource declaration cannot
+ * read: the command is rolled back (a success that cannot be remembered would run twice on a
+ * retry) and the client gets a 500. The message names the resource type and status only.
+ */
+export class UncapturableSuccess extends Error {
+  override readonly name = "UncapturableSuccess"
+}
+
+/** The defect when a stored answer cannot be replayed (not a stored success, or a resource type without a reader). */
+export class UnreplayableAnswer extends Error {
+  override readonly name = "UnreplayableAnswer"
+}
+
+/** A built {@link ResourceReader}: reads a resource's JSON as the current actor; its `Location`. */
+interface Reader {
+  readonly read: (id: string) => Effect.Effect<unknown, unknown, CurrentActor>
+  readonly location: (id: string) => string
+}
 
 const markReplayed = (response: HttpServerResponse.HttpServerResponse) =>
   HttpServerResponse.setHeader(response, IDEMPOTENT_REPLAYED_HEADER, "true")
 
-/** Rebuilds a remembered response; a resident is re-read as `actor`, now. */
+/** Rebuilds a remembered success: the resource is re-read as `actor`, now; a failed read is answered as problem details. */
 const replay = (
-  stored: StoredResponse,
+  stored: StoredSuccess,
+  reader: Reader,
   actor: Actor,
-  residents: Residents["Service"],
   request: HttpServerRequest.HttpServerRequest,
   maxBodySize: number
-): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
-  switch (stored._tag) {
-    case "Verbatim":
-      return Effect.succeed(
-        markReplayed(
-          stored.body === "" && stored.contentType === undefined
-            ? HttpServerResponse.empty({ status: stored.status })
-            : HttpServerResponse.text(stored.body, { status: stored.status, contentType: stored.contentType })
-        )
-      )
-    case "Resident":
-      return residents.get(stored.residentId).pipe(
-        Effect.flatMap(encodeResidentView),
-        Effect.map((json) =>
-          HttpServerResponse.jsonUnsafe(json, {
-            status: stored.status,
-            headers: stored.status === 201 ? { location: residentLocation(stored.residentId) } : undefined
-          })
-        ),
-        Effect.provideService(CurrentActor, actor),
-        Effect.catchCause((cause) => causeResponse(cause, request, maxBodySize)),
-        Effect.map(markReplayed)
-      )
-  }
-}
+): Effect.Effect<HttpServerResponse.HttpServerResponse> =>
+  reader.read(stored.id).pipe(
+    Effect.map((json) =>
+      HttpServerResponse.jsonUnsafe(json, {
+        status: stored.status,
+        headers: stored.status === 201 ? { location: reader.location(stored.id) } : undefined
+      })
+    ),
+    Effect.provideService(CurrentActor, actor),
+    Effect.catchCause((cause) => causeResponse(cause, request, maxBodySize)),
+    Effect.map(markReplayed)
+  )
 
 const header = (request: HttpServerRequest.HttpServerRequest, name: string): string | undefined => {
   const value = request.headers[name]
@@ -438,93 +451,204 @@ const header = (request: HttpServerRequest.HttpServerRequest, name: string): str
 export interface ApiMiddlewareOptions {
   /** The largest request body accepted, in bytes; a larger one is answered with 413. Default {@link DEFAULT_MAX_BODY_SIZE} (1 MB). */
   readonly maxBodySize?: number | undefined
+  /**
+   * How long an `Idempotency-Key` is kept after its request, i.e. how long a retry is answered
+   * with the first response: a positive, finite duration. Default 24 hours. Expired keys are
+   * deleted by `IdempotencyKeys.purgeExpired` (run it now and then; the example server does).
+   */
+  readonly idempotencyTtl?: Duration.Input | undefined
 }
 
 const currentRequest = HttpServerRequest.HttpServerRequest
 
+/** What the transaction of an idempotent request ended with. */
+type Outcome =
+  /** The command ran and committed with its key: answer its response. */
+  | { readonly _tag: "Ran"; readonly response: HttpServerResponse.HttpServerResponse }
+  /** The key was completed by an earlier request: replay it. */
+  | { readonly _tag: "Replay"; readonly stored: string }
+  /** The key was used for another request. */
+  | { readonly _tag: "Mismatch" }
+
+/**
+ * How the command of an idempotent request failed: the transaction is failed with it (so it rolls
+ * back, the key with it), then the failure is answered: an error response as it is, any other
+ * failure (typed error, defect, interruption) by {@link causeResponse}.
+ */
+class RolledBack {
+  constructor(readonly answer: Exit.Exit<HttpServerResponse.HttpServerResponse, unknown>) {}
+}
+
+/** The endpoints of {@link CommonwealApi} declared with `idempotentPost`, and their resource declarations. */
+const idempotentEndpoints: ReadonlyArray<{ readonly name: string; readonly resource: IdempotentResource }> =
+  Object.values(CommonwealApi.groups).flatMap((group) =>
+    Object.values(group.endpoints).flatMap((endpoint) => {
+      const resource = Context.getOption(endpoint.annotations, Idempotent)
+      return Option.isSome(resource)
+        ? [{ name: `${group.identifier}.${endpoint.identifier}`, resource: resource.value }]
+        : []
+    })
+  )
+
 /**
  * The implementation of {@link ApiMiddleware}: every failure of an endpoint (its request
- * decoding, its `Authentication`, its handler) as problem details, and `Idempotency-Key` on
- * POSTs. Needs the {@link TokenVerifier} (to scope idempotency keys by actor), the
- * {@link IdempotencyStore}, and `Residents` (to re-read a resident on replay).
+ * decoding, its `Authentication`, its handler) as problem details, and `Idempotency-Key` on the
+ * POSTs declared with `idempotentPost` (see the module docs and `Idempotency.ts`). Needs the
+ * {@link TokenVerifier} (to scope keys by actor), the storage adapter's `Transactor` and
+ * `IdempotencyKeys`, and what the resource readers of `Api.ts` need (`Residents`, to re-read a
+ * resident on replay).
+ *
+ * Building it fails (a defect) when an idempotent endpoint declares a resource type that has no
+ * reader, or `idempotencyTtl` is not a positive, finite duration.
  *
  * Part of `makeApiLive`; provide it to the groups' handler layers when composing by hand.
  */
 export const makeApiMiddleware = (
   options?: ApiMiddlewareOptions
-): Layer.Layer<ApiMiddleware, never, TokenVerifier | IdempotencyStore | Residents> =>
+): Layer.Layer<ApiMiddleware, never, TokenVerifier | Transactor | IdempotencyKeys | ResourceReaderServices> =>
   Layer.effect(
     ApiMiddleware,
     Effect.gen(function* () {
       const verifier = yield* TokenVerifier
-      const store = yield* IdempotencyStore
-      const residents = yield* Residents
+      const transactor = yield* Transactor
+      const keys = yield* IdempotencyKeys
+      const readers = new Map<string, Reader>()
+      for (const reader of resourceReaders)
+        readers.set(reader.type, { read: yield* reader.make, location: reader.location })
+      for (const { name, resource } of idempotentEndpoints) {
+        if (!readers.has(resource.type)) {
+          return yield* Effect.die(
+            new Error(`@commonweal/http: ${name} remembers a ${resource.type}, which has no resource reader in Api.ts`)
+          )
+        }
+      }
+      const ttl = Duration.toMillis(options?.idempotencyTtl ?? DEFAULT_IDEMPOTENCY_TTL)
+      if (!(ttl > 0 && Number.isFinite(ttl))) {
+        return yield* Effect.die(new Error("@commonweal/http: idempotencyTtl must be a positive, finite duration"))
+      }
       const maxBodySize = options?.maxBodySize ?? DEFAULT_MAX_BODY_SIZE
 
-      const handle = <E, R>(
+      /**
+       * Runs `app` once for `scope`'s key: claims the key, runs the command and stores its answer
+       * in one transaction; or replays, or refuses a reused key.
+       */
+      const once = <E, R>(
         app: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>,
+        scope: IdempotencyScope,
+        print: string,
+        resource: IdempotentResource,
+        actor: Actor,
         request: HttpServerRequest.HttpServerRequest
-      ) => Effect.catchCause(app, (cause) => causeResponse(cause, request, maxBodySize))
+      ): Effect.Effect<HttpServerResponse.HttpServerResponse, never, R> =>
+        Effect.gen(function* () {
+          const now = yield* Clock.currentTimeMillis
+          const outcome = yield* transactor
+            .withTransaction(
+              Effect.flatMap(
+                keys.claim({ scope, fingerprint: print, now, expiresAt: now + ttl }),
+                (claim): Effect.Effect<Outcome, RolledBack, R> => {
+                  switch (claim._tag) {
+                    case "Completed":
+                      return Effect.succeed({ _tag: "Replay", stored: claim.response })
+                    case "Mismatch":
+                      return Effect.succeed({ _tag: "Mismatch" })
+                    case "Claimed":
+                      return Effect.flatMap(Effect.exit(app), (exit) => {
+                        if (Exit.isFailure(exit) || exit.value.status >= 400) {
+                          return Effect.fail(new RolledBack(exit))
+                        }
+                        const response = exit.value
+                        const stored = captureSuccess(response, resource)
+                        if (stored === undefined) {
+                          return Effect.fail(
+                            new RolledBack(
+                              Exit.die(
+                                new UncapturableSuccess(
+                                  `a ${response.status} answer does not hold the ${resource.type} it declares`
+                                )
+                              )
+                            )
+                          )
+                        }
+                        return Effect.as(keys.complete(scope, print, encodeStoredSuccess(stored)), {
+                          _tag: "Ran",
+                          response
+                        } as const)
+                      })
+                  }
+                }
+              )
+            )
+            .pipe(
+              Effect.catch((rolledBack) =>
+                Exit.isSuccess(rolledBack.answer)
+                  ? Effect.succeed<Outcome>({ _tag: "Ran", response: rolledBack.answer.value })
+                  : Effect.flatMap(causeResponse(rolledBack.answer.cause, request, maxBodySize), (response) =>
+                      Effect.succeed<Outcome>({ _tag: "Ran", response })
+                    )
+              )
+            )
+          switch (outcome._tag) {
+            case "Ran":
+              return outcome.response
+            case "Mismatch":
+              return yield* problemResponse(IdempotencyKeyReused.of(scope.key), request)
+            case "Replay": {
+              const stored = decodeStoredSuccess(outcome.stored)
+              const reader = stored === undefined ? undefined : readers.get(stored.type)
+              if (stored === undefined || reader === undefined) {
+                return yield* causeResponse(
+                  Cause.die(new UnreplayableAnswer("a stored idempotent answer cannot be replayed")),
+                  request,
+                  maxBodySize
+                )
+              }
+              return yield* replay(stored, reader, actor, request, maxBodySize)
+            }
+          }
+        }).pipe(Effect.catchCause((cause) => causeResponse(cause, request, maxBodySize)))
 
       return ApiMiddleware.of((app, { endpoint }) => {
         // the common case: no idempotency, nothing to do unless the endpoint fails
         const plain = Effect.catchCause(app, (cause) =>
           Effect.flatMap(currentRequest, (request) => causeResponse(cause, request, maxBodySize))
         )
-        const run =
-          endpoint.method !== "POST"
-            ? plain
-            : Effect.flatMap(currentRequest, (request) => {
-                const key = header(request, IDEMPOTENCY_KEY_HEADER)
-                if (key === undefined) return plain
-                return Effect.gen(function* () {
-                  // Authenticate once; the route's Authentication middleware reuses the outcome.
-                  const authenticated = yield* Effect.exit(
-                    authenticate(verifier, bearerToken(request.headers.authorization))
+        const resource = Context.getOption(endpoint.annotations, Idempotent)
+        const run = Option.isNone(resource)
+          ? plain
+          : Effect.flatMap(currentRequest, (request) => {
+              const key = header(request, IDEMPOTENCY_KEY_HEADER)
+              if (key === undefined) return plain
+              return Effect.gen(function* () {
+                // Authenticate once; the route's Authentication middleware reuses the outcome.
+                const authenticated = yield* Effect.exit(
+                  authenticate(verifier, bearerToken(request.headers.authorization))
+                )
+                const authed = Effect.provideService(app, RequestAuthentication, authenticated)
+                // No actor: the route's authentication answers 401 (or 500 for a broken verifier); no key to claim.
+                if (Exit.isFailure(authenticated)) {
+                  return yield* Effect.catchCause(authed, (cause) => causeResponse(cause, request, maxBodySize))
+                }
+                const actor = authenticated.value
+                if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+                  return yield* problemResponse(
+                    InvalidInput.of(
+                      IDEMPOTENCY_KEY_HEADER,
+                      `must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters / 幂等键长度须为 1 到 ${MAX_IDEMPOTENCY_KEY_LENGTH} 个字符`
+                    ),
+                    request
                   )
-                  const handled = handle(Effect.provideService(app, RequestAuthentication, authenticated), request)
-                  // No actor: the route's authentication answers 401 (or 500 for a broken verifier); nothing to remember.
-                  if (Exit.isFailure(authenticated)) return yield* handled
-                  const actor = authenticated.value
-                  if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-                    return yield* problemResponse(
-                      InvalidInput.of(
-                        IDEMPOTENCY_KEY_HEADER,
-                        `must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters / 幂等键长度须为 1 到 ${MAX_IDEMPOTENCY_KEY_LENGTH} 个字符`
-                      ),
-                      request
-                    )
-                  }
-                  // the request middleware read the body already (the request caches it)
-                  const body = yield* Effect.option(request.text)
-                  if (Option.isNone(body)) return yield* handled
-
-                  const storeKey = scopedKey(actor.communityId, actor.subject, key)
-                  const print = yield* fingerprint(request.method, request.url, body.value)
-                  // reserve and run under one mask: an interruption in between must not leave the key held
-                  return yield* Effect.uninterruptibleMask((restore) =>
-                    Effect.flatMap(store.reserve(storeKey, print), (reservation) => {
-                      switch (reservation._tag) {
-                        case "Completed":
-                          return restore(replay(reservation.response, actor, residents, request, maxBodySize))
-                        case "Mismatch":
-                          return problemResponse(IdempotencyKeyReused.of(key), request)
-                        case "InProgress":
-                          return problemResponse(IdempotencyKeyInUse.of(key), request)
-                        case "Acquired":
-                          return restore(handled).pipe(
-                            Effect.onExit((exit) => {
-                              const stored = exit._tag === "Success" ? capture(exit.value) : undefined
-                              return stored === undefined
-                                ? store.release(storeKey, print)
-                                : store.complete(storeKey, print, stored)
-                            })
-                          )
-                      }
-                    })
-                  )
-                })
+                }
+                // the request middleware read the body already (the request caches it)
+                const body = yield* Effect.option(request.text)
+                if (Option.isNone(body)) {
+                  return yield* Effect.catchCause(authed, (cause) => causeResponse(cause, request, maxBodySize))
+                }
+                const scope: IdempotencyScope = { communityId: actor.communityId, subject: actor.subject, key }
+                const print = yield* fingerprint(request.method, request.url, body.value)
+                return yield* once(authed, scope, print, resource.value, actor, request)
               })
+            })
         // an endpoint without a payload never ignores a body: it is refused before anything runs
         if (endpoint.payload.size > 0) return run
         return Effect.flatMap(currentRequest, (request) =>
@@ -538,9 +662,12 @@ export const makeApiMiddleware = (
     })
   )
 
-/** {@link makeApiMiddleware} with the defaults (1 MB body limit). */
-export const ApiMiddlewareLive: Layer.Layer<ApiMiddleware, never, TokenVerifier | IdempotencyStore | Residents> =
-  makeApiMiddleware()
+/** {@link makeApiMiddleware} with the defaults (1 MB body limit, keys kept 24 hours). */
+export const ApiMiddlewareLive: Layer.Layer<
+  ApiMiddleware,
+  never,
+  TokenVerifier | Transactor | IdempotencyKeys | ResourceReaderServices
+> = makeApiMiddleware()
 
 /**
  * The request state Effect's server keeps per request. Its `loggerDisabled` flag is what

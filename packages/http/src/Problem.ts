@@ -181,23 +181,6 @@ export class IdempotencyKeyReused extends Schema.TaggedError<IdempotencyKeyReuse
 }
 
 /**
- * A request with the same `Idempotency-Key` is still being executed. Nothing was executed;
- * retry later to get the first request's response. Answered with 409.
- */
-export class IdempotencyKeyInUse extends Schema.TaggedError<IdempotencyKeyInUse>()("IdempotencyKeyInUse", {
-  key: Schema.String,
-  message: Schema.String
-}) {
-  /** Builds the error with a bilingual message. */
-  static of(key: string): IdempotencyKeyInUse {
-    return new IdempotencyKeyInUse({
-      key,
-      message: `A request with Idempotency-Key ${key} is still in progress; retry later / 相同幂等键的请求正在处理中，请稍后重试`
-    })
-  }
-}
-
-/**
  * An unexpected server failure. The detail never carries internals: the server logs the
  * error's name and message under a correlation id, and the problem's `instance` is that id
  * (`urn:uuid:…`), so an operator can find the log line a client reports.
@@ -346,14 +329,6 @@ export const IdempotencyKeyReusedProblem = problem(IdempotencyKeyReused, {
   description: "The Idempotency-Key was already used for a different request / 幂等键已用于另一个请求"
 })
 
-/** `IdempotencyKeyInUse` as 409 problem details. */
-export const IdempotencyKeyInUseProblem = problem(IdempotencyKeyInUse, {
-  status: 409,
-  title: "Idempotency Key In Use",
-  slug: "idempotency-key-in-use",
-  description: "A request with the same Idempotency-Key is still in progress / 相同幂等键的请求正在处理中"
-})
-
 /** `PayloadTooLarge` as 413 problem details, with `limit`. */
 export const PayloadTooLargeProblem = problem(PayloadTooLarge, {
   status: 413,
@@ -406,7 +381,6 @@ export const problemSchemas = {
   InsufficientFunds: InsufficientFundsProblem,
   CapacityExceeded: CapacityExceededProblem,
   IdempotencyKeyReused: IdempotencyKeyReusedProblem,
-  IdempotencyKeyInUse: IdempotencyKeyInUseProblem,
   PayloadTooLarge: PayloadTooLargeProblem,
   UnsupportedMediaType: UnsupportedMediaTypeProblem,
   RouteNotFound: RouteNotFoundProblem,

@@ -1,25 +1,29 @@
 /**
- * The server side: handlers for every endpoint, and the layers that serve them.
+ * The server side: the layers that serve the API (each group's handlers live with the group,
+ * in `groups/<name>.ts`, and are assembled by `makeGroupsLive` in `Api.ts`).
  *
  * `@commonweal/http` does not depend on a platform at runtime: the caller supplies the
  * `HttpServer` (e.g. `NodeHttpServer.layer(createServer, { port })` from
- * `@effect/platform-node`, which also provides the platform services) and the core services.
+ * `@effect/platform-node`, which also provides the platform services), the core services and
+ * the storage layer (its `Transactor` and `IdempotencyKeys` keep the idempotency keys).
  *
  * @example
  * ```ts
  * import { createServer } from "node:http"
  * import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
  * import { Communities, IdGenerator, Residents } from "@commonweal/core"
- * import { IdempotencyStore, makeHttpLayer, TokenVerifier } from "@commonweal/http"
+ * import { makeHttpLayer, TokenVerifier } from "@commonweal/http"
+ * import { SqlStore } from "@commonweal/store-kysely"
  * import { Layer } from "effect"
  *
+ * const storage = SqlStore.layerFromUrl(process.env.DATABASE_URL ?? "./data/commonweal.sqlite")
+ * // the core services, with the storage ports (Transactor, IdempotencyKeys …) kept visible
  * const Services = Layer.mergeAll(Residents.layer, Communities.layer).pipe(
- *   Layer.provide(Layer.merge(storage, IdGenerator.Live)))
+ *   Layer.provideMerge(Layer.merge(storage, IdGenerator.Live)))
  *
- * makeHttpLayer().pipe(
+ * makeHttpLayer({ idempotencyTtl: "24 hours" }).pipe(
  *   Layer.provide(Services),
  *   Layer.provide(TokenVerifier.static(tokens)),
- *   Layer.provide(IdempotencyStore.memory()),
  *   Layer.provide(NodeHttpServer.layer(createServer, { port: 8080 })),
  *   Layer.launch,
  *   NodeRuntime.runMain)
@@ -27,116 +31,25 @@
  *
  * @module
  */
-import { Communities, Residents, ResidentView } from "@commonweal/core"
+import type { Communities, IdempotencyKeys, Residents, Transactor } from "@commonweal/core"
 import type { Context } from "effect"
-import { Effect, Layer, Schema } from "effect"
+import { Layer } from "effect"
 import type { Etag, HttpPlatform } from "effect/http"
-import { HttpMiddleware, HttpRouter, HttpServer, HttpServerResponse } from "effect/http"
-import type { HttpApiGroup } from "effect/http-api"
+import { HttpMiddleware, HttpRouter, HttpServer } from "effect/http"
 import { HttpApiBuilder, HttpApiSwagger } from "effect/http-api"
 import type { FileSystem, Path } from "effect"
-import { API_VERSION, CommonwealApi } from "./Api.js"
-import type { ApiMiddleware } from "./Api.js"
+import { CommonwealApi, makeGroupsLive } from "./Api.js"
+import type { GroupsLiveOptions } from "./Api.js"
 import { AuthenticationLive } from "./Auth.js"
-import type { Authentication, TokenVerifier } from "./Auth.js"
+import type { TokenVerifier } from "./Auth.js"
 import type { CorsOptions } from "./Cors.js"
 import { makeCors } from "./Cors.js"
 import { cacheableAssets } from "./internal/assets.js"
-import type { IdempotencyStore } from "./Idempotency.js"
 import type { ApiMiddlewareOptions } from "./Middleware.js"
-import { makeApiMiddleware, makeRequestMiddleware, residentLocation } from "./Middleware.js"
-
-/** Handlers of the `health` group. */
-export const HealthLive: Layer.Layer<
-  HttpApiGroup.Service<"commonweal", "health">,
-  never,
-  ApiMiddleware
-> = HttpApiBuilder.group(CommonwealApi, "health", (handlers) =>
-  handlers.handle("check", () => Effect.succeed({ status: "ok" as const, version: API_VERSION }))
-)
-
-/** Handlers of the `communities` group, over the core `Communities` service. */
-export const CommunitiesLive: Layer.Layer<
-  HttpApiGroup.Service<"commonweal", "communities">,
-  never,
-  Communities | Authentication | ApiMiddleware
-> = HttpApiBuilder.group(CommonwealApi, "communities", (handlers) =>
-  Effect.map(Communities, (communities) =>
-    handlers.handle("current", () => communities.current).handle("get", ({ params }) => communities.get(params.id))
-  )
-)
-
-const encodeResidentView = Schema.encodeExit(Schema.toCodecJson(ResidentView))
-const encodedFullViews = new WeakMap<ResidentView, string>()
-
-/**
- * The response of `GET /residents/:id`: what the platform would write for the view (its JSON
- * encoding, `200`, `application/json`). Encoding a full record costs tens of microseconds, and
- * `Residents.get` hands out the same view object for an unchanged record, so the JSON of a full
- * view is kept with the view (a view is immutable) and reused. A view that does not encode goes
- * back to the platform, which reports it as before.
- */
-const residentResponse =
-  (reuse: boolean, status: 200 | 201 = 200) =>
-  (view: ResidentView): ResidentView | HttpServerResponse.HttpServerResponse => {
-    let body = reuse && view._tag === "Full" ? encodedFullViews.get(view) : undefined
-    if (body === undefined) {
-      const encoded = encodeResidentView(view)
-      if (encoded._tag === "Failure") return view
-      body = JSON.stringify(encoded.value)
-      if (reuse && view._tag === "Full") encodedFullViews.set(view, body)
-    }
-    return HttpServerResponse.text(body, {
-      status,
-      contentType: "application/json",
-      headers: status === 201 ? { location: residentLocation(view.id) } : undefined
-    })
-  }
-
-/** Options of {@link makeResidentsLive}. */
-export interface ResidentsLiveOptions {
-  /**
-   * Keep the JSON of each full resident view with the view and answer `GET /residents/:id`
-   * with it while the record is unchanged. Default `true`; `false` encodes every response.
-   */
-  readonly encodedViewCache?: boolean | undefined
-}
-
-/** Handlers of the `residents` group, over the core `Residents` service. */
-export const makeResidentsLive = (
-  options?: ResidentsLiveOptions
-): Layer.Layer<HttpApiGroup.Service<"commonweal", "residents">, never, Residents | Authentication | ApiMiddleware> => {
-  const respond = residentResponse(options?.encodedViewCache !== false)
-  // a registration answers 201 with `Location: /residents/<id>`; its view is new, so never cached
-  const created = residentResponse(false, 201)
-  return HttpApiBuilder.group(CommonwealApi, "residents", (handlers) =>
-    Effect.map(Residents, (residents) =>
-      handlers
-        .handle("register", ({ payload }) => Effect.map(residents.register(payload), created))
-        .handle("search", ({ query: { cursor, limit, ...filter } }) => residents.search(filter, { cursor, limit }))
-        .handle("get", ({ params }) => Effect.map(residents.get(params.id), respond))
-        .handle("update", ({ params, payload }) => residents.update(params.id, payload))
-        .handle("recordConsent", ({ params, payload }) => residents.recordConsent(params.id, payload))
-        .handle("withdrawConsent", ({ params }) => residents.withdrawConsent(params.id, params.purpose))
-        .handle("linkHousehold", ({ params, payload }) => residents.linkHousehold(params.id, payload.withResidentId))
-        .handle("linkGuardian", ({ params, payload }) => residents.linkGuardian(params.id, payload.guardianId))
-        .handle("unlinkGuardian", ({ params }) => residents.unlinkGuardian(params.id, params.guardianId))
-        .handle("deactivate", ({ params, payload }) => residents.deactivate(params.id, payload.reason))
-        .handle("reactivate", ({ params }) => residents.reactivate(params.id))
-        .handle("erase", ({ params }) => residents.erase(params.id))
-    )
-  )
-}
-
-/** {@link makeResidentsLive} with the defaults. */
-export const ResidentsLive: Layer.Layer<
-  HttpApiGroup.Service<"commonweal", "residents">,
-  never,
-  Residents | Authentication | ApiMiddleware
-> = makeResidentsLive()
+import { makeApiMiddleware, makeRequestMiddleware } from "./Middleware.js"
 
 /** Options of {@link makeApiLive}. */
-export interface ApiLayerOptions extends ApiMiddlewareOptions, ResidentsLiveOptions {
+export interface ApiLayerOptions extends ApiMiddlewareOptions, GroupsLiveOptions {
   /**
    * Where the Swagger UI is served (bundled assets, no CDN). Default `/docs`. The page and the
    * OpenAPI document are served with an `ETag`, `Cache-Control: public, max-age=3600`, and
@@ -158,8 +71,12 @@ export interface ApiLayerOptions extends ApiMiddlewareOptions, ResidentsLiveOpti
 /** What the routes of {@link makeApiLive} need from the platform besides the router (`HttpServer.layerServices`, or a platform's server layer). */
 export type PlatformServices = Etag.Generator | FileSystem.FileSystem | HttpPlatform.HttpPlatform | Path.Path
 
-/** The core and transport services the API runs on. */
-export type ApiServices = Residents | Communities | TokenVerifier | IdempotencyStore
+/**
+ * The services the API runs on: the core services (`Residents`, `Communities`), the
+ * `TokenVerifier`, and the storage adapter's `Transactor` and `IdempotencyKeys` (idempotent POSTs
+ * claim their keys in the command's transaction).
+ */
+export type ApiServices = Residents | Communities | TokenVerifier | Transactor | IdempotencyKeys
 
 /**
  * The whole API as routes on an `HttpRouter`: every handler, the authentication middleware,
@@ -174,8 +91,11 @@ export const makeApiLive = (
 ): Layer.Layer<never, never, HttpRouter.HttpRouter | PlatformServices | ApiServices> =>
   Layer.mergeAll(
     HttpApiBuilder.layer(CommonwealApi, { openapiPath: options?.openApiPath ?? "/openapi.json" }).pipe(
-      Layer.provide([HealthLive, CommunitiesLive, makeResidentsLive(options)]),
-      Layer.provide([AuthenticationLive, makeApiMiddleware({ maxBodySize: options?.maxBodySize })])
+      Layer.provide(makeGroupsLive(options)),
+      Layer.provide([
+        AuthenticationLive,
+        makeApiMiddleware({ maxBodySize: options?.maxBodySize, idempotencyTtl: options?.idempotencyTtl })
+      ])
     ),
     HttpApiSwagger.layer(CommonwealApi, { path: options?.docsPath ?? "/docs" }),
     makeRequestMiddleware({ maxBodySize: options?.maxBodySize, logRequests: options?.logRequests }),
@@ -183,7 +103,7 @@ export const makeApiLive = (
     cacheableAssets([options?.docsPath ?? "/docs", options?.openApiPath ?? "/openapi.json"])
   )
 
-/** {@link makeApiLive} with the defaults: 1 MB body limit, `/docs`, `/openapi.json`, no request log. */
+/** {@link makeApiLive} with the defaults: 1 MB body limit, keys kept 24 hours, `/docs`, `/openapi.json`, no request log. */
 export const ApiLive: Layer.Layer<never, never, HttpRouter.HttpRouter | PlatformServices | ApiServices> = makeApiLive()
 
 /** Options of {@link makeHttpLayer} and {@link makeWebHandler}. */

@@ -99,7 +99,6 @@ describe("problem schemas", () => {
       InsufficientFunds: 409,
       CapacityExceeded: 409,
       IdempotencyKeyReused: 422,
-      IdempotencyKeyInUse: 409,
       PayloadTooLarge: 413,
       UnsupportedMediaType: 415,
       RouteNotFound: 404,

@@ -1,16 +1,24 @@
 /**
- * A real server on a loopback port over the core services and the in-memory store, seeded with
- * the two neighbourhoods, and helpers to reach it.
+ * A real server on a loopback port over the core services and the in-memory store (which also
+ * keeps the idempotency keys), seeded with the two neighbourhoods, and helpers to reach it.
  */
 import { createServer } from "node:http"
-import type { Actor, CommunityId } from "@commonweal/core"
-import { Communities, CommunityId as CommunityIdSchema, GridCode, IdGenerator, Residents } from "@commonweal/core"
+import type { Actor, CommunityId, StoragePorts } from "@commonweal/core"
+import {
+  Communities,
+  CommunityId as CommunityIdSchema,
+  Conflict,
+  GridCode,
+  IdempotencyKeys,
+  IdGenerator,
+  Residents
+} from "@commonweal/core"
 import { MemoryStore } from "@commonweal/store-memory"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Effect, Layer, Logger, Option } from "effect"
+import { Context, Effect, Layer, Logger, Option } from "effect"
 import { FetchHttpClient, HttpServer } from "effect/http"
-import type { HttpLayerOptions, StoredResponse } from "../src/index.js"
-import { IdempotencyStore, makeClient, makeHttpLayer, TokenVerifier } from "../src/index.js"
+import type { HttpLayerOptions } from "../src/index.js"
+import { makeClient, makeHttpLayer, TokenVerifier } from "../src/index.js"
 
 /** 君馨社区 */
 export const JUNXIN: CommunityId = CommunityIdSchema.make("01936a1e-7c00-7000-8000-00000000a001")
@@ -60,22 +68,33 @@ const CountingVerifier = TokenVerifier.make((token) =>
   })
 )
 
-/** Every response the idempotency store was asked to remember, as the store received it. */
-export const storedResponses: Array<StoredResponse> = []
+/** Every answer the server asked the idempotency keys to keep, as the store received it (text). */
+export const storedResponses: Array<string> = []
 
-/** The in-memory store, recording what it is given to remember. */
-const RecordingStore = Layer.effect(
-  IdempotencyStore,
-  Effect.map(IdempotencyStore, (store) =>
-    IdempotencyStore.of({
-      ...store,
-      complete: (key, print, response) => {
-        storedResponses.push(response)
-        return store.complete(key, print, response)
-      }
-    })
-  )
-).pipe(Layer.provide(IdempotencyStore.memory()))
+/** How many keys the server claimed (whether their transaction then committed or rolled back). */
+export const claims = { count: 0 }
+
+/** The in-memory store, its `IdempotencyKeys` recording what they are asked. */
+const RecordingStore = Layer.effectContext(
+  Effect.map(Effect.context<StoragePorts>(), (ports) => {
+    const keys = Context.get(ports, IdempotencyKeys)
+    return Context.add(
+      ports,
+      IdempotencyKeys,
+      IdempotencyKeys.of({
+        ...keys,
+        claim: (request) => {
+          claims.count++
+          return keys.claim(request)
+        },
+        complete: (scope, print, response) => {
+          storedResponses.push(response)
+          return keys.complete(scope, print, response)
+        }
+      })
+    )
+  })
+).pipe(Layer.provide(MemoryStore.layer))
 
 const Seed = Layer.effectDiscard(
   Effect.gen(function* () {
@@ -108,8 +127,15 @@ export const SLOW_NAME_PREFIX = "慢"
 export const DEFECT_NAME_PREFIX = "炸"
 
 /**
- * `Residents` whose `register` sleeps for names starting with {@link SLOW_NAME_PREFIX}, and dies
- * (with the input inside the defect) for names starting with {@link DEFECT_NAME_PREFIX}.
+ * A display name that makes `register` register the resident and then fail with a duplicate
+ * `Conflict` (409): tests that a keyed command's writes roll back with its failure.
+ */
+export const REGRET_NAME_PREFIX = "悔"
+
+/**
+ * `Residents` whose `register` sleeps for names starting with {@link SLOW_NAME_PREFIX}, dies
+ * (with the input inside the defect) for names starting with {@link DEFECT_NAME_PREFIX}, and
+ * registers then fails for names starting with {@link REGRET_NAME_PREFIX}.
  */
 const SlowRegister = Layer.effect(
   Residents,
@@ -121,13 +147,17 @@ const SlowRegister = Layer.effect(
           ? Effect.andThen(Effect.sleep("300 millis"), residents.register(input))
           : input.displayName.startsWith(DEFECT_NAME_PREFIX)
             ? Effect.die({ problem: "storage exploded", input })
-            : residents.register(input)
+            : input.displayName.startsWith(REGRET_NAME_PREFIX)
+              ? Effect.flatMap(residents.register(input), (view) =>
+                  Effect.fail(Conflict.duplicate("Resident", view.id))
+                )
+              : residents.register(input)
     })
   )
 ).pipe(Layer.provide(Residents.layer))
 
 const Services = Layer.mergeAll(SlowRegister, Communities.layer).pipe(
-  Layer.provide(Layer.merge(MemoryStore.layer, IdGenerator.Live))
+  Layer.provideMerge(Layer.merge(RecordingStore, IdGenerator.Live))
 )
 
 /** A server with these options, its `HttpServer` (for the port) and a fetch client. */
@@ -135,7 +165,6 @@ export const makeTestServer = (options?: HttpLayerOptions) =>
   makeHttpLayer(options).pipe(
     Layer.provide(Seed),
     Layer.provide(CountingVerifier),
-    Layer.provide(RecordingStore),
     Layer.provideMerge(Services),
     Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })),
     Layer.provideMerge(FetchHttpClient.layer)

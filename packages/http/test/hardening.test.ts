@@ -6,7 +6,21 @@ import { layer } from "@effect/vitest"
 import { Effect } from "effect"
 import { expect } from "vitest"
 import { IDEMPOTENT_REPLAYED_HEADER, PROBLEM_CONTENT_TYPE } from "../src/index.js"
-import { currentYear, raw, serverLog, setRoles, storedResponses, TestServer, tokens, verifierCalls } from "./fixture.js"
+import {
+  baseUrl,
+  claims,
+  currentYear,
+  DEFECT_NAME_PREFIX,
+  raw,
+  REGRET_NAME_PREFIX,
+  serverLog,
+  setRoles,
+  SLOW_NAME_PREFIX,
+  storedResponses,
+  TestServer,
+  tokens,
+  verifierCalls
+} from "./fixture.js"
 
 const PHONE = "13812345678"
 const CONDITION = "高血压病史"
@@ -89,7 +103,7 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http review fixes"
     })
   )
 
-  it.effect("the store never receives personal data: a success is its status and the resident id", () =>
+  it.effect("the store never receives personal data: a success is its status, the resource type and id", () =>
     Effect.gen(function* () {
       const before = storedResponses.length
       const first = yield* raw("/residents", {
@@ -100,13 +114,15 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http review fixes"
       })
       expect(first.status).toBe(201)
       const stored = storedResponses.slice(before)
-      expect(stored).toEqual([{ _tag: "Resident", status: 201, residentId: first.json.id }])
+      expect(stored.map((text) => JSON.parse(text))).toEqual([{ status: 201, type: "Resident", id: first.json.id }])
+      for (const secret of ["周赛群丙", PHONE, CONDITION]) expect(stored.join("\n")).not.toContain(secret)
     })
   )
 
-  it.effect("a 400 never echoes the offending value (so neither the response nor the store holds it)", () =>
+  it.effect("a 400 never echoes the offending value, and an error is not stored: the key stays free", () =>
     Effect.gen(function* () {
       const before = storedResponses.length
+      const claimsBefore = claims.count
       const notes = `${CONDITION}，`.repeat(120) // > 500 characters
       const response = yield* raw("/residents", {
         method: "POST",
@@ -117,9 +133,125 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http review fixes"
       expect(response.status).toBe(400)
       expect(response.json.field).toBe("health.notes")
       expect(response.text).not.toContain(CONDITION)
-      const stored = JSON.stringify(storedResponses.slice(before))
-      expect(stored).toContain("health.notes")
-      expect(stored).not.toContain(CONDITION)
+      // the key was claimed, then rolled back with the failed request: nothing was stored
+      expect(claims.count - claimsBefore).toBe(1)
+      expect(storedResponses.slice(before)).toEqual([])
+      // so the same key with a corrected body runs (a stored key would make it a 422)
+      const corrected = yield* raw("/residents", {
+        method: "POST",
+        token: tokens.junxinStaff,
+        body: zhouWithHealth("周赛群丁"),
+        headers: keyed("echo-400-1")
+      })
+      expect(corrected.status).toBe(201)
+      expect(corrected.headers.get(IDEMPOTENT_REPLAYED_HEADER)).toBeNull()
+    })
+  )
+
+  it.effect("a forbidden POST leaves no key: after a role change its retry runs", () =>
+    Effect.gen(function* () {
+      setRoles(["volunteer"])
+      const body = { displayName: "权限变更丁" }
+      const refused = yield* raw("/residents", {
+        method: "POST",
+        token: tokens.junxinShifting,
+        body,
+        headers: keyed("forbidden-then-allowed-1")
+      })
+      expect(refused.status).toBe(403)
+      expect(refused.headers.get(IDEMPOTENT_REPLAYED_HEADER)).toBeNull()
+      setRoles(["staff"])
+      const created = yield* raw("/residents", {
+        method: "POST",
+        token: tokens.junxinShifting,
+        body,
+        headers: keyed("forbidden-then-allowed-1")
+      })
+      expect(created.status).toBe(201)
+      expect(created.headers.get(IDEMPOTENT_REPLAYED_HEADER)).toBeNull()
+      const replay = yield* raw("/residents", {
+        method: "POST",
+        token: tokens.junxinShifting,
+        body,
+        headers: keyed("forbidden-then-allowed-1")
+      })
+      expect(replay.status).toBe(201)
+      expect(replay.headers.get(IDEMPOTENT_REPLAYED_HEADER)).toBe("true")
+      expect(replay.json.id).toBe(created.json.id)
+    })
+  )
+
+  it.effect("a defect rolls the keyed request back: a 500, and the key is free for the retry", () =>
+    Effect.gen(function* () {
+      serverLog.length = 0
+      const failed = yield* raw("/residents", {
+        method: "POST",
+        token: tokens.junxinStaff,
+        body: { displayName: `${DEFECT_NAME_PREFIX}键` },
+        headers: keyed("defect-1")
+      })
+      expect(failed.status).toBe(500)
+      expect(failed.json.code).toBe("InternalError")
+      // another body with the same key is not a 422: the failed request left no key
+      const retried = yield* raw("/residents", {
+        method: "POST",
+        token: tokens.junxinStaff,
+        body: { displayName: "重试成功" },
+        headers: keyed("defect-1")
+      })
+      expect(retried.status).toBe(201)
+      expect(retried.headers.get(IDEMPOTENT_REPLAYED_HEADER)).toBeNull()
+    })
+  )
+
+  it.effect("a keyed request whose client went away is interrupted and rolled back: the key is free", () =>
+    Effect.gen(function* () {
+      const url = yield* baseUrl
+      const name = `${SLOW_NAME_PREFIX}断开`
+      // the client gives up while the command runs (it sleeps 300 ms): the server interrupts it
+      yield* Effect.promise(async () => {
+        const controller = new AbortController()
+        const pending = fetch(`${url}/residents`, {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${tokens.junxinStaff}`,
+            "content-type": "application/json",
+            ...keyed("abandoned-1")
+          },
+          body: JSON.stringify({ displayName: name }),
+          signal: controller.signal
+        }).catch(() => undefined)
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        controller.abort()
+        await pending
+      })
+      yield* Effect.sleep("400 millis")
+      const found = yield* raw(`/residents?nameContains=${encodeURIComponent(name)}`, { token: tokens.junxinStaff })
+      expect(found.json.items).toEqual([])
+      // another body with the same key runs: the interrupted request left no key
+      const retried = yield* raw("/residents", {
+        method: "POST",
+        token: tokens.junxinStaff,
+        body: { displayName: "断开后重试" },
+        headers: keyed("abandoned-1")
+      })
+      expect(retried.status).toBe(201)
+    })
+  )
+
+  it.effect("a keyed command that wrote and then failed keeps nothing of what it wrote", () =>
+    Effect.gen(function* () {
+      const name = `${REGRET_NAME_PREFIX}登记`
+      const failed = yield* raw("/residents", {
+        method: "POST",
+        token: tokens.junxinStaff,
+        body: { displayName: name },
+        headers: keyed("regret-1")
+      })
+      expect(failed.status).toBe(409)
+      const found = yield* raw(`/residents?nameContains=${encodeURIComponent(name)}`, { token: tokens.junxinStaff })
+      expect(found.status).toBe(200)
+      expect(found.json.items).toEqual([])
     })
   )
 
@@ -162,6 +294,11 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http review fixes"
       expect(refused.json.code).toBe("Forbidden")
       expect(refused.text).not.toContain("周赛群戊")
       setRoles(["staff"])
+      // the first request ran once: the replays registered no one
+      const named = yield* raw(`/residents?nameContains=${encodeURIComponent("周赛群戊")}`, {
+        token: tokens.junxinStaff
+      })
+      expect(named.json.items).toHaveLength(1)
     })
   )
 

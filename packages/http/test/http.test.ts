@@ -440,51 +440,70 @@ layer(TestServer, { excludeTestServices: true })("@commonweal/http over a real s
       const other = yield* grid.residents.register({ payload, headers })
       expect(other.id).not.toBe(first.id)
 
-      // an error response is replayed too (and the command is not run again)
-      const conflictKey = { "idempotency-key": "upd-erase-1" }
+      // a success of a command on an existing resident is replayed too (and the command is not run again)
+      const eraseKey = { "idempotency-key": "upd-erase-1" }
       const target = yield* staff.residents.register({ payload: { displayName: "删除测试" }, headers: {} })
-      const erased = yield* staff.residents.erase({ params: { id: target.id }, headers: conflictKey })
+      const erased = yield* staff.residents.erase({ params: { id: target.id }, headers: eraseKey })
       expect(erased.status).toBe("erased")
-      const [replayed] = yield* staff.residents.erase({
+      const [replayed, replayedResponse] = yield* staff.residents.erase({
         params: { id: target.id },
-        headers: conflictKey,
+        headers: eraseKey,
         responseMode: "decoded-and-response"
       })
+      expect(replayedResponse.status).toBe(200)
+      expect(replayedResponse.headers["idempotent-replayed"]).toBe("true")
       expect(replayed).toEqual(erased)
+
+      // an error is not remembered: the failed command left nothing, and its retry runs again
+      const againKey = { "idempotency-key": "upd-erase-2" }
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const again = yield* raw(`/residents/${target.id}/erase`, {
+          method: "POST",
+          token: tokens.junxinStaff,
+          headers: againKey
+        })
+        expect(again.status).toBe(409)
+        expect(again.json.code).toBe("InvalidTransition")
+        expect(again.headers.get("idempotent-replayed")).toBeNull()
+      }
     })
   )
 
-  it.effect("Idempotency-Key: concurrent requests with one key never both execute", () =>
+  it.effect("Idempotency-Key: concurrent requests with one key run once; the others wait and replay it", () =>
     Effect.gen(function* () {
       const staff = yield* client(tokens.junxinStaff)
       const payload = { displayName: "并发测试" }
       const headers = { "idempotency-key": "concurrent-1" }
       const results = yield* Effect.all(
-        Array.from({ length: 5 }, () => Effect.result(staff.residents.register({ payload, headers }))),
+        Array.from({ length: 5 }, () =>
+          staff.residents.register({ payload, headers, responseMode: "decoded-and-response" })
+        ),
         { concurrency: "unbounded" }
       )
-      const created = new Set<string>()
-      for (const result of results) {
-        if (result._tag === "Success") created.add(result.success.id)
-        else expect(result.failure._tag).toBe("IdempotencyKeyInUse")
-      }
-      expect(created.size).toBe(1)
+      expect(new Set(results.map(([view]) => view.id)).size).toBe(1)
+      expect(results.map(([, response]) => response.status)).toEqual([201, 201, 201, 201, 201])
+      const replayed = results.filter(([, response]) => response.headers["idempotent-replayed"] === "true")
+      expect(replayed.length).toBe(4)
       expect((yield* staff.residents.search({ query: { nameContains: "并发测试" } })).items.length).toBe(1)
     })
   )
 
-  it.effect("Idempotency-Key: while the first request runs, a second one with the key is 409 and runs nothing", () =>
+  it.effect("Idempotency-Key: while the first request runs, a second one with the key waits and replays it", () =>
     Effect.gen(function* () {
       const staff = yield* client(tokens.junxinStaff)
       const payload = { displayName: `${SLOW_NAME_PREFIX}请求` }
       const headers = { "idempotency-key": "slow-1" }
       const first = yield* Effect.forkChild(staff.residents.register({ payload, headers }))
       yield* Effect.sleep("100 millis")
-      const second = yield* Effect.flip(staff.residents.register({ payload, headers }))
-      expect(second._tag).toBe("IdempotencyKeyInUse")
+      const [second, secondResponse] = yield* staff.residents.register({
+        payload,
+        headers,
+        responseMode: "decoded-and-response"
+      })
       const created = yield* Fiber.join(first)
-      const replay = yield* staff.residents.register({ payload, headers })
-      expect(replay.id).toBe(created.id)
+      expect(second.id).toBe(created.id)
+      expect(secondResponse.status).toBe(201)
+      expect(secondResponse.headers["idempotent-replayed"]).toBe("true")
       expect((yield* staff.residents.search({ query: { nameContains: payload.displayName } })).items.length).toBe(1)
     })
   )

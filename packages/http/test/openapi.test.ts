@@ -128,9 +128,22 @@ describe("OpenAPI: each operation lists only the responses it can give", () => {
     for (const { path, method, op } of operations) {
       const keyed = op.parameters.some((p) => p.in === "header" && p.name.toLowerCase() === "idempotency-key")
       const refs = JSON.stringify(op.responses)
-      const lists = refs.includes("IdempotencyKeyReusedProblem") || refs.includes("IdempotencyKeyInUseProblem")
+      const lists = refs.includes("IdempotencyKeyReusedProblem")
       expect(lists, `${method} ${path}`).toBe(keyed)
       if (keyed) expect(method).toBe("post")
+    }
+  })
+
+  it("documents no 'key in use' error: a second request with a key waits for the first and replays it", () => {
+    expect(JSON.stringify(spec)).not.toContain("IdempotencyKeyInUse")
+    expect(schemas.IdempotencyKeyInUseProblem).toBeUndefined()
+  })
+
+  it("every POST accepts Idempotency-Key", () => {
+    for (const { path, method, op } of operations) {
+      if (method !== "post") continue
+      const keyed = op.parameters.some((p) => p.in === "header" && p.name.toLowerCase() === "idempotency-key")
+      expect(keyed, `${method} ${path}`).toBe(true)
     }
   })
 
