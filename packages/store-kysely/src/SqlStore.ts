@@ -2,9 +2,11 @@
  * The SQL store: every storage port of `@commonweal/core` on SQLite, PostgreSQL or
  * MySQL/MariaDB, through Kysely.
  *
- * The layers open the database, bring its schema to the latest migration, provide
- * `Transactor`, `Outbox`, `CommunityRepo` and `ResidentRepo`, and close the database when their
- * scope closes. {@link makeSqlStore} builds the same ports on a Kysely instance you own.
+ * The layers open the database, bring its schema to the latest migration, provide the kernel's
+ * ports (`Transactor`, `Outbox`, `IdempotencyKeys`) and those of every registered domain
+ * (`CommunityRepo`, `ResidentRepo` …; see `domains.ts`), and close the database when their scope
+ * closes. {@link makeSqlStore} builds the same ports on a Kysely instance you own. A store with
+ * some domains only is `SqlKernel`'s layer with their layers (see `SqlKernel`).
  *
  * The drivers (`better-sqlite3`, `pg`, `mysql2`) are optional peer dependencies: each layer
  * loads its own driver when it starts, so importing this module needs none of them, and a
@@ -13,25 +15,34 @@
  *
  * @module
  */
-import { CommunityRepo, Outbox, ResidentRepo, Transactor, type StoragePorts } from "@commonweal/core"
-import { Context, Effect, Layer } from "effect"
-import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect } from "kysely"
+import type { KernelStorage, StoragePorts } from "@commonweal/core"
+import { Context, Effect, Layer, type Scope } from "effect"
+import type { Kysely } from "kysely"
 import { fileURLToPath } from "node:url"
-import { makeConnection, makeStatementCache, type ConnectionOptions, type StatementCache } from "./Connection.js"
 import type { Database } from "./Database.js"
-import type { Dialect } from "./Dialect.js"
+import { domainsLayer, makeDomains, sqlDomains, type DomainOptions } from "./domains.js"
+import { makeConnection, type ConnectionOptions } from "./kernel/Connection.js"
+import type { Dialect } from "./kernel/Dialect.js"
+import {
+  openMysql,
+  openPostgres,
+  openSqlite,
+  type MysqlConnectOptions,
+  type Opened,
+  type PostgresConnectOptions,
+  type SqliteConnectOptions
+} from "./kernel/Drivers.js"
+import { makeKernelContext, SqlKernel } from "./kernel/SqlKernel.js"
+import type { KernelDatabase } from "./kernel/tables.js"
 import { migrateToLatest } from "./Migrations.js"
-import { makeCommunityRepo, makeOutbox, makeResidentRepo } from "./Repositories.js"
 
-/** Options of {@link makeSqlStore}. */
-export interface SqlStoreOptions extends ConnectionOptions {
-  /**
-   * How many decoded residents the store keeps to skip decoding a row whose stored text it has
-   * decoded before (least recently used dropped; a read still runs its query and reuses the
-   * decoded record only when the row's text is the same). Default 1,000; `0` turns it off.
-   */
-  readonly decodedResidentCache?: number | undefined
-}
+export { MissingDriver, type DriverPackage } from "./kernel/Drivers.js"
+
+/**
+ * Options of {@link makeSqlStore} and of every layer: the connection's, and those of each domain
+ * (`decodedResidentCache` of the resident registry …).
+ */
+export interface SqlStoreOptions extends ConnectionOptions, DomainOptions {}
 
 /**
  * Builds every storage port on a Kysely instance you own. It neither migrates (run
@@ -53,23 +64,16 @@ export const makeSqlStore = (
   db: Kysely<Database>,
   dialect: Dialect,
   options: SqlStoreOptions = {}
-): Context.Context<StoragePorts> => makeStore(db, dialect, options)
-
-/** {@link makeSqlStore}, with the statement cache the store's own SQLite instance was opened on. */
-const makeStore = (
-  db: Kysely<Database>,
-  dialect: Dialect,
-  options: SqlStoreOptions,
-  statements?: StatementCache
 ): Context.Context<StoragePorts> => {
-  const conn = makeConnection(db, dialect, options, statements)
-  return Context.empty().pipe(
-    Context.add(Transactor, { withTransaction: conn.withTransaction }),
-    Context.add(Outbox, makeOutbox(conn)),
-    Context.add(CommunityRepo, makeCommunityRepo(conn)),
-    Context.add(ResidentRepo, makeResidentRepo(conn, options.decodedResidentCache))
-  )
+  const kernel = makeKernelContext(makeConnection(db, dialect, options).view<KernelDatabase>(), dialect)
+  return Context.merge(kernel, makeDomains(Context.get(kernel, SqlKernel), options))
 }
+
+/** The store over a kernel layer: every registered domain's ports, with `options`, over it. */
+const withDomains = <E>(
+  kernel: Layer.Layer<SqlKernel | KernelStorage, E>,
+  options: SqlStoreOptions
+): Layer.Layer<StoragePorts, E> => Layer.provideMerge(domainsLayer(options), kernel)
 
 /**
  * The store on a Kysely instance you own: migrates it (unless `migrate: false`), then provides
@@ -87,85 +91,18 @@ export const layerKysely = (
   dialect: Dialect,
   options: SqlStoreOptions & { readonly migrate?: boolean } = {}
 ): Layer.Layer<StoragePorts> =>
-  Layer.effectContext(
-    Effect.as(
-      options.migrate === false ? Effect.void : migrateToLatest(db, dialect),
-      makeSqlStore(db, dialect, options)
-    )
-  )
+  withDomains(SqlKernel.layerKysely(db, dialect, { ...options, domains: sqlDomains }), options)
 
-/** The database drivers, optional peer dependencies loaded by the layer that needs them. */
-export type DriverPackage = "better-sqlite3" | "pg" | "mysql2"
-
-/**
- * The defect of a layer whose driver is not installed: `driver` names the package to add
- * (`pnpm add pg`, `npm install pg`). The original resolution error is the `cause`.
- */
-export class MissingDriver extends Error {
-  readonly _tag = "MissingDriver"
-  override readonly name = "MissingDriver"
-  constructor(
-    /** The package to install. */
-    readonly driver: DriverPackage,
-    /** The dialect whose layer needed it. */
-    readonly dialect: Dialect,
-    options?: { readonly cause?: unknown }
-  ) {
-    super(
-      `@commonweal/store-kysely: the ${dialect} store needs the "${driver}" package, which is not installed; ` +
-        `add it to your dependencies (pnpm add ${driver} / npm install ${driver}). ` +
-        `${dialect} 存储需要 "${driver}" 包，但它未安装；请将其加入依赖（pnpm add ${driver} 或 npm install ${driver}）。`,
-      options
-    )
-  }
-}
-
-/** Whether `error` says that `driver` itself (not something it imports) cannot be found. */
-const isDriverMissing = (error: unknown, driver: DriverPackage): boolean => {
-  if (typeof error !== "object" || error === null) return false
-  const { code, message } = error as { readonly code?: unknown; readonly message?: unknown }
-  return (
-    (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") &&
-    typeof message === "string" &&
-    (message.includes(`'${driver}'`) || message.includes(`"${driver}"`))
-  )
-}
-
-/**
- * Loads a driver with `load` (a literal `import("…")`, so bundlers still see the specifier). A
- * driver that is not installed is a {@link MissingDriver} defect; any other failure to load it
- * (a native binding built for another Node, say) is a defect with the original error.
- */
-const loadDriver = <A>(driver: DriverPackage, dialect: Dialect, load: () => Promise<A>): Effect.Effect<A> =>
-  Effect.tryPromise({ try: load, catch: (error) => error }).pipe(
-    Effect.catch((error) =>
-      Effect.die(isDriverMissing(error, driver) ? new MissingDriver(driver, dialect, { cause: error }) : error)
-    )
-  )
-
-/** Opens a Kysely instance for the scope (destroyed when it closes), migrates it and builds the store. */
-const scoped = (
-  open: Effect.Effect<{ readonly db: Kysely<Database>; readonly statements?: StatementCache }>,
+/** Opens a database for the layer's scope, migrates it and builds the store (closed with the scope). */
+const scoped = <DB>(
+  open: Effect.Effect<Opened<DB>, never, Scope.Scope>,
   dialect: Dialect,
   options: SqlStoreOptions
 ): Layer.Layer<StoragePorts> =>
-  Layer.effectContext(
-    Effect.gen(function* () {
-      const { db, statements } = yield* Effect.acquireRelease(open, ({ db }) =>
-        Effect.promise(() => db.destroy().catch(() => undefined))
-      )
-      yield* migrateToLatest(db, dialect)
-      return makeStore(db, dialect, options, statements)
-    })
-  )
+  withDomains(SqlKernel.layerOpened(open, dialect, { ...options, domains: sqlDomains }), options)
 
 /** Options of {@link layerSqlite}. */
-export interface SqliteOptions extends SqlStoreOptions {
-  /** The database file; created when missing. `:memory:` works for throwaway stores (no WAL then). */
-  readonly filename: string
-  /** How long SQLite itself waits for another process's write lock (`busy_timeout`), default 5000 ms. */
-  readonly busyTimeoutMillis?: number | undefined
-}
+export interface SqliteOptions extends SqlStoreOptions, SqliteConnectOptions {}
 
 /**
  * The store on an SQLite file (better-sqlite3): the embedded default, no server.
@@ -191,35 +128,10 @@ export interface SqliteOptions extends SqlStoreOptions {
  * ```
  */
 export const layerSqlite = (options: SqliteOptions): Layer.Layer<StoragePorts> =>
-  scoped(
-    Effect.map(
-      loadDriver("better-sqlite3", "sqlite", () => import("better-sqlite3")),
-      ({ default: SQLite }) => {
-        const database = new SQLite(options.filename)
-        database.pragma("journal_mode = WAL")
-        database.pragma("synchronous = NORMAL")
-        database.pragma("foreign_keys = ON")
-        // deleted content is overwritten with zeros, not left in free pages and freed cells: an
-        // erased resident's data is gone from the file once the WAL is checkpointed
-        database.pragma("secure_delete = ON")
-        database.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMillis ?? 5000))}`)
-        const statements = makeStatementCache(database)
-        return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) }), statements }
-      }
-    ),
-    "sqlite",
-    options
-  )
+  scoped(openSqlite<Database>(options), "sqlite", options)
 
 /** Options of {@link layerPostgres}. */
-export interface PostgresOptions extends SqlStoreOptions {
-  /** `postgres://user:password@host:5432/database`. */
-  readonly connectionString: string
-  /** Pool size (default 10). */
-  readonly max?: number | undefined
-  /** How long a caller waits for a pooled connection before failing (default 30 000 ms; a defect). */
-  readonly connectionTimeoutMillis?: number | undefined
-}
+export interface PostgresOptions extends SqlStoreOptions, PostgresConnectOptions {}
 
 /**
  * The store on PostgreSQL (pg pool): the production and scale-out target. Tables lead every
@@ -233,32 +145,10 @@ export interface PostgresOptions extends SqlStoreOptions {
  * ```
  */
 export const layerPostgres = (options: PostgresOptions): Layer.Layer<StoragePorts> =>
-  scoped(
-    Effect.map(
-      loadDriver("pg", "postgres", () => import("pg")),
-      ({ default: pg }) => ({
-        db: new Kysely<Database>({
-          dialect: new PostgresDialect({
-            pool: new pg.Pool({
-              connectionString: options.connectionString,
-              max: options.max ?? 10,
-              connectionTimeoutMillis: options.connectionTimeoutMillis ?? 30_000
-            })
-          })
-        })
-      })
-    ),
-    "postgres",
-    options
-  )
+  scoped(openPostgres<Database>(options), "postgres", options)
 
 /** Options of {@link layerMysql}. */
-export interface MysqlOptions extends SqlStoreOptions {
-  /** `mysql://user:password@host:3306/database` (MariaDB too). */
-  readonly uri: string
-  /** Pool size (default 10). */
-  readonly connectionLimit?: number | undefined
-}
+export interface MysqlOptions extends SqlStoreOptions, MysqlConnectOptions {}
 
 /**
  * The store on MySQL 8 or MariaDB (mysql2 pool). Tables are utf8mb4 with binary collation, so
@@ -272,28 +162,7 @@ export interface MysqlOptions extends SqlStoreOptions {
  * ```
  */
 export const layerMysql = (options: MysqlOptions): Layer.Layer<StoragePorts> =>
-  scoped(
-    Effect.map(
-      loadDriver("mysql2", "mysql", () => import("mysql2")),
-      ({ createPool }) => ({
-        db: new Kysely<Database>({
-          dialect: new MysqlDialect({
-            pool: createPool({
-              uri: options.uri.replace(/^mariadb:/i, "mysql:"),
-              connectionLimit: options.connectionLimit ?? 10,
-              charset: "utf8mb4",
-              timezone: "Z",
-              dateStrings: true,
-              supportBigNumbers: true,
-              bigNumberStrings: false
-            })
-          })
-        })
-      })
-    ),
-    "mysql",
-    options
-  )
+  scoped(openMysql<Database>(options), "mysql", options)
 
 /** Where a URL points: the dialect and what its layer needs. */
 export type ParsedUrl =
@@ -341,11 +210,14 @@ export const parseUrl = (url: string): ParsedUrl | undefined => {
 export const layerFromUrl = (url: string, options: SqlStoreOptions = {}): Layer.Layer<StoragePorts> => {
   const parsed = parseUrl(url)
   if (parsed === undefined) {
+    // credentials are not repeated in the message
+    const safe = url.replace(/\/\/[^@/]*@/, "//…@")
     return Layer.effectContext<StoragePorts, never, never>(
       Effect.die(
         new Error(
-          `@commonweal/store-kysely: unsupported database URL scheme in ${url.replace(/\/\/[^@/]*@/, "//…@")}; ` +
-            "use a file path, sqlite:, postgres://, postgresql://, mysql:// or mariadb://"
+          `@commonweal/store-kysely: unsupported database URL scheme in ${safe}; ` +
+            "use a file path, sqlite:, postgres://, postgresql://, mysql:// or mariadb:// / " +
+            `不支持的数据库 URL 协议（${safe}）；请使用文件路径、sqlite:、postgres://、postgresql://、mysql:// 或 mariadb://`
         )
       )
     )

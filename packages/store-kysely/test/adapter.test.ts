@@ -3,28 +3,17 @@
  * connection queue, and index tables kept in step with rolled-back writes.
  */
 import { ResidentRepo, Transactor } from "@commonweal/core"
-import { databaseUrl, freshCommunityId, makeResident } from "@commonweal/testing"
+import { freshCommunityId, makeResident } from "@commonweal/testing"
 import { describe, expect, it } from "@effect/vitest"
 import SQLite from "better-sqlite3"
 import { Cause, Deferred, Effect, Exit, Option } from "effect"
-import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql } from "kysely"
-import { createPool } from "mysql2"
-import { makeConnection } from "../src/Connection.js"
+import { Kysely, SqliteDialect, sql } from "kysely"
+import { makeConnection } from "../src/kernel/Connection.js"
 import { existsSync, mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import pg from "pg"
-import {
-  MIGRATION_TABLE,
-  SqlStore,
-  escapeLike,
-  migrateToLatest,
-  parseUrl,
-  type Database,
-  type Dialect
-} from "../src/index.js"
-
-const tempFile = (name: string) => join(mkdtempSync(join(tmpdir(), "commonweal-kysely-")), name)
+import { ALL_MIGRATIONS, runsHere, targets, tempFile } from "./fixtures/databases.js"
+import { MIGRATION_TABLE, SqlStore, escapeLike, migrateToLatest, parseUrl, type Database } from "../src/index.js"
 
 describe("parseUrl", () => {
   it("routes URLs to dialects", () => {
@@ -63,7 +52,9 @@ describe("layerFromUrl", () => {
     Effect.gen(function* () {
       const exit = yield* Effect.exit(Effect.provide(ResidentRepo, SqlStore.layerFromUrl("mongodb://localhost/x")))
       expect(Exit.isFailure(exit) && Cause.hasDies(exit.cause)).toBe(true)
-      expect(String(Exit.isFailure(exit) ? Cause.squash(exit.cause) : "")).toContain("unsupported database URL")
+      const message = String(Exit.isFailure(exit) ? Cause.squash(exit.cause) : "")
+      expect(message).toContain("unsupported database URL")
+      expect(message).toContain("不支持的数据库 URL")
     })
   )
 })
@@ -212,80 +203,8 @@ describe("rows that do not decode", () => {
 // ---------------------------------------------------------------------------------------------
 // migrations, on every dialect available
 
-interface Target {
-  readonly dialect: Dialect
-  readonly skip?: string
-  /** A fresh, empty database and a way to open Kysely on it; dropped at the end. */
-  readonly fresh: () => Promise<{ readonly open: () => Kysely<Database>; readonly drop: () => Promise<void> }>
-}
-
-const suffix = () => Math.random().toString(36).slice(2, 10)
-
-const postgresUrl = databaseUrl("COMMONWEAL_TEST_POSTGRES_URL")
-const mysqlUrl = databaseUrl("COMMONWEAL_TEST_MYSQL_URL")
-
-const targets: ReadonlyArray<Target> = [
-  {
-    dialect: "sqlite",
-    fresh: async () => {
-      const file = tempFile("migrate.sqlite")
-      return {
-        open: () => new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(file) }) }),
-        drop: async () => {}
-      }
-    }
-  },
-  {
-    dialect: "postgres",
-    ...("skip" in postgresUrl ? { skip: postgresUrl.skip } : {}),
-    fresh: async () => {
-      const base = "url" in postgresUrl ? postgresUrl.url : ""
-      const name = `commonweal_mig_${suffix()}`
-      const admin = new pg.Client({ connectionString: base })
-      await admin.connect()
-      await admin.query(`create database ${name}`)
-      await admin.end()
-      const url = new URL(base)
-      url.pathname = `/${name}`
-      return {
-        open: () =>
-          new Kysely<Database>({
-            dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString() }) })
-          }),
-        drop: async () => {
-          const c = new pg.Client({ connectionString: base })
-          await c.connect()
-          await c.query(`drop database if exists ${name}`)
-          await c.end()
-        }
-      }
-    }
-  },
-  {
-    dialect: "mysql",
-    ...("skip" in mysqlUrl ? { skip: mysqlUrl.skip } : {}),
-    fresh: async () => {
-      const base = "url" in mysqlUrl ? mysqlUrl.url : ""
-      const name = `commonweal_mig_${suffix()}`
-      const adminPool = createPool({ uri: base }).promise()
-      await adminPool.query(`create database ${name}`)
-      await adminPool.end()
-      const url = new URL(base)
-      url.pathname = `/${name}`
-      return {
-        open: () => new Kysely<Database>({ dialect: new MysqlDialect({ pool: createPool({ uri: url.toString() }) }) }),
-        drop: async () => {
-          const p = createPool({ uri: base }).promise()
-          await p.query(`drop database if exists ${name}`)
-          await p.end()
-        }
-      }
-    }
-  }
-]
-
 for (const target of targets) {
-  const run = target.skip !== undefined && process.env["CI"] !== "true" ? describe.skip : describe
+  const run = runsHere(target) ? describe : describe.skip
   run(`migrations: ${target.dialect}`, () => {
     it.live("run once; running them again is a no-op", () =>
       Effect.acquireUseRelease(
@@ -296,13 +215,13 @@ for (const target of targets) {
             (db) =>
               Effect.gen(function* () {
                 const first = yield* migrateToLatest(db, target.dialect)
-                expect(first).toEqual(["0001_residents_and_outbox"])
+                expect(first).toEqual(ALL_MIGRATIONS)
                 const second = yield* migrateToLatest(db)
                 expect(second).toEqual([])
                 const rows = yield* Effect.promise(() =>
                   sql<{ n: number | string }>`select count(*) as n from ${sql.table(MIGRATION_TABLE)}`.execute(db)
                 )
-                expect(Number(rows.rows[0]?.n)).toBe(1)
+                expect(Number(rows.rows[0]?.n)).toBe(ALL_MIGRATIONS.length)
               }),
             (db) => Effect.promise(() => db.destroy())
           ),
@@ -324,7 +243,7 @@ for (const target of targets) {
                     concurrency: 2
                   }
                 )
-                expect([...ra, ...rb]).toEqual(["0001_residents_and_outbox"])
+                expect([...ra, ...rb]).toEqual(ALL_MIGRATIONS)
               }),
             ([a, b]) => Effect.promise(() => Promise.all([a.destroy(), b.destroy()]))
           ),

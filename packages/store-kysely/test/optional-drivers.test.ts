@@ -44,7 +44,7 @@ describe.concurrent("optional drivers", () => {
     // better-sqlite3 is there, and the sqlite layer opens; hidden, it is missing
     expect(await probe([], "sqlite")).toEqual({ imported: true, opened: true })
     expect((await probe(["better-sqlite3"], "sqlite")).missingDriver?.driver).toBe("better-sqlite3")
-  })
+  }, 90_000) // two child processes in turn, each compiling the package with tsx: slow on a loaded machine
 
   it.each([
     ["pg", ["better-sqlite3", "mysql2"]],

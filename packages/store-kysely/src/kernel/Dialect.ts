@@ -18,9 +18,16 @@ export interface Capabilities {
   readonly supportsReturning: boolean
   /**
    * `SELECT … FOR UPDATE` is available (not SQLite, whose transactions the adapter runs one at
-   * a time anyway): `ResidentRepo.lock` uses it to hold a row until the transaction ends.
+   * a time anyway): `ResidentRepo.lock` and `IdempotencyKeys.claim` use it to hold a row until
+   * the transaction ends, and to read its latest committed version rather than a snapshot.
    */
   readonly lockForUpdate: boolean
+  /**
+   * `DELETE … ORDER BY … LIMIT n` is available (MySQL/MariaDB). Elsewhere a bounded delete
+   * names its rows by key in a subquery (`WHERE (key) IN (SELECT key … LIMIT n)`), which MySQL
+   * in turn refuses (no `LIMIT` in an `IN` subquery, no subquery on the table being deleted from).
+   */
+  readonly deleteWithLimit: boolean
   /**
    * One connection serves everything (better-sqlite3): the adapter queues callers itself, with
    * a time limit, instead of letting them wait in the driver's queue forever.
@@ -31,18 +38,29 @@ export interface Capabilities {
    * stops at 64 KiB, so it gets `mediumtext`).
    */
   readonly documentType: RawBuilder<unknown>
+  /**
+   * The column type of short text that must compare exactly, trailing spaces included
+   * (idempotency keys and subjects), for at most `characters` characters: `varchar` elsewhere;
+   * on MySQL/MariaDB `varbinary` of 4 bytes a character, because their `utf8mb4_bin` collation
+   * is PAD SPACE (`'a' = 'a '`). Strings compared with it are compared as UTF-8 bytes there.
+   */
+  readonly exactText: (characters: number) => RawBuilder<unknown>
   /** Extra text after `CREATE TABLE (…)`: MySQL tables use utf8mb4 with binary collation, like the others compare. */
   readonly tableOptions: RawBuilder<unknown> | undefined
   /**
    * How an insert meets an existing key.
    *
    * - `on conflict` (PostgreSQL, SQLite): `INSERT … ON CONFLICT (key) DO NOTHING` for a new
-   *   record, so a duplicate inserts no row instead of raising (a raised unique violation aborts
-   *   the whole PostgreSQL transaction); `ON CONFLICT (key) DO UPDATE` for the outbox head.
+   *   record or an idempotency key, so a duplicate inserts no row instead of raising (a raised
+   *   unique violation aborts the whole PostgreSQL transaction); `ON CONFLICT (key) DO UPDATE`
+   *   for the outbox head.
    * - `on duplicate key` (MySQL/MariaDB): a plain `INSERT` whose duplicate-key error is caught
    *   (InnoDB rolls back that statement only, and the transaction goes on), because mysql2's
    *   default `FOUND_ROWS` flag makes `ON DUPLICATE KEY UPDATE id = id` report one affected row
-   *   whether it inserted or not; `ON DUPLICATE KEY UPDATE` for the outbox head.
+   *   whether it inserted or not; `ON DUPLICATE KEY UPDATE` for the outbox head, and a no-op
+   *   `ON DUPLICATE KEY UPDATE` for an idempotency key (it locks an existing row exclusively at
+   *   once, where a caught duplicate would take a shared lock that two claimers then both try
+   *   to upgrade: a deadlock).
    */
   readonly upsert: "on conflict" | "on duplicate key"
   /**
@@ -74,8 +92,10 @@ const capabilityTable: Readonly<Record<Dialect, Capabilities>> = {
     dialect: "sqlite",
     supportsReturning: true,
     lockForUpdate: false,
+    deleteWithLimit: false,
     singleConnection: true,
     documentType: sql`text`,
+    exactText: (n) => sql`varchar(${sql.lit(n)})`,
     tableOptions: undefined,
     upsert: "on conflict",
     isolationLevel: undefined,
@@ -89,8 +109,10 @@ const capabilityTable: Readonly<Record<Dialect, Capabilities>> = {
     dialect: "postgres",
     supportsReturning: true,
     lockForUpdate: true,
+    deleteWithLimit: false,
     singleConnection: false,
     documentType: sql`text`,
+    exactText: (n) => sql`varchar(${sql.lit(n)})`,
     tableOptions: undefined,
     upsert: "on conflict",
     isolationLevel: undefined,
@@ -101,8 +123,10 @@ const capabilityTable: Readonly<Record<Dialect, Capabilities>> = {
     dialect: "mysql",
     supportsReturning: false,
     lockForUpdate: true,
+    deleteWithLimit: true,
     singleConnection: false,
     documentType: sql`mediumtext`,
+    exactText: (n) => sql`varbinary(${sql.lit(4 * n)})`,
     tableOptions: sql`default charset = utf8mb4 collate = utf8mb4_bin`,
     upsert: "on duplicate key",
     isolationLevel: "read committed",

@@ -44,11 +44,10 @@ import type {
   SqliteStatement,
   Transaction
 } from "kysely"
-import type { Database } from "./Database.js"
 import { capabilities, type Capabilities, type Dialect } from "./Dialect.js"
 
 /** A place queries can run: the pool, or the open transaction. */
-export type Executor = Kysely<Database> | Transaction<Database>
+export type Executor<DB> = Kysely<DB> | Transaction<DB>
 
 /** Options of the connection wrapper. */
 export interface ConnectionOptions {
@@ -104,21 +103,22 @@ export const makeStatementCache = (database: SqliteDatabase, capacity = 256): St
  */
 export type PreparedRead<R> = (...values: ReadonlyArray<unknown>) => Effect.Effect<ReadonlyArray<R>, unknown>
 
-/** The running parts every repository uses. */
-export interface Connection {
-  readonly db: Kysely<Database>
+/**
+ * The running parts every repository uses, typed with the tables `DB` its user reads and writes
+ * (the kernel sees its own tables, each domain its own: see {@link Connection.view}).
+ */
+export interface Connection<DB> {
+  readonly db: Kysely<DB>
   readonly caps: Capabilities
   /** Runs one database call on the current transaction or the pool; its rejection stays in the error channel. */
-  readonly attempt: <A>(f: (db: Executor) => Promise<A>) => Effect.Effect<A, unknown>
+  readonly attempt: <A>(f: (db: Executor<DB>) => Promise<A>) => Effect.Effect<A, unknown>
   /** Runs one database call; a rejection is a defect. */
-  readonly run: <A>(f: (db: Executor) => Promise<A>) => Effect.Effect<A>
+  readonly run: <A>(f: (db: Executor<DB>) => Promise<A>) => Effect.Effect<A>
   /**
    * Compiles a read once. Build it with `param(0)`, `param(1)` … where the values go; the
    * returned function runs it with the values given, on the current transaction or the pool.
    */
-  readonly prepare: <R>(
-    build: (db: Kysely<Database>, param: (index: number) => string) => Compilable<R>
-  ) => PreparedRead<R>
+  readonly prepare: <R>(build: (db: Kysely<DB>, param: (index: number) => string) => Compilable<R>) => PreparedRead<R>
   /** Runs `effect` in a transaction, or in the current one if there is one. */
   readonly withTransaction: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   /** Whether the calling fiber is inside a transaction of this store. */
@@ -129,6 +129,13 @@ export interface Connection {
    * write's outcome is visible to every connection.
    */
   readonly afterTransaction: (f: () => void) => Effect.Effect<void>
+  /**
+   * The same connection (same pool, same current transaction, same SQLite queue) typed with the
+   * tables `T`: how a domain gets a connection that knows its own tables only. The view changes
+   * types only, like Kysely's own `withTables`; the migrations of the store are what make the
+   * tables exist.
+   */
+  readonly view: <T>() => Connection<T>
 }
 
 /** A FIFO gate with one holder. */
@@ -201,14 +208,14 @@ let connectionCount = 0
  * SQLite Kysely instance was opened on, if the store opened it (prepared reads then run
  * synchronously on it).
  */
-export const makeConnection = (
-  db: Kysely<Database>,
+export const makeConnection = <DB>(
+  db: Kysely<DB>,
   dialect: Dialect,
   options: ConnectionOptions = {},
   statements?: StatementCache
-): Connection => {
+): Connection<DB> => {
   const caps = capabilities(dialect)
-  const currentTx = Context.Reference<Option.Option<Transaction<Database>>>(
+  const currentTx = Context.Reference<Option.Option<Transaction<DB>>>(
     `@commonweal/store-kysely/CurrentTransaction/${++connectionCount}/${Math.random().toString(36).slice(2)}`,
     { defaultValue: () => Option.none() }
   )
@@ -230,17 +237,15 @@ export const makeConnection = (
     )
   }
 
-  const call = <A>(executor: Executor, f: (db: Executor) => Promise<A>): Effect.Effect<A, unknown> =>
+  const call = <A>(executor: Executor<DB>, f: (db: Executor<DB>) => Promise<A>): Effect.Effect<A, unknown> =>
     Effect.tryPromise({ try: () => f(executor), catch: (error) => error })
 
-  const attempt = <A>(f: (db: Executor) => Promise<A>): Effect.Effect<A, unknown> =>
+  const attempt = <A>(f: (db: Executor<DB>) => Promise<A>): Effect.Effect<A, unknown> =>
     Effect.flatMap(currentTx, (tx) => (Option.isSome(tx) ? call(tx.value, f) : exclusive(call(db, f))))
 
-  const run = <A>(f: (db: Executor) => Promise<A>): Effect.Effect<A> => Effect.orDie(attempt(f))
+  const run = <A>(f: (db: Executor<DB>) => Promise<A>): Effect.Effect<A> => Effect.orDie(attempt(f))
 
-  const prepare = <R>(
-    build: (db: Kysely<Database>, param: (index: number) => string) => Compilable<R>
-  ): PreparedRead<R> => {
+  const prepare = <R>(build: (db: Kysely<DB>, param: (index: number) => string) => Compilable<R>): PreparedRead<R> => {
     const compiled = build(db, (index) => `${PARAM}${index}`).compile()
     const positions = compiled.parameters.map((p) => {
       if (typeof p !== "string" || !p.startsWith(PARAM)) {
@@ -281,7 +286,7 @@ export const makeConnection = (
     }
   }
 
-  const begin: Effect.Effect<ControlledTransaction<Database>> = Effect.orDie(
+  const begin: Effect.Effect<ControlledTransaction<DB>> = Effect.orDie(
     Effect.tryPromise({
       try: () => {
         const builder = db.startTransaction()
@@ -291,7 +296,7 @@ export const makeConnection = (
     })
   )
 
-  const finish = (trx: ControlledTransaction<Database>, exit: Exit.Exit<unknown, unknown>): Effect.Effect<void> =>
+  const finish = (trx: ControlledTransaction<DB>, exit: Exit.Exit<unknown, unknown>): Effect.Effect<void> =>
     Exit.isSuccess(exit)
       ? Effect.tryPromise({ try: () => trx.commit().execute(), catch: (error) => error }).pipe(
           Effect.catch((commitError) =>
@@ -307,7 +312,7 @@ export const makeConnection = (
       : Effect.orDie(Effect.tryPromise({ try: () => trx.rollback().execute(), catch: (error) => error }))
 
   /** Callbacks to run when a transaction ends, by transaction. */
-  const endHooks = new WeakMap<Transaction<Database>, Array<() => void>>()
+  const endHooks = new WeakMap<Transaction<DB>, Array<() => void>>()
 
   const afterTransaction = (f: () => void): Effect.Effect<void> =>
     Effect.flatMap(currentTx, (tx) =>
@@ -319,7 +324,7 @@ export const makeConnection = (
       })
     )
 
-  const runEndHooks = (trx: Transaction<Database>) =>
+  const runEndHooks = (trx: Transaction<DB>) =>
     Effect.sync(() => {
       const hooks = endHooks.get(trx) ?? []
       endHooks.delete(trx)
@@ -333,13 +338,13 @@ export const makeConnection = (
         : exclusive(
             Effect.acquireUseRelease(
               begin,
-              (trx) => Effect.provideService(effect, currentTx, Option.some<Transaction<Database>>(trx)),
+              (trx) => Effect.provideService(effect, currentTx, Option.some<Transaction<DB>>(trx)),
               (trx, exit) => Effect.ensuring(finish(trx, exit), runEndHooks(trx))
             )
           )
     )
 
-  return {
+  const connection: Connection<DB> = {
     db,
     caps,
     attempt,
@@ -347,6 +352,9 @@ export const makeConnection = (
     prepare,
     withTransaction,
     inTransaction: Effect.map(currentTx, Option.isSome),
-    afterTransaction
+    afterTransaction,
+    // types only: every query still runs on this connection's pool or transaction
+    view: <T>() => connection as unknown as Connection<T>
   }
+  return connection
 }
