@@ -107,10 +107,10 @@ export const makeReferenceKernel = (faults: Faults = {}): Effect.Effect<Context.
           const found = state.keys.get(id)
           const live =
             found !== undefined && (faults.expiryExclusive === true ? found.expiresAt >= now : found.expiresAt > now)
-          if (found !== undefined && live) {
+          // a live key with an answer is replayed or refused; one without an answer is free again
+          if (found !== undefined && live && found.response !== undefined) {
             if (found.fingerprint !== fingerprint) return [{ _tag: "Mismatch" }, state]
-            if (found.response !== undefined) return [{ _tag: "Completed", response: found.response }, state]
-            return [{ _tag: "Claimed" }, state]
+            return [{ _tag: "Completed", response: found.response }, state]
           }
           const next = new Map(state.keys)
           next.delete(id)

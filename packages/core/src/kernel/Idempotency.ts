@@ -56,7 +56,9 @@ export class IdempotencyKeys extends Context.Service<
      * `Transactor.withTransaction`, before the command. A key held by another transaction that
      * has not ended makes this wait for it (then it is `Completed`, `Mismatch`, or, when that
      * transaction rolled back, `Claimed`). A stored key whose `expiresAt` is not after `now` is
-     * treated as free and taken over. The claimed key expires at `expiresAt` (epoch millis).
+     * treated as free and taken over, and so is a stored key without an answer (its transaction
+     * committed without `complete`, which a transport never does): there is nothing to replay or
+     * protect. The claimed key expires at `expiresAt` (epoch millis).
      */
     readonly claim: (request: {
       readonly scope: IdempotencyScope

@@ -41,8 +41,8 @@ const mismatch: IdempotencyClaim = { _tag: "Mismatch" }
  * - `claim` must run inside `Transactor.withTransaction`. Called outside one it runs as a
  *   one-call transaction like any other write: the claim then commits on its own and protects
  *   nothing (a failing command cannot take it back), so the caller must hold a transaction.
- * - A key that this transaction (or a committed one that never completed it) claimed with the
- *   same fingerprint and that has no answer yet is `Claimed` again: there is nothing to replay.
+ * - A key without an answer (claimed earlier in this transaction, or by a committed one that never
+ *   completed it) is `Claimed` again, whatever the fingerprint: there is nothing to replay or protect.
  * - `complete` without a claim of that key with that fingerprint is a defect (a bug in the caller).
  */
 export const makeIdempotencyKeys = (kernel: MemoryKernelService): IdempotencyKeys["Service"] => ({
@@ -50,15 +50,13 @@ export const makeIdempotencyKeys = (kernel: MemoryKernelService): IdempotencyKey
     kernel.write(keys, (all): Result.Result<readonly [IdempotencyClaim, Keys]> => {
       const id = keyOf(scope)
       const stored = HashMap.get(all, id)
-      if (Option.isNone(stored) || stored.value.expiresAt <= now) {
+      // free, expired, or claimed by a transaction that committed without an answer: nothing to protect
+      if (Option.isNone(stored) || stored.value.expiresAt <= now || stored.value.response === undefined) {
         return Result.succeed([claimed, HashMap.set(all, id, { fingerprint, expiresAt, response: undefined })] as const)
       }
       const entry = stored.value
       if (entry.fingerprint !== fingerprint) return Result.succeed([mismatch, all] as const)
-      return Result.succeed([
-        entry.response === undefined ? claimed : { _tag: "Completed", response: entry.response },
-        all
-      ])
+      return Result.succeed([{ _tag: "Completed", response: entry.response }, all])
     }),
   complete: (scope, fingerprint, response) =>
     Effect.orDie(

@@ -151,6 +151,27 @@ export const idempotencyKeysContract = (it: ContractIt<KernelStorage>): void => 
       })
     )
 
+    it.effect("a key whose transaction committed without an answer is free again, for any request", () =>
+      Effect.gen(function* () {
+        const tx = yield* Transactor
+        const keys = yield* IdempotencyKeys
+        const scope = freshScope()
+        // a caller that claims and commits without complete (a transport never does): nothing to replay
+        const first = yield* tx.withTransaction(
+          keys.claim({
+            scope,
+            fingerprint: fingerprintOf("周赛群"),
+            now: IDEMPOTENCY_NOW,
+            expiresAt: IDEMPOTENCY_NOW + TTL
+          })
+        )
+        expect(first).toEqual(claimed)
+        const response = answer(randomUuid7())
+        expect(yield* runIdempotent(scope, fingerprintOf("刘英"), response)).toEqual(claimed)
+        expect(yield* probeKey(scope, fingerprintOf("刘英"))).toEqual(completed(response))
+      })
+    )
+
     it.effect("a transaction that fails after its claim leaves the key free, answer and all", () =>
       Effect.gen(function* () {
         const tx = yield* Transactor
