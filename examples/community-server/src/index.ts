@@ -26,8 +26,8 @@
  *
  * @module
  */
-import { Communities, IdempotencyKeys, IdGenerator, Residents } from "@commonweal/core"
-import type { Actor, StoragePorts, Transactor } from "@commonweal/core"
+import { type Communities, domainServices, IdempotencyKeys, IdGenerator, type Residents } from "@commonweal/core"
+import type { Actor, DomainServices, StoragePorts, Transactor } from "@commonweal/core"
 import { makeHttpLayer, TokenVerifier } from "@commonweal/http"
 import { SqlStore } from "@commonweal/store-kysely"
 import type { SqlStoreOptions } from "@commonweal/store-kysely"
@@ -62,11 +62,11 @@ export const storageLayer = (storage: StorageConfig, options: SqlStoreOptions = 
       )
     : SqlStore.layerFromUrl(storage.url, options)
 
-/** The core services over a storage layer; the storage ports stay visible (for tests and tools). */
+/** The core services of every domain over a storage layer; the storage ports stay visible (for tests and tools). */
 export const coreLayer = <E, R>(
   storage: Layer.Layer<StoragePorts, E, R>
-): Layer.Layer<Residents | Communities | StoragePorts | IdGenerator, E, R> =>
-  Layer.mergeAll(Residents.layer, Communities.layer).pipe(Layer.provideMerge(Layer.merge(storage, IdGenerator.Live)))
+): Layer.Layer<DomainServices | StoragePorts | IdGenerator, E, R> =>
+  domainServices.pipe(Layer.provideMerge(Layer.merge(storage, IdGenerator.Live)))
 
 /**
  * Seeds the demo communities (when `seed`) before anything else starts, and records what it
@@ -143,7 +143,7 @@ export const SHUTDOWN_GRACE = "10 seconds"
 export const makeServer = (
   config: ServerConfig
 ): Layer.Layer<
-  HttpServer.HttpServer | SeedReport | Residents | Communities | StoragePorts | IdGenerator,
+  HttpServer.HttpServer | SeedReport | DomainServices | StoragePorts | IdGenerator,
   HttpServerError.ServeError
 > => {
   const seeded = seedLayer(config.seed).pipe(

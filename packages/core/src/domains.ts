@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { Layer } from "effect"
+import { Communities } from "./communities/Communities.js"
 import { CommunityPermissions } from "./communities/permissions.js"
 import type { CommunitiesStorage } from "./communities/CommunityRepo.js"
 import { EventPermissions } from "./kernel/Event.js"
@@ -12,6 +14,7 @@ import { composePolicy } from "./kernel/Policy.js"
 import type { KernelStorage } from "./kernel/Storage.js"
 import { ResidentPermissions } from "./residents/permissions.js"
 import type { ResidentsStorage } from "./residents/ResidentRepo.js"
+import { Residents } from "./residents/Residents.js"
 
 /** The permissions of every domain (and the kernel's event log). */
 export const domainPermissions = [EventPermissions, CommunityPermissions, ResidentPermissions] as const
@@ -28,3 +31,25 @@ export const rolePermissions = composePolicy(domainPermissions)
  * `@commonweal/testing`'s contract suites check either.
  */
 export type StoragePorts = KernelStorage | CommunitiesStorage | ResidentsStorage
+
+/**
+ * The service of every domain (`Communities`, `Residents` …), one line each, built from the
+ * storage ports and `IdGenerator`. Transports and programs provide this one layer instead of
+ * listing the services, so a new domain's service reaches them through its line here.
+ *
+ * @example
+ * ```ts
+ * import { Layer } from "effect"
+ * import { domainServices, IdGenerator } from "@commonweal/core"
+ * import { MemoryStore } from "@commonweal/store-memory"
+ *
+ * const services = domainServices.pipe(Layer.provideMerge(Layer.merge(MemoryStore.layer, IdGenerator.Live)))
+ * ```
+ */
+export const domainServices = Layer.mergeAll(
+  Communities.layer, // communities
+  Residents.layer // residents
+)
+
+/** The services of every domain, as {@link domainServices} provides them. */
+export type DomainServices = Layer.Success<typeof domainServices>

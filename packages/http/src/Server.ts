@@ -11,15 +11,14 @@
  * ```ts
  * import { createServer } from "node:http"
  * import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
- * import { Communities, IdGenerator, Residents } from "@commonweal/core"
+ * import { domainServices, IdGenerator } from "@commonweal/core"
  * import { makeHttpLayer, TokenVerifier } from "@commonweal/http"
  * import { SqlStore } from "@commonweal/store-kysely"
  * import { Layer } from "effect"
  *
  * const storage = SqlStore.layerFromUrl(process.env.DATABASE_URL ?? "./data/commonweal.sqlite")
- * // the core services, with the storage ports (Transactor, IdempotencyKeys …) kept visible
- * const Services = Layer.mergeAll(Residents.layer, Communities.layer).pipe(
- *   Layer.provideMerge(Layer.merge(storage, IdGenerator.Live)))
+ * // every domain's service, with the storage ports (Transactor, IdempotencyKeys …) kept visible
+ * const Services = domainServices.pipe(Layer.provideMerge(Layer.merge(storage, IdGenerator.Live)))
  *
  * makeHttpLayer({ idempotencyTtl: "24 hours" }).pipe(
  *   Layer.provide(Services),
@@ -31,7 +30,7 @@
  *
  * @module
  */
-import type { Communities, IdempotencyKeys, Residents, Transactor } from "@commonweal/core"
+import type { DomainServices, IdempotencyKeys, Transactor } from "@commonweal/core"
 import type { Context } from "effect"
 import { Layer } from "effect"
 import type { Etag, HttpPlatform } from "effect/http"
@@ -72,11 +71,11 @@ export interface ApiLayerOptions extends ApiMiddlewareOptions, GroupsLiveOptions
 export type PlatformServices = Etag.Generator | FileSystem.FileSystem | HttpPlatform.HttpPlatform | Path.Path
 
 /**
- * The services the API runs on: the core services (`Residents`, `Communities`), the
+ * The services the API runs on: the core services of every domain (`DomainServices`: `Residents`, `Communities` …), the
  * `TokenVerifier`, and the storage adapter's `Transactor` and `IdempotencyKeys` (idempotent POSTs
  * claim their keys in the command's transaction).
  */
-export type ApiServices = Residents | Communities | TokenVerifier | Transactor | IdempotencyKeys
+export type ApiServices = DomainServices | TokenVerifier | Transactor | IdempotencyKeys
 
 /**
  * The whole API as routes on an `HttpRouter`: every handler, the authentication middleware,

@@ -49,14 +49,14 @@ export const makeIdempotencyKeys = (kernel: MemoryKernelService): IdempotencyKey
   claim: ({ scope, fingerprint, now, expiresAt }) =>
     kernel.write(keys, (all): Result.Result<readonly [IdempotencyClaim, Keys]> => {
       const id = keyOf(scope)
-      const stored = HashMap.get(all, id)
+      const stored = Option.getOrUndefined(HashMap.get(all, id))
+      const response = stored?.response
       // free, expired, or claimed by a transaction that committed without an answer: nothing to protect
-      if (Option.isNone(stored) || stored.value.expiresAt <= now || stored.value.response === undefined) {
+      if (stored === undefined || stored.expiresAt <= now || response === undefined) {
         return Result.succeed([claimed, HashMap.set(all, id, { fingerprint, expiresAt, response: undefined })] as const)
       }
-      const entry = stored.value
-      if (entry.fingerprint !== fingerprint) return Result.succeed([mismatch, all] as const)
-      return Result.succeed([{ _tag: "Completed", response: entry.response }, all])
+      if (stored.fingerprint !== fingerprint) return Result.succeed([mismatch, all] as const)
+      return Result.succeed([{ _tag: "Completed", response }, all] as const)
     }),
   complete: (scope, fingerprint, response) =>
     Effect.orDie(
