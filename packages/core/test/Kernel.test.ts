@@ -6,7 +6,10 @@ import {
   authorize,
   authorizeAny,
   can,
+  CommunityPermissions,
   composePolicy,
+  domainPermissions,
+  EventPermissions,
   CommunityId,
   decodeInput,
   formatUuid7,
@@ -15,11 +18,13 @@ import {
   MAX_LISTED_ISSUES,
   nextMonotonic,
   Paging,
+  type Permission,
   permissions,
   RegisterResidentInput,
   ResidentId,
   ResidentPatch,
   ResidentPermissions,
+  Role,
   rolePermissions,
   Uuid7
 } from "../src/index.js"
@@ -128,7 +133,7 @@ describe("policy", () => {
   )
 
   it("the role map is composed from what each domain declares, and says what the registry always granted", () => {
-    expect(rolePermissions).toEqual({
+    expect(composePolicy([EventPermissions, CommunityPermissions, ResidentPermissions])).toEqual({
       admin: [
         "events:read",
         "communities:create",
@@ -163,6 +168,17 @@ describe("policy", () => {
       volunteer: ["communities:read", "residents:read:reduced", "residents:read:own"],
       resident: ["communities:read", "residents:read:own"]
     })
+  })
+
+  it("the installation's role map holds exactly what the registered domains declare", () => {
+    for (const role of Role.literals) {
+      const declared = domainPermissions.flatMap((set) =>
+        Object.values(set as Record<string, Permission>)
+          .filter((p) => p.roles.includes(role))
+          .map((p) => p.name)
+      )
+      expect(rolePermissions[role]).toEqual(declared)
+    }
   })
 
   it("a domain declares its permissions without touching the kernel: names, roles, and checks", () => {

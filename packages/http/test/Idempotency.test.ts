@@ -3,7 +3,7 @@
  * success), and the key's TTL on a real server.
  */
 import { layer } from "@effect/vitest"
-import { IdGenerator, Residents } from "@commonweal/core"
+import { domainServices, IdGenerator } from "@commonweal/core"
 import { MemoryStore } from "@commonweal/store-memory"
 import { Cause, Duration, Effect, Exit, Layer } from "effect"
 import { HttpServerResponse } from "effect/http"
@@ -81,7 +81,7 @@ describe("idempotencyTtl", () => {
       Effect.scoped(
         Layer.build(
           makeApiMiddleware({ idempotencyTtl }).pipe(
-            Layer.provide([TokenVerifier.static({}), Residents.layer]),
+            Layer.provide([TokenVerifier.static({}), domainServices]),
             Layer.provide(Layer.merge(MemoryStore.layer, IdGenerator.Live))
           )
         )

@@ -8,6 +8,7 @@ import {
   Communities,
   CommunityId as CommunityIdSchema,
   Conflict,
+  domainServices,
   GridCode,
   IdempotencyKeys,
   IdGenerator,
@@ -156,7 +157,8 @@ const SlowRegister = Layer.effect(
   )
 ).pipe(Layer.provide(Residents.layer))
 
-const Services = Layer.mergeAll(SlowRegister, Communities.layer).pipe(
+// every domain's service (`domainServices`), with `Residents` replaced by the one above (the later layer wins)
+const Services = Layer.mergeAll(domainServices, SlowRegister).pipe(
   Layer.provideMerge(Layer.merge(RecordingStore, IdGenerator.Live))
 )
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { CommunitiesStorage, ResidentsStorage } from "@commonweal/core"
+import type { KernelStorage, StoragePorts } from "@commonweal/core"
 import { Layer } from "effect"
 import { MemoryCommunities } from "./communities/index.js"
 import type { MemoryKernel } from "./kernel/index.js"
@@ -15,9 +15,10 @@ import { MemoryResidents } from "./residents/index.js"
 export const MemoryDomains: {
   /**
    * The storage bundles of every domain, over the store of the `MemoryKernel` they are given.
-   * With `MemoryKernel.layer` it is a complete store (`MemoryStore.layer`).
+   * With `MemoryKernel.layer` it is a complete store (`MemoryStore.layer`). Its type is every
+   * domain bundle core registers, so a domain core has and this list lacks does not compile.
    */
-  readonly layer: Layer.Layer<CommunitiesStorage | ResidentsStorage, never, MemoryKernel>
+  readonly layer: Layer.Layer<Exclude<StoragePorts, KernelStorage>, never, MemoryKernel>
 } = {
   layer: Layer.mergeAll(
     MemoryCommunities.layer, // communities

@@ -102,11 +102,17 @@ export const can = (actor: Actor, permission: Permission): boolean =>
  * When `target` is given and its community is not the actor's, fails with `NotFound` for
  * `entity`/`id` instead: other communities' records do not exist for this actor.
  */
-export const authorize = (
+export function authorize(actor: Actor, permission: Permission): Effect.Effect<void, Forbidden>
+export function authorize(
+  actor: Actor,
+  permission: Permission,
+  target: { readonly communityId: CommunityId; readonly entity: string; readonly id: string } | undefined
+): Effect.Effect<void, Forbidden | NotFound>
+export function authorize(
   actor: Actor,
   permission: Permission,
   target?: { readonly communityId: CommunityId; readonly entity: string; readonly id: string }
-): Effect.Effect<void, Forbidden | NotFound> => {
+): Effect.Effect<void, Forbidden | NotFound> {
   if (target && target.communityId !== actor.communityId) return Effect.fail(NotFound.of(target.entity, target.id))
   return can(actor, permission) ? Effect.void : Effect.fail(Forbidden.of(permission.name))
 }
