@@ -14,4 +14,5 @@
 export * from "./kernel/index.js"
 export * from "./communities/index.js"
 export * from "./residents/index.js"
+export * from "./ledger/index.js"
 export * from "./domains.js"
