@@ -115,7 +115,7 @@ export const toJournal = (
     ""
   ]
   const units = [...new Set([...accounts.map((a) => a.unit), ...transfers.map((t) => t.unit)])].sort()
-  for (const u of units) lines.push(`commodity ${u === "CNY" ? "1000.00 CNY" : `1000 ${commodity(u)}`}`)
+  for (const u of units) lines.push(`commodity ${u === "CNY" ? "1000.00 CNY" : `1000. ${commodity(u)}`}`)
   lines.push("")
   for (const a of [...accounts].sort((x, y) => accountName(x).localeCompare(accountName(y)))) {
     lines.push(`account ${accountName(a)}  ; type: ${hledgerType[a.kind]}`)

@@ -87,7 +87,7 @@ describe("Journal", () => {
       ].join("\n")
     )
     expect(text).toContain(`    ${"workshop:xin-workshop:assembled".padEnd(48)}  ${'120 "PCS:FAN-01"'.padStart(16)}`)
-    expect(text).toContain('commodity 1000 "PCS:FAN-01"')
+    expect(text).toContain('commodity 1000. "PCS:FAN-01"')
     expect(text).toContain("account community:fund:grants  ; type: X")
   })
 
