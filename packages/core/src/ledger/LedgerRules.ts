@@ -198,8 +198,9 @@ export interface TransferResult {
 
 /**
  * A batch that succeeded: the new state, one result per request (in order), and the changes a
- * store writes: transfers created, accounts changed (final values), holds changed, reversal links
- * created and the community's new chain head.
+ * store writes: transfers created, accounts changed (final values, each at the version it had in
+ * the given state + 1, however many requests moved it), holds changed, reversal links created and
+ * the community's new chain head.
  */
 export interface BatchApplied {
   readonly state: LedgerState
@@ -439,6 +440,22 @@ const merge = <K, V>(base: ReadonlyMap<K, V>, changes: ReadonlyMap<K, V>): Reado
   return out
 }
 
+/**
+ * The changed accounts at one version past the state's: the engine bumps an account's version
+ * with every movement, but a store writes each changed account once per batch (or expiry run),
+ * so what it returns is the loaded version + 1 (`LedgerRepo.write` checks `version - 1`).
+ */
+const oncePerChange = (
+  before: ReadonlyMap<LedgerAccountId, LedgerAccount>,
+  changed: Map<LedgerAccountId, LedgerAccount>
+): Map<LedgerAccountId, LedgerAccount> => {
+  for (const [id, a] of changed) {
+    const loaded = before.get(id)
+    if (loaded !== undefined && a.version !== loaded.version + 1) changed.set(id, { ...a, version: loaded.version + 1 })
+  }
+  return changed
+}
+
 /** The totals an account moves by: `[debitsPosted, debitsPending, creditsPosted, creditsPending]` deltas. */
 type Delta = readonly [number, number, number, number]
 
@@ -660,6 +677,7 @@ export const applyBatch = (
     results.push({ transfer, replayed: false })
   }
   const heads = created.length === 0 ? state.heads : merge(state.heads, new Map([[communityId, draft.head]]))
+  oncePerChange(state.accounts, draft.accounts)
   return Result.succeed({
     state: {
       accounts: merge(state.accounts, draft.accounts),
@@ -712,6 +730,7 @@ export const expire = (state: LedgerState, now: DateTime.Utc): Expired => {
     holds.set(id, { status: "expired", resolvedBy: null })
     expired.push(id)
   }
+  oncePerChange(state.accounts, accounts)
   return {
     state: { ...state, accounts: merge(state.accounts, accounts), holds: merge(state.holds, holds) },
     expired,

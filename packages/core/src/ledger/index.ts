@@ -2,7 +2,7 @@
  * The ledger domain (first step: the pure engine). One double-entry ledger for money (CNY fen),
  * time-bank minutes and workshop parts: accounts, immutable transfers with caller-chosen ids,
  * linked batches, holds, reversals, balances at any time, an hledger journal export and a
- * per-community hash chain. No port, service or adapter yet.
+ * per-community hash chain; its events, permissions, storage port and the {@link Ledger} service.
  *
  * @module
  */
@@ -14,3 +14,6 @@ export * from "./LedgerRepo.js"
 export * as LedgerChain from "./LedgerChain.js"
 export { ChainBroken } from "./LedgerChain.js"
 export * as Journal from "./Journal.js"
+export * from "./LedgerEvent.js"
+export * from "./permissions.js"
+export * from "./LedgerService.js"

@@ -246,9 +246,12 @@ const runSteps = (steps: ReadonlyArray<Step>): Run => {
       case "advance":
         run.now += s.seconds * 1000
         break
-      case "expire":
-        run.state = LedgerRules.expire(run.state, at(run.now)).state
+      case "expire": {
+        const expired = LedgerRules.expire(run.state, at(run.now))
+        for (const a of expired.accounts) expect(a.version).toBe(run.state.accounts.get(a.id)!.version + 1)
+        run.state = expired.state
         break
+      }
       case "close":
       case "reopen": {
         const r = (s.s === "close" ? LedgerRules.closeAccount : LedgerRules.reopenAccount)(
@@ -273,6 +276,8 @@ const runSteps = (steps: ReadonlyArray<Step>): Run => {
           expect(mustFail).toBe(false)
           expect(result.success.results).toHaveLength(requests.length)
           for (const [i, r] of result.success.results.entries()) expect(r.transfer.id).toBe(requests[i]!.id)
+          // a store writes each changed account once, at one version past the one it loaded
+          for (const a of result.success.accounts) expect(a.version).toBe(run.state.accounts.get(a.id)!.version + 1)
           run.state = result.success.state
           for (const r of requests) if (!run.accepted.some((a) => a.id === r.id)) run.accepted.push(r)
         }

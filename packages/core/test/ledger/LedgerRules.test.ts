@@ -59,7 +59,8 @@ describe("Candy Commune sales into the fund (CNY fen)", () => {
     expect(LedgerRules.balanceOf(account(after.state, CANDY_SALES))).toBe(41_000)
     expect(LedgerRules.balanceOf(account(after.state, CANDY_CASH))).toBe(0)
     expect(LedgerRules.balanceOf(account(after.state, FUND))).toBe(16_000)
-    expect(account(after.state, CANDY_CASH).version).toBe(6)
+    // five requests moved the cash account; a store writes it once, so the batch moves it one version on
+    expect(account(after.state, CANDY_CASH).version).toBe(2)
     expect(after.created.map((t) => t.sequence)).toEqual([1, 2, 3, 4, 5])
     expect(after.head.sequence).toBe(5)
   })
