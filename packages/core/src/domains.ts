@@ -12,12 +12,20 @@ import type { CommunitiesStorage } from "./communities/CommunityRepo.js"
 import { EventPermissions } from "./kernel/Event.js"
 import { composePolicy } from "./kernel/Policy.js"
 import type { KernelStorage } from "./kernel/Storage.js"
+import type { LedgerStorage } from "./ledger/LedgerRepo.js"
+import { Ledger } from "./ledger/LedgerService.js"
+import { LedgerPermissions } from "./ledger/permissions.js"
 import { ResidentPermissions } from "./residents/permissions.js"
 import type { ResidentsStorage } from "./residents/ResidentRepo.js"
 import { Residents } from "./residents/Residents.js"
 
 /** The permissions of every domain (and the kernel's event log). */
-export const domainPermissions = [EventPermissions, CommunityPermissions, ResidentPermissions] as const
+export const domainPermissions = [
+  EventPermissions,
+  CommunityPermissions,
+  ResidentPermissions,
+  LedgerPermissions
+] as const
 
 /**
  * The default policy, composed from the domains' declarations: for each role, the names of the
@@ -30,7 +38,7 @@ export const rolePermissions = composePolicy(domainPermissions)
  * supports some domains provides `KernelStorage` and their bundles (`ResidentsStorage` …).
  * `@commonweal/testing`'s contract suites check either.
  */
-export type StoragePorts = KernelStorage | CommunitiesStorage | ResidentsStorage
+export type StoragePorts = KernelStorage | CommunitiesStorage | ResidentsStorage | LedgerStorage
 
 /**
  * The service of every domain (`Communities`, `Residents` …), one line each, built from the
@@ -48,7 +56,8 @@ export type StoragePorts = KernelStorage | CommunitiesStorage | ResidentsStorage
  */
 export const domainServices = Layer.mergeAll(
   Communities.layer, // communities
-  Residents.layer // residents
+  Residents.layer, // residents
+  Ledger.layer // ledger
 )
 
 /** The services of every domain, as {@link domainServices} provides them. */

@@ -15,10 +15,19 @@
  */
 import type { CommunitiesDatabase } from "./communities/tables.js"
 import type { KernelDatabase } from "./kernel/tables.js"
+import type { LedgerDatabase } from "./ledger/tables.js"
 import type { ResidentsDatabase } from "./residents/tables.js"
 
 export type { CommunitiesDatabase, CommunitiesTable } from "./communities/tables.js"
 export type { IdempotencyKeysTable, KernelDatabase, OutboxHeadsTable, OutboxTable } from "./kernel/tables.js"
+export type {
+  LedgerAccountsTable,
+  LedgerDatabase,
+  LedgerHeadsTable,
+  LedgerHoldsTable,
+  LedgerReversalsTable,
+  LedgerTransfersTable
+} from "./ledger/tables.js"
 export type {
   ResidentGuardiansTable,
   ResidentLanguagesTable,
@@ -32,4 +41,5 @@ export type {
 export interface Database
   extends KernelDatabase,
     CommunitiesDatabase, // communities
-    ResidentsDatabase {} // residents
+    ResidentsDatabase, // residents
+    LedgerDatabase {} // ledger

@@ -11,12 +11,14 @@ import { Context, Layer } from "effect"
 import { SqlCommunities } from "./communities/index.js"
 import type { MigrationSet } from "./kernel/Migrations.js"
 import { SqlKernel, type SqlDomain, type SqlKernelService } from "./kernel/SqlKernel.js"
+import { SqlLedger } from "./ledger/index.js"
 import { SqlResidents, type ResidentsOptions } from "./residents/index.js"
 
 /** Every registered domain of the SQL store, one line each. */
 export const sqlDomains = [
   SqlCommunities, // communities
-  SqlResidents // residents
+  SqlResidents, // residents
+  SqlLedger // ledger
 ] as const
 
 /** The options of every registered domain (one `&` per domain that has options). */

@@ -58,6 +58,15 @@ export type { SqlDomain, SqlKernelOptions, SqlKernelService } from "./kernel/Sql
 export { SqlCommunities } from "./communities/index.js"
 export { SqlResidents } from "./residents/index.js"
 export type { ResidentsOptions } from "./residents/index.js"
+export { SqlLedger } from "./ledger/index.js"
+export type {
+  LedgerAccountsTable,
+  LedgerDatabase,
+  LedgerHeadsTable,
+  LedgerHoldsTable,
+  LedgerReversalsTable,
+  LedgerTransfersTable
+} from "./ledger/index.js"
 export { sqlDomains, domainsLayer } from "./domains.js"
 export type { DomainOptions, DomainStorage } from "./domains.js"
 export type {

@@ -9,12 +9,14 @@ import type { StoragePorts } from "@commonweal/core"
 import { communitiesContract } from "./communities/CommunitiesContract.js"
 import type { ContractTarget } from "./kernel/ContractTarget.js"
 import { kernelContract } from "./kernel/KernelContract.js"
+import { ledgerContract } from "./ledger/LedgerContract.js"
 import { residentsContract } from "./residents/ResidentsContract.js"
 
 /** The contract suite of each domain, in the order {@link storageContract} registers them. */
 export const domainContracts: ReadonlyArray<(target: ContractTarget<StoragePorts>) => void> = [
   communitiesContract,
-  residentsContract
+  residentsContract,
+  ledgerContract
 ]
 
 /**
