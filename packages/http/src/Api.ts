@@ -13,6 +13,7 @@ import { Layer } from "effect"
 import { HttpApi, OpenApi } from "effect/http-api"
 import { CommunitiesGroup, CommunitiesLive } from "./groups/communities.js"
 import { HealthGroup, HealthLive } from "./groups/health.js"
+import { LedgerAccountReader, LedgerBatchReader, LedgerGroup, LedgerLive } from "./groups/ledger.js"
 import { documentResidents, makeResidentsLive, ResidentReader, ResidentsGroup } from "./groups/residents.js"
 import type { ResidentsLiveOptions } from "./groups/residents.js"
 import type { ReaderServices } from "./kernel/Endpoints.js"
@@ -38,6 +39,7 @@ export class CommonwealApi extends HttpApi.make(API_ID)
   .add(HealthGroup)
   .add(CommunitiesGroup)
   .add(ResidentsGroup)
+  .add(LedgerGroup)
   .middleware(ApiMiddleware)
   .annotate(HttpApi.PayloadParseOptions, strictParseOptions)
   .annotate(HttpApi.QueryParseOptions, strictParseOptions)
@@ -61,9 +63,9 @@ export class CommonwealApi extends HttpApi.make(API_ID)
  * group that has idempotent POSTs). The API middleware builds them once and refuses to start
  * when an endpoint declares a resource type that has no reader here.
  */
-export const resourceReaders = [ResidentReader] as const
+export const resourceReaders = [ResidentReader, LedgerAccountReader, LedgerBatchReader] as const
 
-/** The services the {@link resourceReaders} need (the residents' `Residents`). */
+/** The services the {@link resourceReaders} need (the residents' `Residents`, the ledger's `Ledger`). */
 export type ResourceReaderServices = ReaderServices<typeof resourceReaders>
 
 /** Options of {@link makeGroupsLive}. */
@@ -71,4 +73,4 @@ export interface GroupsLiveOptions extends ResidentsLiveOptions {}
 
 /** The handlers of every group of {@link CommonwealApi}, one line per group. */
 export const makeGroupsLive = (options?: GroupsLiveOptions) =>
-  Layer.mergeAll(HealthLive, CommunitiesLive, makeResidentsLive(options))
+  Layer.mergeAll(HealthLive, CommunitiesLive, makeResidentsLive(options), LedgerLive)

@@ -17,6 +17,7 @@ export * from "./Client.js"
 export * from "./Cors.js"
 export * from "./groups/communities.js"
 export * from "./groups/health.js"
+export * from "./groups/ledger.js"
 export * from "./groups/residents.js"
 export * from "./Idempotency.js"
 export {
