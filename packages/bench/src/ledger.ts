@@ -1,0 +1,587 @@
+/**
+ * Benchmark: posting transfers into the ledger on SQLite and PostgreSQL, against a raw driver
+ * insert of equivalent rows measured in the same run.
+ *
+ * In one run, for each database (a temporary SQLite file; PostgreSQL at `BENCH_POSTGRES_URL`,
+ * in a database the script creates and drops), the script
+ *
+ * 1. opens the real store (`SqlStore.layerSqlite` / `SqlStore.layerPostgres`, every migration)
+ *    and the core `Ledger` service on it, and opens `BENCH_ACCOUNTS` accounts (default 1,000,
+ *    CNY, no limits) through `Ledger.openAccount`;
+ * 2. posts transfers through the path a user takes, `Ledger.transfer` as a staff actor (permission
+ *    check, input decoding, one transaction: `LedgerRepo.load` of the batch's footprint under the
+ *    community's lock, `LedgerRules.applyBatch`, `LedgerRepo.write`, one outbox event, commit).
+ *    Each transfer is a `Posted` request between two accounts drawn from a fixed seed, with a
+ *    fresh UUID and a reason of 17 characters (some Chinese). Two modes:
+ *    - **batches**: `BENCH_TRANSFERS` transfers (default 1,000,000) in batches of
+ *      `BENCH_BATCH` (default 1,000), one transaction per batch;
+ *    - **single**: `BENCH_SINGLE` transfers (default 20,000), one per call (and transaction);
+ * 3. measures the **raw** rate: the same number of rows as the batch mode, in multi-row `INSERT`s
+ *    of `BENCH_BATCH` rows (one transaction each) through the driver directly (better-sqlite3 with
+ *    the store's pragmas and one prepared statement; pg on one client with a named statement, one
+ *    parameter per value), into a plain table with the columns and column types of
+ *    `ledger_transfers` and no key or index (`raw`: the ratios are to this one); into one with the
+ *    same primary key, unique constraint and two indexes as `ledger_transfers` (`raw + keys`: the
+ *    cost of the indexes alone); and on PostgreSQL also with one array parameter per column,
+ *    `INSERT … SELECT * FROM unnest(…)`, the way the store writes transfers there
+ *    (`raw, unnest arrays`);
+ * 4. after a warm-up that is not counted (6 batches and 20 single transfers through the ledger,
+ *    6 batches into each raw table), interleaves the modes in `BENCH_ROUNDS` rounds (default 5):
+ *    each round posts a `1 / rounds` share of every mode, starting at another mode each round, so
+ *    the tables of every mode grow alike and none always runs first; the request objects and raw
+ *    rows of a round are built before its clock starts;
+ * 5. prints, per mode, the median transfers (rows) per second of the rounds, the ratio to the raw
+ *    rate, and, for the ledger modes, where the time of a call went (from timestamps taken by thin
+ *    wrappers of `LedgerRepo` and `Outbox`): before the load (permission check, input decoding,
+ *    `BEGIN`), load, engine (from the end of the load to the start of the write:
+ *    `LedgerRules.applyBatch`, which hashes every transfer into the community's chain), write,
+ *    outbox, and commit (after the outbox append to the end of the call).
+ *
+ * Environment: `BENCH_TRANSFERS` (default 1,000,000), `BENCH_SINGLE` (default 20,000),
+ * `BENCH_BATCH` (default 1,000), `BENCH_ACCOUNTS` (default 1,000), `BENCH_ROUNDS` (default 5),
+ * `BENCH_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/commonweal_bench`; the
+ * database named there is dropped if it exists, created, and dropped at the end),
+ * `BENCH_DIALECTS` (default `sqlite,postgres`), `BENCH_SQLITE_CACHE_MB` (SQLite only: adds a
+ * `raw + keys` table written with `cache_size` of that many MiB instead of SQLite's default 2 MiB;
+ * the store's own connection keeps the default).
+ *
+ * Run: `pnpm --filter @commonweal/bench bench:ledger` (or `pnpm bench:ledger` in packages/bench).
+ *
+ * @module
+ */
+import type { LedgerAccount, TransferBatchRequest } from "@commonweal/core"
+import { CommunityId, CurrentActor, IdGenerator, Ledger, LedgerRepo, Outbox } from "@commonweal/core"
+import { SqlStore } from "@commonweal/store-kysely"
+import { Context, Effect, Layer, ManagedRuntime } from "effect"
+import { mkdtempSync, rmSync } from "node:fs"
+import { createRequire } from "node:module"
+import { cpus, loadavg, tmpdir } from "node:os"
+import { join } from "node:path"
+import { performance } from "node:perf_hooks"
+
+const positive = (name: string, fallback: number): number => {
+  const raw = process.env[name]
+  const n = raw === undefined ? Number.NaN : Number(raw)
+  return Number.isFinite(n) && n > 0 ? Math.floor(n) : fallback
+}
+
+const BATCH = positive("BENCH_BATCH", 1_000)
+const ROUNDS = positive("BENCH_ROUNDS", 5)
+const ACCOUNTS = Math.max(2, positive("BENCH_ACCOUNTS", 1_000))
+/** Rounded to whole batches per round. */
+const PER_ROUND = Math.max(1, Math.round(positive("BENCH_TRANSFERS", 1_000_000) / ROUNDS / BATCH)) * BATCH
+const TRANSFERS = PER_ROUND * ROUNDS
+const SINGLE_PER_ROUND = Math.max(1, Math.round(positive("BENCH_SINGLE", 20_000) / ROUNDS))
+const SINGLE = SINGLE_PER_ROUND * ROUNDS
+const POSTGRES_URL = process.env["BENCH_POSTGRES_URL"] ?? "postgres://postgres@127.0.0.1:5432/commonweal_bench"
+const DIALECTS = (process.env["BENCH_DIALECTS"] ?? "sqlite,postgres").split(",").map((d) => d.trim())
+const TARGET = 0.5
+/** SQLite only: adds `raw + keys` with a page cache of this many MiB (SQLite's default is 2 MiB). */
+const SQLITE_CACHE_MB =
+  process.env["BENCH_SQLITE_CACHE_MB"] === undefined ? undefined : positive("BENCH_SQLITE_CACHE_MB", 64)
+
+// ---------------------------------------------------------------------------------------------
+// drivers, loaded directly for the raw baseline
+// ---------------------------------------------------------------------------------------------
+
+/** What the script uses of a better-sqlite3 database. */
+interface SqliteDb {
+  pragma(source: string): unknown
+  exec(source: string): unknown
+  prepare(source: string): { run(...values: ReadonlyArray<unknown>): unknown }
+  transaction(f: () => void): () => void
+  close(): unknown
+}
+/** What the script uses of a pg client. */
+interface PgClient {
+  connect(): Promise<unknown>
+  query(text: string, values?: ReadonlyArray<unknown>): Promise<unknown>
+  query(config: { name: string; text: string; values: ReadonlyArray<unknown> }): Promise<unknown>
+  end(): Promise<void>
+}
+
+// better-sqlite3 is a dependency of this package; pg is one of store-kysely's (a peer it tests
+// with), resolved from there so that this private package needs no second copy.
+const requireHere = createRequire(import.meta.url)
+const requireStore = createRequire(new URL("../../store-kysely/package.json", import.meta.url))
+const SQLite = requireHere("better-sqlite3") as new (filename: string) => SqliteDb
+const pg = requireStore("pg") as { Client: new (config: { connectionString: string }) => PgClient }
+
+// ---------------------------------------------------------------------------------------------
+// data
+// ---------------------------------------------------------------------------------------------
+
+/** mulberry32: a small seeded generator, so every run posts the same pairs. */
+const seeded = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) >>> 0
+  let t = seed
+  t = Math.imul(t ^ (t >>> 15), t | 1)
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+}
+
+const hex = (n: number, width: number) => n.toString(16).padStart(width, "0")
+/** A lower-case UUIDv7-shaped id: `prefix` (8 hex digits) tells the kind, `n` the number. */
+const uuid = (prefix: number, n: number) =>
+  `${hex(prefix, 8)}-${hex(Math.floor(n / 2 ** 48) & 0xfff, 4)}-7000-8000-${hex(n % 2 ** 48, 12)}`
+const RUN = Math.floor(Date.now() / 1000) & 0xffffff
+const REASON = "时间银行：陪同就医 2 hours"
+
+/** Transfer ids: a counter per run and mode, so no two modes or runs share one. */
+let transferCounter = 0
+const nextTransferId = (mode: number) => uuid(0x10000000 + mode * 0x1000000 + RUN, transferCounter++)
+
+const requestsOf = (
+  accounts: ReadonlyArray<LedgerAccount>,
+  random: () => number,
+  count: number,
+  mode: number
+): TransferBatchRequest["requests"] => {
+  const out: Array<TransferBatchRequest["requests"][number]> = []
+  for (let i = 0; i < count; i++) {
+    const d = Math.floor(random() * accounts.length)
+    const c = (d + 1 + Math.floor(random() * (accounts.length - 1))) % accounts.length
+    out.push({
+      _tag: "Posted",
+      id: nextTransferId(mode),
+      debitAccountId: accounts[d]!.id,
+      creditAccountId: accounts[c]!.id,
+      amount: 1 + Math.floor(random() * 50_000),
+      unit: "CNY",
+      code: 1 + Math.floor(random() * 8),
+      reason: REASON
+    })
+  }
+  return out
+}
+
+/** The 18 columns of `ledger_transfers`, in its order. */
+const COLUMNS = [
+  "community_id",
+  "id",
+  "sequence",
+  "kind",
+  "debit_account_id",
+  "credit_account_id",
+  "amount",
+  "unit",
+  "code",
+  "reason",
+  "pending_id",
+  "expires_at",
+  "reverses",
+  "batch_id",
+  "timestamp",
+  "fingerprint",
+  "previous_hash",
+  "hash"
+] as const
+
+/** The column types of migration `0005_ledger` (varchar(36) ids, bigint amounts, varchar(64) hashes). */
+const COLUMN_TYPES = [
+  "varchar(36) not null",
+  "varchar(36) not null",
+  "bigint not null",
+  "varchar(16) not null",
+  "varchar(36) not null",
+  "varchar(36) not null",
+  "bigint not null",
+  "varchar(40) not null",
+  "integer not null",
+  "varchar(140) not null",
+  "varchar(36)",
+  "bigint",
+  "varchar(36)",
+  "varchar(36)",
+  "bigint not null",
+  "varchar(64) not null",
+  "varchar(64) not null",
+  "varchar(64) not null"
+]
+
+const sha = (n: number) => `${hex(n, 16)}${"a1b2c3d4e5f60789".repeat(3)}`
+
+/** `count` raw rows continuing `sequence`, flattened into one parameter list (values as the store binds them). */
+const rawRows = (communityId: string, from: number, count: number, mode: number, random: () => number) => {
+  const values: Array<unknown> = []
+  for (let i = 0; i < count; i++) {
+    const s = from + i
+    values.push(
+      communityId,
+      nextTransferId(mode),
+      s,
+      "posted",
+      uuid(0x0a000000, Math.floor(random() * ACCOUNTS)),
+      uuid(0x0a000000, Math.floor(random() * ACCOUNTS)),
+      1 + Math.floor(random() * 50_000),
+      "CNY",
+      1 + Math.floor(random() * 8),
+      REASON,
+      null,
+      null,
+      null,
+      null,
+      1_787_000_000_000 + s,
+      sha(s * 3),
+      sha(s - 1),
+      sha(s)
+    )
+  }
+  return values
+}
+
+// ---------------------------------------------------------------------------------------------
+// the raw baseline
+// ---------------------------------------------------------------------------------------------
+
+/** A raw inserter: `insert(values)` writes one batch in one transaction. */
+interface Raw {
+  /** Its row in the output. */
+  readonly name: string
+  /** The next `sequence` of its rows. */
+  sequence: number
+  readonly insert: (values: ReadonlyArray<unknown>) => Promise<void>
+  readonly close: () => Promise<void>
+}
+
+const createRawTable = (table: string, keyed: boolean) => [
+  `create table ${table} (${COLUMNS.map((c, i) => `${c === "timestamp" ? '"timestamp"' : c} ${COLUMN_TYPES[i]}`).join(", ")}${
+    keyed ? `, primary key (community_id, id), unique (community_id, sequence)` : ""
+  })`,
+  ...(keyed
+    ? [
+        `create index ${table}_debit_idx on ${table} (community_id, debit_account_id, sequence)`,
+        `create index ${table}_credit_idx on ${table} (community_id, credit_account_id, sequence)`
+      ]
+    : [])
+]
+
+const insertSql = (table: string, rows: number, placeholder: (i: number) => string) => {
+  const tuples: Array<string> = []
+  for (let r = 0; r < rows; r++) {
+    tuples.push(`(${COLUMNS.map((_, c) => placeholder(r * COLUMNS.length + c)).join(", ")})`)
+  }
+  return `insert into ${table} (${COLUMNS.map((c) => (c === "timestamp" ? '"timestamp"' : c)).join(", ")}) values ${tuples.join(", ")}`
+}
+
+const rawSqlite = (name: string, filename: string, table: string, keyed: boolean, cacheMb?: number): Raw => {
+  const db = new SQLite(filename)
+  db.pragma("journal_mode = WAL")
+  db.pragma("synchronous = NORMAL")
+  if (cacheMb !== undefined) db.pragma(`cache_size = -${cacheMb * 1024}`)
+  for (const statement of createRawTable(table, keyed)) db.exec(statement)
+  const statement = db.prepare(insertSql(table, BATCH, () => "?"))
+  return {
+    name,
+    sequence: 1,
+    insert: async (values) => {
+      db.transaction(() => {
+        statement.run(...values)
+      })()
+    },
+    close: async () => {
+      db.close()
+    }
+  }
+}
+
+/** The PostgreSQL element types of the columns, for `unnest`. */
+const UNNEST_TYPES = COLUMN_TYPES.map((t) =>
+  t.startsWith("bigint") ? "int8" : t.startsWith("integer") ? "int4" : "text"
+)
+
+/**
+ * A raw PostgreSQL inserter on its own client: a multi-row `INSERT … VALUES` with one parameter
+ * per value (a named statement, parsed and planned once per connection, as SQLite's prepared
+ * one), or, with `unnest`, one array parameter per column (`INSERT … SELECT * FROM unnest(…)`,
+ * the way the store writes transfers on PostgreSQL).
+ */
+const rawPostgres = async (name: string, url: string, table: string, keyed: boolean, unnest = false): Promise<Raw> => {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  for (const statement of createRawTable(table, keyed)) await client.query(statement)
+  const columns = COLUMNS.map((c) => (c === "timestamp" ? '"timestamp"' : c)).join(", ")
+  const text = unnest
+    ? `insert into ${table} (${columns}) select * from unnest(${UNNEST_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(", ")})`
+    : insertSql(table, BATCH, (i) => `$${i + 1}`)
+  return {
+    name,
+    sequence: 1,
+    insert: async (values) => {
+      if (!unnest) {
+        await client.query({ name: table, text, values })
+        return
+      }
+      const arrays: Array<Array<unknown>> = COLUMNS.map(() => [])
+      for (let i = 0; i < values.length; i++) arrays[i % COLUMNS.length]!.push(values[i])
+      await client.query({ name: table, text, values: arrays })
+    },
+    close: () => client.end()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// the ledger, with timestamps at the ports
+// ---------------------------------------------------------------------------------------------
+
+const PHASES = ["before load", "load", "engine", "write", "outbox", "commit"] as const
+type Phase = (typeof PHASES)[number]
+
+/** Timestamps of the call in flight (calls run one at a time). */
+const marks = { loadStart: 0, loadEnd: 0, writeStart: 0, writeEnd: 0, outboxStart: 0, outboxEnd: 0 }
+
+const stamp = <A, E, R>(effect: Effect.Effect<A, E, R>, start: (t: number) => void, end: (t: number) => void) =>
+  Effect.suspend(() => {
+    start(performance.now())
+    return Effect.tap(effect, () => Effect.sync(() => end(performance.now())))
+  })
+
+/** `LedgerRepo` and `Outbox` of the store, with timestamps around `load`, `write` and `append`. */
+const Stamped = Layer.effectContext(
+  Effect.gen(function* () {
+    const repo = yield* LedgerRepo
+    const outbox = yield* Outbox
+    return Context.merge(
+      Context.make(LedgerRepo, {
+        ...repo,
+        load: (communityId, footprint) =>
+          stamp(
+            repo.load(communityId, footprint),
+            (t) => (marks.loadStart = t),
+            (t) => (marks.loadEnd = t)
+          ),
+        write: (changes) =>
+          stamp(
+            repo.write(changes),
+            (t) => (marks.writeStart = t),
+            (t) => (marks.writeEnd = t)
+          )
+      }),
+      Context.make(Outbox, {
+        ...outbox,
+        append: (events) =>
+          stamp(
+            outbox.append(events),
+            (t) => (marks.outboxStart = t),
+            (t) => (marks.outboxEnd = t)
+          )
+      })
+    )
+  })
+)
+
+type Store = ReturnType<typeof SqlStore.layerSqlite>
+
+const ledgerRuntime = (store: Store) => {
+  const ports = Layer.provideMerge(Stamped, store)
+  return ManagedRuntime.make(Ledger.layer.pipe(Layer.provideMerge(Layer.merge(ports, IdGenerator.Live))))
+}
+
+// ---------------------------------------------------------------------------------------------
+// measuring
+// ---------------------------------------------------------------------------------------------
+
+const median = (xs: ReadonlyArray<number>) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(s.length / 2)
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+const fmt = (n: number) => Math.round(n).toLocaleString("en")
+
+interface ModeResult {
+  readonly rates: Array<number>
+  readonly phases: Map<Phase, number>
+  readonly rows: number
+}
+
+const runDialect = async (dialect: "sqlite" | "postgres") => {
+  let store: Store
+  let raws: Array<Raw>
+  let cleanup: () => Promise<void>
+  if (dialect === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "commonweal-bench-ledger-"))
+    store = SqlStore.layerSqlite({ filename: join(dir, "ledger.sqlite") })
+    raws = [
+      rawSqlite("raw", join(dir, "raw.sqlite"), "raw_transfers", false),
+      rawSqlite("raw + keys", join(dir, "raw-keyed.sqlite"), "raw_transfers_keyed", true),
+      ...(SQLITE_CACHE_MB === undefined
+        ? []
+        : [
+            rawSqlite(
+              `raw + keys, cache_size ${SQLITE_CACHE_MB} MB`,
+              join(dir, "raw-keyed-cache.sqlite"),
+              "raw_transfers_keyed",
+              true,
+              SQLITE_CACHE_MB
+            )
+          ])
+    ]
+    cleanup = async () => rmSync(dir, { recursive: true, force: true })
+  } else {
+    const url = new URL(POSTGRES_URL)
+    const name = decodeURIComponent(url.pathname.slice(1))
+    if (!/^[a-z_][a-z0-9_]*$/u.test(name)) throw new Error(`BENCH_POSTGRES_URL: unusable database name "${name}"`)
+    const admin = new URL(POSTGRES_URL)
+    admin.pathname = "/postgres"
+    const adminClient = new pg.Client({ connectionString: admin.href })
+    await adminClient.connect()
+    await adminClient.query(`drop database if exists ${name}`)
+    await adminClient.query(`create database ${name}`)
+    store = SqlStore.layerPostgres({ connectionString: POSTGRES_URL })
+    raws = [
+      await rawPostgres("raw", POSTGRES_URL, "raw_transfers", false),
+      await rawPostgres("raw + keys", POSTGRES_URL, "raw_transfers_keyed", true),
+      await rawPostgres("raw, unnest arrays", POSTGRES_URL, "raw_transfers_unnest", false, true)
+    ]
+    cleanup = async () => {
+      await adminClient.query(`drop database if exists ${name}`)
+      await adminClient.end()
+    }
+  }
+
+  const runtime = ledgerRuntime(store)
+  try {
+    const communityId = CommunityId.make(uuid(0x01900000 + (RUN & 0xffff), 1))
+    const actor = { subject: "bench-staff", communityId, roles: ["staff" as const] }
+    const as = <A, E>(effect: Effect.Effect<A, E, CurrentActor | Ledger>) =>
+      runtime.runPromise(Effect.provideService(effect, CurrentActor, actor))
+    const accounts: Array<LedgerAccount> = []
+    for (let i = 0; i < ACCOUNTS; i++) {
+      accounts.push(
+        await as(
+          Effect.flatMap(Ledger, (ledger) =>
+            ledger.openAccount({
+              id: uuid(0x0a000000 + (RUN & 0xffff), i),
+              unit: "CNY",
+              kind: "liability",
+              owner: { type: "resident", id: `r${i}` },
+              name: "timebank"
+            })
+          )
+        )
+      )
+    }
+    const transfer = (requests: TransferBatchRequest["requests"]) =>
+      as(Effect.flatMap(Ledger, (ledger) => ledger.transfer({ requests })))
+
+    const results = new Map<string, ModeResult>()
+    const result = (name: string, rows: number) => {
+      let r = results.get(name)
+      if (r === undefined) {
+        r = { rates: [], phases: new Map(PHASES.map((p) => [p, 0])), rows: 0 }
+        results.set(name, r)
+      }
+      return { r, rows }
+    }
+    const random = seeded(20_260_907)
+
+    /** Posts `requests` in calls of `size`, adding each call's phases. */
+    const ledgerMode = async (name: string, count: number, size: number, mode: number) => {
+      const calls: Array<TransferBatchRequest["requests"]> = []
+      for (let i = 0; i < count; i += size) calls.push(requestsOf(accounts, random, Math.min(size, count - i), mode))
+      const { r } = result(name, count)
+      const add = (p: Phase, ms: number) => r.phases.set(p, r.phases.get(p)! + ms)
+      const start = performance.now()
+      for (const requests of calls) {
+        const t0 = performance.now()
+        await transfer(requests)
+        const t1 = performance.now()
+        add("before load", marks.loadStart - t0)
+        add("load", marks.loadEnd - marks.loadStart)
+        add("engine", marks.writeStart - marks.loadEnd)
+        add("write", marks.writeEnd - marks.writeStart)
+        add("outbox", marks.outboxEnd - marks.outboxStart)
+        add("commit", t1 - marks.outboxEnd)
+      }
+      const ms = performance.now() - start
+      r.rates.push((count * 1000) / ms)
+      ;(r as { rows: number }).rows += count
+    }
+
+    /** One round of a raw inserter (`count` rows), counted when `measured`. */
+    const rawMode = async (target: Raw, count: number, measured: boolean) => {
+      const batches: Array<ReadonlyArray<unknown>> = []
+      for (let i = 0; i < count; i += BATCH) {
+        batches.push(rawRows(communityId, target.sequence, BATCH, 3, random))
+        target.sequence += BATCH
+      }
+      const start = performance.now()
+      for (const values of batches) await target.insert(values)
+      if (!measured) return
+      const { r } = result(target.name, count)
+      r.rates.push((count * 1000) / (performance.now() - start))
+      ;(r as { rows: number }).rows += count
+    }
+
+    const modes: Array<() => Promise<void>> = [
+      () => ledgerMode(`ledger, batches of ${BATCH.toLocaleString("en")}`, PER_ROUND, BATCH, 1),
+      () => ledgerMode("ledger, one per transaction", SINGLE_PER_ROUND, 1, 2),
+      ...raws.map((target) => () => rawMode(target, PER_ROUND, true))
+    ]
+    // warm-up, not counted: 6 batches each way (PostgreSQL plans a named statement generically
+    // from its sixth execution on), and 20 single transfers
+    for (let i = 0; i < 6; i++) await transfer(requestsOf(accounts, random, BATCH, 0))
+    for (let i = 0; i < 20; i++) await transfer(requestsOf(accounts, random, 1, 0))
+    for (const target of raws) await rawMode(target, 6 * BATCH, false)
+    for (let round = 0; round < ROUNDS; round++) {
+      const t = performance.now()
+      for (let k = 0; k < modes.length; k++) await modes[(round + k) % modes.length]!()
+      console.log(`  ${dialect} round ${round + 1}/${ROUNDS}: ${((performance.now() - t) / 1000).toFixed(1)} s`)
+    }
+
+    const rawRate = median(results.get("raw")!.rates)
+    console.log("")
+    console.log(`### ${dialect}`)
+    console.log("")
+    console.log("| mode | rows | median transfers/s | of raw | rounds (transfers/s) |")
+    console.log("| --- | ---: | ---: | ---: | --- |")
+    for (const [name, r] of results) {
+      const m = median(r.rates)
+      console.log(
+        `| ${name} | ${fmt(r.rows)} | ${fmt(m)} | ${((100 * m) / rawRate).toFixed(1)} % | ${r.rates.map(fmt).join(", ")} |`
+      )
+    }
+    console.log("")
+    console.log(`| where a ledger call's time went | ${PHASES.join(" | ")} | µs per transfer |`)
+    console.log(`| --- |${PHASES.map(() => " ---: |").join("")} ---: |`)
+    for (const [name, r] of results) {
+      if (!name.startsWith("ledger")) continue
+      const total = [...r.phases.values()].reduce((a, b) => a + b, 0)
+      console.log(
+        `| ${name} | ${PHASES.map((p) => `${((100 * r.phases.get(p)!) / total).toFixed(1)} %`).join(" | ")} | ${(
+          (1000 * total) / r.rows
+        ).toFixed(1)} |`
+      )
+    }
+    const batchRate = median(results.get(`ledger, batches of ${BATCH.toLocaleString("en")}`)!.rates)
+    console.log("")
+    console.log(
+      `Target (batches ≥ ${TARGET * 100} % of raw): ${batchRate >= TARGET * rawRate ? "met" : "NOT met"} ` +
+        `(${((100 * batchRate) / rawRate).toFixed(1)} %).`
+    )
+    console.log("")
+  } finally {
+    await runtime.dispose()
+    for (const target of raws) await target.close()
+    await cleanup()
+  }
+}
+
+console.log(
+  `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "?"}, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`
+)
+console.log(
+  `${fmt(TRANSFERS)} transfers in batches of ${fmt(BATCH)}, ${fmt(SINGLE)} one per transaction, ` +
+    `${fmt(ACCOUNTS)} accounts, ${ROUNDS} interleaved rounds; dialects: ${DIALECTS.join(", ")}`
+)
+for (const dialect of DIALECTS) {
+  if (dialect !== "sqlite" && dialect !== "postgres") throw new Error(`BENCH_DIALECTS: unknown dialect ${dialect}`)
+  await runDialect(dialect)
+}
+console.log(
+  `load average at the end: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`
+)
