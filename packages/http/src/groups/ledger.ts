@@ -38,7 +38,16 @@ import { HttpServerResponse } from "effect/http"
 import { HttpApiBuilder, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
 import { Authentication } from "../Auth.js"
 import type { ApiMiddleware, ResourceReader } from "../kernel/Endpoints.js"
-import { bodyErrors, commandErrors, describe, groupApi, idempotentPost, readErrors, wire } from "../kernel/Endpoints.js"
+import {
+  bodyErrors,
+  commandErrors,
+  describe,
+  groupApi,
+  idempotentPost,
+  PageParams,
+  readErrors,
+  wire
+} from "../kernel/Endpoints.js"
 import { InsufficientFundsProblem, InvalidInputProblem } from "../Problem.js"
 
 /** The errors of an account command (a closed or unsettled account is 409). */
@@ -144,19 +153,8 @@ export const ChainCheck = Schema.Union([
 /** The answer of `GET /ledger/journal`: the hledger journal as `text/plain`. */
 export const JournalText = Schema.String.pipe(HttpApiSchema.asText({ contentType: "text/plain" }))
 
-const LIMIT_MESSAGE = {
-  message: `must be a whole number from 1 to ${Paging.MAX_LIMIT} / 每页条数须为 1 到 ${Paging.MAX_LIMIT} 之间的整数`
-}
-const LimitParam = Schema.NumberFromString.check(
-  Schema.isInt(LIMIT_MESSAGE),
-  Schema.isBetween({ minimum: 1, maximum: Paging.MAX_LIMIT }, LIMIT_MESSAGE)
-)
-
 /** The query string of the paged ledger lists: `cursor` and `limit`. */
-export const LedgerPageParams = Schema.Struct({
-  cursor: Schema.optional(Schema.String.annotate({ description: "The nextCursor of the previous page / 分页游标" })),
-  limit: Schema.optional(LimitParam)
-})
+export const LedgerPageParams = Schema.Struct(PageParams)
 
 /** The query string of `GET /ledger/accounts/:id/balance`: `at`, an ISO 8601 date-time (default: now). */
 export const BalanceParams = Schema.Struct({

@@ -33,6 +33,7 @@ import {
   describe,
   groupApi,
   idempotentPost,
+  PageParams,
   readErrors,
   wire
 } from "../kernel/Endpoints.js"
@@ -81,14 +82,6 @@ const AgeParam = Schema.NumberFromString.check(
   Schema.isBetween({ minimum: 0, maximum: 150 }, AGE_MESSAGE)
 )
 
-const LIMIT_MESSAGE = {
-  message: `must be a whole number from 1 to ${Paging.MAX_LIMIT} / 每页条数须为 1 到 ${Paging.MAX_LIMIT} 之间的整数`
-}
-const LimitParam = Schema.NumberFromString.check(
-  Schema.isInt(LIMIT_MESSAGE),
-  Schema.isBetween({ minimum: 1, maximum: Paging.MAX_LIMIT }, LIMIT_MESSAGE)
-)
-
 /**
  * The query string of `GET /residents`: every `ResidentFilter` field, plus `cursor` and `limit`.
  * Numbers arrive as strings and are decoded here. Any other parameter is refused (400 naming it).
@@ -97,8 +90,7 @@ export const ResidentSearchParams = Schema.Struct({
   ...ResidentFilter.fields,
   minAge: Schema.optional(AgeParam),
   maxAge: Schema.optional(AgeParam),
-  cursor: Schema.optional(Schema.String.annotate({ description: "The nextCursor of the previous page / 分页游标" })),
-  limit: Schema.optional(LimitParam)
+  ...PageParams
 })
 
 const ResidentPath = { id: ResidentId }

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { CurrentActor } from "@commonweal/core"
+import { type CurrentActor, Paging } from "@commonweal/core"
 import { Context, type Effect, Schema } from "effect"
 import type { HttpRouter } from "effect/http"
 import { HttpApi, HttpApiEndpoint, HttpApiMiddleware } from "effect/http-api"
@@ -212,3 +212,22 @@ export const groupApi = <const Group extends HttpApiGroup.Constraint>(group: Gro
     .middleware(ApiMiddleware)
     .annotate(HttpApi.PayloadParseOptions, strictParseOptions)
     .annotate(HttpApi.QueryParseOptions, strictParseOptions)
+
+const LIMIT_MESSAGE = {
+  message: `must be a whole number from 1 to ${Paging.MAX_LIMIT} / 每页条数须为 1 到 ${Paging.MAX_LIMIT} 之间的整数`
+}
+
+/**
+ * The query fields of every cursor-paged list: `cursor` (the `nextCursor` of the previous page)
+ * and `limit` (1 to `Paging.MAX_LIMIT`, decoded from its string). Spread them into a list's
+ * query schema: `Schema.Struct({ ...filters, ...PageParams })`.
+ */
+export const PageParams = {
+  cursor: Schema.optional(Schema.String.annotate({ description: "The nextCursor of the previous page / 分页游标" })),
+  limit: Schema.optional(
+    Schema.NumberFromString.check(
+      Schema.isInt(LIMIT_MESSAGE),
+      Schema.isBetween({ minimum: 1, maximum: Paging.MAX_LIMIT }, LIMIT_MESSAGE)
+    )
+  )
+} as const
