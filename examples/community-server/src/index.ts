@@ -26,7 +26,14 @@
  *
  * @module
  */
-import { type Communities, domainServices, IdempotencyKeys, IdGenerator, type Residents } from "@commonweal/core"
+import {
+  type Communities,
+  domainServices,
+  type Fund,
+  IdempotencyKeys,
+  IdGenerator,
+  type Residents
+} from "@commonweal/core"
 import type { Actor, DomainServices, StoragePorts, Transactor } from "@commonweal/core"
 import { makeHttpLayer, TokenVerifier } from "@commonweal/http"
 import { SqlStore } from "@commonweal/store-kysely"
@@ -73,7 +80,7 @@ export const coreLayer = <E, R>(
  * wrote. Each community is written whole in one transaction (the storage layer's `Transactor`)
  * or not at all, and only if it does not exist yet: a restart never touches what users changed.
  */
-export const seedLayer = (seed: boolean): Layer.Layer<SeedReport, never, Residents | Communities | Transactor> =>
+export const seedLayer = (seed: boolean): Layer.Layer<SeedReport, never, Residents | Communities | Fund | Transactor> =>
   Layer.effect(
     SeedReport,
     seed
@@ -196,10 +203,12 @@ export const banner = (address: NetAddress.SocketAddress, report: DemoSeedReport
       report.residentsRegistered +
       report.householdLinks +
       report.guardianLinks +
-      report.consentsRecorded >
+      report.consentsRecorded +
+      report.fundEntries >
     0
       ? `已写入演示数据 / seeded: ${report.communitiesCreated} 个社区 communities, ${report.residentsRegistered} 位居民 residents, ` +
-        `${report.householdLinks + report.guardianLinks} 条家庭/监护关系 links, ${report.consentsRecorded} 项监护人同意 guardian consents`
+        `${report.householdLinks + report.guardianLinks} 条家庭/监护关系 links, ${report.consentsRecorded} 项监护人同意 guardian consents, ` +
+        `${report.fundEntries} 笔公益基金收支 fund entries, ${report.fundRounds} 轮资助 allocation rounds`
       : seedEnabled
         ? "演示社区已存在，未写入任何数据 / demo communities already present, nothing written"
         : "未写入演示数据（COMMONWEAL_SEED=false）/ demo seeding off, nothing written"
@@ -218,6 +227,8 @@ export const banner = (address: NetAddress.SocketAddress, report: DemoSeedReport
     "  试一试 try it (以社工身份查看周赛群的档案 / read 周赛群's record as a social worker):",
     `    curl -H "Authorization: Bearer ${staff?.token ?? "demo-junxin-staff"}" ${base}/residents/${exampleResidentId}`,
     `    curl -H "Authorization: Bearer ${staff?.token ?? "demo-junxin-staff"}" "${base}/residents?tag=migrant_elderly"`,
+    "  公益基金收支公示（可打印）/ the fund's public report, printable:",
+    `    curl -H "Authorization: Bearer demo-junxin-resident" "${base}/fund/report.html" -o report.html`,
     "",
     "  按 Ctrl-C 停止 / press Ctrl-C to stop",
     ""

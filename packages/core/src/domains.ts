@@ -10,7 +10,10 @@ import { Communities } from "./communities/Communities.js"
 import { CommunityPermissions } from "./communities/permissions.js"
 import type { CommunitiesStorage } from "./communities/CommunityRepo.js"
 import { EventPermissions } from "./kernel/Event.js"
-import { composePolicy } from "./kernel/Policy.js"
+import { CoreRoles, composePolicy } from "./kernel/Policy.js"
+import type { FundStorage } from "./fund/FundRepo.js"
+import { Fund } from "./fund/FundService.js"
+import { FundPermissions, FundRoles } from "./fund/permissions.js"
 import type { KernelStorage } from "./kernel/Storage.js"
 import type { LedgerStorage } from "./ledger/LedgerRepo.js"
 import { Ledger } from "./ledger/LedgerService.js"
@@ -24,21 +27,28 @@ export const domainPermissions = [
   EventPermissions,
   CommunityPermissions,
   ResidentPermissions,
-  LedgerPermissions
+  LedgerPermissions,
+  FundPermissions
 ] as const
+
+/**
+ * Every role of the installation: the kernel's and those the domains declare (the fund's
+ * `treasurer` and `approver`), with what each is for.
+ */
+export const domainRoles = [...Object.values(CoreRoles), ...Object.values(FundRoles)] as const
 
 /**
  * The default policy, composed from the domains' declarations: for each role, the names of the
  * permissions it holds.
  */
-export const rolePermissions = composePolicy(domainPermissions)
+export const rolePermissions = composePolicy(domainPermissions, domainRoles)
 
 /**
  * Every storage port of every domain. A complete adapter is a `Layer<StoragePorts>`; one that
  * supports some domains provides `KernelStorage` and their bundles (`ResidentsStorage` …).
  * `@commonweal/testing`'s contract suites check either.
  */
-export type StoragePorts = KernelStorage | CommunitiesStorage | ResidentsStorage | LedgerStorage
+export type StoragePorts = KernelStorage | CommunitiesStorage | ResidentsStorage | LedgerStorage | FundStorage
 
 /**
  * The service of every domain (`Communities`, `Residents` …), one line each, built from the
@@ -57,7 +67,8 @@ export type StoragePorts = KernelStorage | CommunitiesStorage | ResidentsStorage
 export const domainServices = Layer.mergeAll(
   Communities.layer, // communities
   Residents.layer, // residents
-  Ledger.layer // ledger
+  Ledger.layer, // ledger
+  Fund.layer // fund
 )
 
 /** The services of every domain, as {@link domainServices} provides them. */

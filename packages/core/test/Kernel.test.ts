@@ -24,7 +24,7 @@ import {
   ResidentId,
   ResidentPatch,
   ResidentPermissions,
-  Role,
+  CoreRole,
   rolePermissions,
   Uuid7
 } from "../src/index.js"
@@ -171,7 +171,7 @@ describe("policy", () => {
   })
 
   it("the installation's role map holds exactly what the registered domains declare", () => {
-    for (const role of Role.literals) {
+    for (const role of CoreRole.literals) {
       const declared = domainPermissions.flatMap((set) =>
         Object.values(set as Record<string, Permission>)
           .filter((p) => p.roles.includes(role))

@@ -9,6 +9,7 @@ import type { KernelStorage, StoragePorts } from "@commonweal/core"
 import { Layer } from "effect"
 import { MemoryCommunities } from "./communities/index.js"
 import type { MemoryKernel } from "./kernel/index.js"
+import { MemoryFund } from "./fund/index.js"
 import { MemoryLedger } from "./ledger/index.js"
 import { MemoryResidents } from "./residents/index.js"
 
@@ -24,6 +25,7 @@ export const MemoryDomains: {
   layer: Layer.mergeAll(
     MemoryCommunities.layer, // communities
     MemoryResidents.layer, // residents
-    MemoryLedger.layer // ledger
+    MemoryLedger.layer, // ledger
+    MemoryFund.layer // fund
   )
 }

@@ -7,6 +7,7 @@
  */
 import type { StoragePorts } from "@commonweal/core"
 import { communitiesContract } from "./communities/CommunitiesContract.js"
+import { fundContract } from "./fund/FundContract.js"
 import type { ContractTarget } from "./kernel/ContractTarget.js"
 import { kernelContract } from "./kernel/KernelContract.js"
 import { ledgerContract } from "./ledger/LedgerContract.js"
@@ -16,7 +17,8 @@ import { residentsContract } from "./residents/ResidentsContract.js"
 export const domainContracts: ReadonlyArray<(target: ContractTarget<StoragePorts>) => void> = [
   communitiesContract,
   residentsContract,
-  ledgerContract
+  ledgerContract,
+  fundContract
 ]
 
 /**

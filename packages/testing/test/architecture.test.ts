@@ -175,7 +175,11 @@ const coreDomains = (): Array<string> =>
  */
 const domainDependencies: Record<string, ReadonlyArray<string>> = {
   communities: [],
-  residents: ["communities"]
+  residents: ["communities"],
+  ledger: [],
+  // the fund moves money through the ledger, names families by resident (their household
+  // decides who steps aside) and prints the community's name on its public report
+  fund: ["communities", "residents", "ledger"]
 }
 
 /** `domains.ts` and `index.ts` import every domain: a kernel or a domain importing them imports them all. */

@@ -13,17 +13,36 @@ import { CommunityId, ResidentId } from "./Ids.js"
 import * as Text from "./Text.js"
 
 /**
- * The roles an actor can hold.
+ * The kernel's roles, which every installation has.
  *
  * - `admin`: runs the installation; may act in its own community like staff and manage the community itself.
  * - `staff`: social workers and centre staff (社工、中心工作人员): the full registry.
  * - `grid_worker`: 网格员, registers and updates residents of the community.
  * - `volunteer`: volunteers and community talents: a reduced view, for matching.
  * - `resident`: a resident (or guardian) acting for themself and their wards.
+ *
+ * A domain may declare more (the fund's `treasurer` and `approver`) with `declareRoles` in its
+ * own folder; the kernel never lists them.
  */
-export const Role = Schema.Literals(["admin", "staff", "grid_worker", "volunteer", "resident"])
-/** The roles an actor can hold. */
-export type Role = typeof Role.Type
+export const CoreRole = Schema.Literals(["admin", "staff", "grid_worker", "volunteer", "resident"])
+/** The kernel's roles. */
+export type CoreRole = typeof CoreRole.Type
+
+/**
+ * The name of a role an actor can hold: one of the kernel's ({@link CoreRole}) or one a domain
+ * declares (`declareRoles`). Lower-case letters, digits and `_`, 2 to 32 characters, starting
+ * with a letter. The set is open so that a domain adds roles without editing the kernel; the
+ * installation's declared roles are `domainRoles` (core's `domains.ts`), and its tests check that
+ * every permission names only declared roles. An actor holding an undeclared role simply holds no
+ * permission through it.
+ */
+export const Role = Schema.String.check(
+  Schema.isPattern(/^[a-z][a-z0-9_]{1,31}$/u, {
+    message: "must be a role name: lower-case letters, digits and '_' / 角色名须为小写字母、数字和下划线"
+  })
+)
+/** The name of a role: a {@link CoreRole} (suggested by editors) or a domain's declared role. */
+export type Role = CoreRole | (string & {})
 
 /** An authenticated subject acting in one community. */
 export const Actor = Schema.Struct({

@@ -31,7 +31,7 @@
  * @module
  */
 import { Effect } from "effect"
-import { type Actor, Role } from "./Actor.js"
+import { type Actor, CoreRole, type Role } from "./Actor.js"
 import { Forbidden, NotFound } from "./Errors.js"
 import type { CommunityId } from "./Ids.js"
 
@@ -74,23 +74,68 @@ export const permissions = <const Domain extends string, const Spec extends Reco
   return Object.freeze(out) as PermissionSet<Domain, Extract<keyof Spec, string>>
 }
 
+/** A role a domain declares, with what it is for (English / 中文), for documentation and admin screens. */
+export interface RoleDeclaration<Name extends string = string> {
+  /** The role's name, as actors carry it. */
+  readonly name: Name
+  /** The domain that declared it (`kernel` for the {@link CoreRole}s). */
+  readonly domain: string
+  /** What the role is for, English / 中文. */
+  readonly description: string
+}
+
+/**
+ * Declares the roles a domain adds to the kernel's ({@link CoreRole}): for each, what it is for.
+ * Register the result in `domainRoles` (core's `domains.ts`).
+ *
+ * @example
+ * ```ts
+ * import { declareRoles, permissions } from "@commonweal/core"
+ *
+ * export const LibraryRoles = declareRoles("library", { librarian: "lends books / 图书管理员" })
+ * export const LibraryPermissions = permissions("library", { lend: [LibraryRoles.librarian.name, "staff"] })
+ * ```
+ */
+export const declareRoles = <const Domain extends string, const Spec extends Record<string, string>>(
+  domain: Domain,
+  spec: Spec
+): { readonly [R in Extract<keyof Spec, string>]: RoleDeclaration<R> } => {
+  const out: Record<string, RoleDeclaration> = {}
+  for (const [name, description] of Object.entries(spec)) out[name] = Object.freeze({ name, domain, description })
+  return Object.freeze(out) as { readonly [R in Extract<keyof Spec, string>]: RoleDeclaration<R> }
+}
+
+/** The kernel's roles, declared. */
+export const CoreRoles = declareRoles("kernel", {
+  admin: "runs the installation and manages its community / 系统管理员",
+  staff: "social workers and centre staff / 社工、中心工作人员",
+  grid_worker: "registers and updates the community's residents / 网格员",
+  volunteer: "volunteers and community talents / 志愿者、社区达人",
+  resident: "a resident or guardian acting for themself and their wards / 居民（或监护人）"
+})
+
 /**
  * The role map of the domains given: for each role, the names of the permissions it holds, in
- * the order declared. Pure; for documentation, admin screens and tests of a policy.
+ * the order declared. Lists every kernel role and every role in `roles` (empty when it holds
+ * nothing), and any other role a permission names. Pure; for documentation, admin screens and
+ * tests of a policy.
  */
 export const composePolicy = (
-  sets: ReadonlyArray<Readonly<Record<string, Permission>>>
+  sets: ReadonlyArray<Readonly<Record<string, Permission>>>,
+  roles: ReadonlyArray<RoleDeclaration> = []
 ): Readonly<Record<Role, ReadonlyArray<string>>> => {
-  const map = Object.fromEntries(Role.literals.map((role) => [role, [] as Array<string>])) as Record<
-    Role,
-    Array<string>
-  >
+  const map: Record<string, Array<string>> = {}
+  for (const role of [...CoreRole.literals, ...roles.map((r) => r.name)]) map[role] ??= []
   for (const set of sets) {
     for (const permission of Object.values(set)) {
-      for (const role of permission.roles) if (!map[role].includes(permission.name)) map[role].push(permission.name)
+      for (const role of permission.roles) {
+        const held = map[role] ?? []
+        map[role] = held
+        if (!held.includes(permission.name)) held.push(permission.name)
+      }
     }
   }
-  return map
+  return map as Record<Role, ReadonlyArray<string>>
 }
 
 /** Whether any of the actor's roles holds the permission. Pure. */

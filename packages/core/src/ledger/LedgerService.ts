@@ -67,12 +67,12 @@ import {
   LedgerAccountOpened,
   LedgerAccountReopened,
   LedgerEvent,
-  TransfersApplied,
-  type UnitTotal
+  TransfersApplied
 } from "./LedgerEvent.js"
 import type { LedgerChanges, LedgerStorage } from "./LedgerRepo.js"
 import { LedgerRepo } from "./LedgerRepo.js"
 import * as Rules from "./LedgerRules.js"
+import { rejectedAsDomainError, unitTotals } from "./Posting.js"
 import { LedgerPermissions as P } from "./permissions.js"
 
 /**
@@ -107,25 +107,6 @@ const WALK = 1_000
 export const MAX_EXPIRE_LIMIT = 10_000
 
 const isAccountId = Schema.is(LedgerAccountId)
-
-/** The batch's per-unit totals, units in code order. */
-const totalsOf = (created: ReadonlyArray<Transfer>): Array<UnitTotal> => {
-  const byUnit = new Map<string, number>()
-  for (const t of created) byUnit.set(t.unit, (byUnit.get(t.unit) ?? 0) + t.amount)
-  return [...byUnit].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([unit, amount]) => ({ unit, amount }))
-}
-
-/** A refused request as the kernel error it amounts to, its message naming index, transfer id and reason. */
-const rejected = (e: Rules.TransferRejected) =>
-  Rules.toDomainError(
-    new Rules.TransferRejected({
-      index: e.index,
-      transferId: e.transferId,
-      reason: e.reason,
-      accountId: e.accountId,
-      message: `${e.message} [${e.reason}]`
-    })
-  )
 
 /** A chain sequence from a history cursor: a non-negative safe integer. */
 const sequenceOf = (after: string | undefined): Result.Result<number, InvalidInput> => {
@@ -300,7 +281,7 @@ export class Ledger extends Context.Service<Ledger>()("@commonweal/core/Ledger",
             Effect.gen(function* () {
               const state = yield* repo.load(communityId, Rules.footprint(batch))
               const applied = yield* Effect.fromResult(Rules.applyBatch(state, batch, yield* now)).pipe(
-                Effect.mapError(rejected)
+                Effect.mapError(rejectedAsDomainError)
               )
               const first = applied.created[0]
               if (first === undefined) return applied.results
@@ -321,7 +302,7 @@ export class Ledger extends Context.Service<Ledger>()("@commonweal/core/Ledger",
                   batchId: batch.batchId ?? null,
                   transferIds: applied.created.map((t) => t.id),
                   count: applied.created.length,
-                  totals: totalsOf(applied.created)
+                  totals: unitTotals(applied.created)
                 })
               )
               return applied.results

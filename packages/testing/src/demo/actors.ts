@@ -21,9 +21,15 @@ export interface DemoActor {
   readonly actor: Actor
 }
 
-const make = (community: "junxin" | "guli", role: Role, label: string, residentId?: ResidentId): DemoActor => {
+const make = (
+  community: "junxin" | "guli",
+  role: Role,
+  label: string,
+  residentId?: ResidentId,
+  suffix = ""
+): DemoActor => {
   const communityId: CommunityId = community === "junxin" ? JUNXIN_ID : GULI_ID
-  const key = `${community}-${role.replace("_", "-")}`
+  const key = `${community}-${role.replace("_", "-")}${suffix}`
   return {
     key,
     token: `demo-${key}`,
@@ -43,7 +49,10 @@ export const junxinActors: ReadonlyArray<DemoActor> = [
   make("junxin", "staff", "君馨社区 社工（林晓）", R.linXiao.id),
   make("junxin", "grid_worker", "君馨社区 网格员（葛琳）", R.geLin.id),
   make("junxin", "volunteer", "君馨社区 老乡团志愿者（刘英）", R.liuYing.id),
-  make("junxin", "resident", "君馨社区 居民/监护人（熊丽萍）", R.xiongLiping.id)
+  make("junxin", "resident", "君馨社区 居民/监护人（熊丽萍）", R.xiongLiping.id),
+  make("junxin", "treasurer", "君馨社区 公益基金出纳"),
+  make("junxin", "approver", "君馨社区 公益基金审批人（居委会委员）"),
+  make("junxin", "approver", "君馨社区 公益基金审批人（议事会代表）", undefined, "-2")
 ]
 
 /** The demo accounts of 顾里小站. */

@@ -19,11 +19,13 @@
  *
  * @module
  */
-import { Communities, CurrentActor, Residents, systemActor, Transactor } from "@commonweal/core"
-import type { CommunityId, ResidentCommandError } from "@commonweal/core"
+import { Communities, CurrentActor, type Fund, Residents, systemActor, Transactor } from "@commonweal/core"
+import type { CommunityId, DomainError } from "@commonweal/core"
 import { Effect } from "effect"
 import type { DemoCommunity } from "./communities.js"
-import { demoCommunities } from "./communities.js"
+import { demoCommunities, JUNXIN_ID } from "./communities.js"
+import type { DemoFundReport } from "./fund.js"
+import { seedJunxinFund } from "./fund.js"
 import type { DemoGuardianLink, DemoHousehold } from "./links.js"
 import { demoGuardianLinks, demoHouseholds } from "./links.js"
 import type { DemoResident } from "./residents.js"
@@ -36,6 +38,10 @@ export interface DemoSeedReport {
   readonly householdLinks: number
   readonly guardianLinks: number
   readonly consentsRecorded: number
+  /** Money entries of the fund (Candy Commune's sales and costs, proceeds, donations). */
+  readonly fundEntries: number
+  /** Allocation rounds of the fund. */
+  readonly fundRounds: number
 }
 
 /** A report of nothing written. */
@@ -44,7 +50,9 @@ export const emptyDemoSeedReport: DemoSeedReport = {
   residentsRegistered: 0,
   householdLinks: 0,
   guardianLinks: 0,
-  consentsRecorded: 0
+  consentsRecorded: 0,
+  fundEntries: 0,
+  fundRounds: 0
 }
 
 /** Everything seeded into one community, in the order it is written. */
@@ -53,10 +61,12 @@ export interface DemoCommunitySeed {
   readonly residents: ReadonlyArray<DemoResident>
   readonly households: ReadonlyArray<DemoHousehold>
   readonly guardianLinks: ReadonlyArray<DemoGuardianLink>
+  /** The community's fund, seeded after its people (Junxin's: a season of Candy Commune and two rounds). */
+  readonly fund?: Effect.Effect<DemoFundReport, DomainError, Fund>
 }
 
 /** The errors a seed can fail with (never, for the demo data itself: it is valid by construction). */
-export type DemoSeedError = ResidentCommandError
+export type DemoSeedError = DomainError
 
 /** The demo residents of each community, keyed by community id. */
 export const demoResidentsByCommunity: ReadonlyMap<CommunityId, ReadonlyArray<DemoResident>> = new Map([
@@ -72,7 +82,8 @@ export const demoCommunitySeeds: ReadonlyArray<DemoCommunitySeed> = demoCommunit
   community,
   residents: demoResidentsByCommunity.get(community.id) ?? [],
   households: demoHouseholds.filter((h) => h.communityId === community.id),
-  guardianLinks: demoGuardianLinks.filter((l) => l.communityId === community.id)
+  guardianLinks: demoGuardianLinks.filter((l) => l.communityId === community.id),
+  ...(community.id === JUNXIN_ID ? { fund: seedJunxinFund } : {})
 }))
 
 /** Whether this error says the community was provisioned by someone else meanwhile. */
@@ -87,7 +98,7 @@ const isCommunityDuplicate =
  */
 export const seedDemoCommunity = (
   seed: DemoCommunitySeed
-): Effect.Effect<DemoSeedReport, DemoSeedError, Communities | Residents | Transactor> =>
+): Effect.Effect<DemoSeedReport, DemoSeedError, Communities | Residents | Fund | Transactor> =>
   Effect.gen(function* () {
     const communities = yield* Communities
     const residents = yield* Residents
@@ -126,12 +137,16 @@ export const seedDemoCommunity = (
         }
       }
 
+      const fund = seed.fund === undefined ? { entries: 0, rounds: 0 } : yield* seed.fund
+
       return {
         communitiesCreated: 1,
         residentsRegistered: seed.residents.length,
         householdLinks,
         guardianLinks: seed.guardianLinks.length,
-        consentsRecorded
+        consentsRecorded,
+        fundEntries: fund.entries,
+        fundRounds: fund.rounds
       } satisfies DemoSeedReport
     })
 
@@ -147,13 +162,15 @@ const add = (a: DemoSeedReport, b: DemoSeedReport): DemoSeedReport => ({
   residentsRegistered: a.residentsRegistered + b.residentsRegistered,
   householdLinks: a.householdLinks + b.householdLinks,
   guardianLinks: a.guardianLinks + b.guardianLinks,
-  consentsRecorded: a.consentsRecorded + b.consentsRecorded
+  consentsRecorded: a.consentsRecorded + b.consentsRecorded,
+  fundEntries: a.fundEntries + b.fundEntries,
+  fundRounds: a.fundRounds + b.fundRounds
 })
 
 /** Seeds the given communities one after the other (each atomically) and adds up the reports. */
 export const seedDemoWith = (
   seeds: ReadonlyArray<DemoCommunitySeed>
-): Effect.Effect<DemoSeedReport, DemoSeedError, Communities | Residents | Transactor> =>
+): Effect.Effect<DemoSeedReport, DemoSeedError, Communities | Residents | Fund | Transactor> =>
   Effect.reduce(
     seeds,
     () => emptyDemoSeedReport,
@@ -162,7 +179,7 @@ export const seedDemoWith = (
 
 /**
  * Seeds 君馨社区 and 顾里小站 with their demo residents, households, guardians and guardian
- * consents. Each community is written whole, in one transaction, or not at all; a community
+ * consents, and 君馨社区's fund (a season of Candy Commune, one round paid, one in public notice). Each community is written whole, in one transaction, or not at all; a community
  * that exists already is left exactly as it is. Run it on every start: once both exist, it
  * writes nothing and reports zeros.
  *
@@ -170,8 +187,8 @@ export const seedDemoWith = (
  * ```ts
  * import { seedDemo } from "@commonweal/testing/demo"
  *
- * const report = yield* seedDemo   // needs Communities | Residents | Transactor
+ * const report = yield* seedDemo   // needs Communities | Residents | Fund | Transactor
  * ```
  */
-export const seedDemo: Effect.Effect<DemoSeedReport, DemoSeedError, Communities | Residents | Transactor> =
+export const seedDemo: Effect.Effect<DemoSeedReport, DemoSeedError, Communities | Residents | Fund | Transactor> =
   seedDemoWith(demoCommunitySeeds)
