@@ -3,7 +3,7 @@
  * not at all, and once a community exists it never writes to it again, whatever users did to
  * the demo data in between.
  */
-import { CommunityRepo, CurrentActor, Outbox, ResidentId, ResidentRepo, Residents, systemActor } from "@commonweal/core"
+import { CommunityRepo, CurrentActor, Fund, Ledger, Outbox, ResidentId, ResidentRepo, Residents, systemActor } from "@commonweal/core"
 import type { CommunityId, ResidentView } from "@commonweal/core"
 import {
   demoCommunitySeeds,
@@ -215,5 +215,39 @@ describe("the demo seed is atomic per community", () => {
     const exit = await store.runtime.runPromiseExit(seedDemoWith([junxinSeed]).pipe(Effect.provide(interrupting)))
     expect(Exit.hasInterrupts(exit)).toBe(true)
     await expectNothingThenReseed(store)
+  })
+})
+
+describe("the demo fund of 君馨社区", () => {
+  it("holds a season of Candy Commune, one round paid and one in public notice, reconciled to the ledger", async () => {
+    const one = await start({ port: 0, host: "127.0.0.1", seed: true, storage: { _tag: "Sqlite", filename: tempDb() } })
+    expect([one.report.fundEntries, one.report.fundRounds]).toEqual([11, 2])
+    const treasurer = findDemoActor("junxin-treasurer").actor
+    const resident = findDemoActor("junxin-resident").actor
+    const seen = await one.runtime.runPromise(
+      Effect.gen(function* () {
+        const fund = yield* Fund
+        const rounds = yield* fund.rounds().pipe(Effect.provideService(CurrentActor, treasurer))
+        const to = Date.now() + 86_400_000
+        const statement = yield* fund.statement({ from: 0, to }).pipe(Effect.provideService(CurrentActor, treasurer))
+        const report = yield* fund.publicReport({ from: 0, to }).pipe(Effect.provideService(CurrentActor, resident))
+        // 熊丽萍 lives with 周赛群, whose family is a candidate of both rounds
+        const mine = yield* fund.myApplications().pipe(Effect.provideService(CurrentActor, resident))
+        const ledger = yield* Ledger
+        const chain = yield* ledger.verifyChain().pipe(Effect.provideService(CurrentActor, systemActor(JUNXIN_ID)))
+        return { rounds: rounds.items, statement, report, mine: mine.items, chain }
+      })
+    )
+    expect(seen.rounds.map((r) => r.status)).toEqual(["notice", "paid"])
+    expect(seen.statement.reconciliation.ok).toBe(true)
+    expect(seen.statement.enterprise.sales).toBe(604_500)
+    expect(seen.statement.enterprise.proceedsToFund).toBe(304_500)
+    const paid = seen.rounds[1]!
+    expect(seen.statement.total.allocations).toBe(paid.outcome!.allocated)
+    expect(seen.report.reconciled).toBe(true)
+    expect(JSON.stringify(seen.report)).not.toContain("family A")
+    expect(seen.mine.map((a) => a.candidate.key)).toEqual(["zhou", "zhou"])
+    expect(seen.chain.transfers).toBeGreaterThan(11)
+    await one.runtime.dispose()
   })
 })

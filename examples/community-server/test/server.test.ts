@@ -73,7 +73,9 @@ describe("community-server", () => {
       residentsRegistered: junxinResidents.length + guliResidents.length,
       householdLinks: 5,
       guardianLinks: 4,
-      consentsRecorded: 7
+      consentsRecorded: 7,
+      fundEntries: 11,
+      fundRounds: 2
     })
     expect(banner(first.address, first.report)).toContain("seeded: 2 个社区 communities")
     const stored = await first.runtime.runPromise(counts)
@@ -136,7 +138,9 @@ describe("community-server", () => {
       residentsRegistered: 0,
       householdLinks: 0,
       guardianLinks: 0,
-      consentsRecorded: 0
+      consentsRecorded: 0,
+      fundEntries: 0,
+      fundRounds: 0
     })
     const stopped = first.base
     await first.runtime.dispose()

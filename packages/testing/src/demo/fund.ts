@@ -211,7 +211,7 @@ export const seedJunxinFund: Effect.Effect<DemoFundReport, DomainError, Fund> = 
         {
           key: "zhou",
           kind: "family",
-          label: "周赛群家庭（随迁老人）",
+          label: "随迁老人家庭 A / family A",
           residentId: R.zhouSaiqun.id,
           request: 100_000,
           weight: 90,
@@ -253,7 +253,7 @@ export const seedJunxinFund: Effect.Effect<DemoFundReport, DomainError, Fund> = 
         {
           key: "zhou",
           kind: "family",
-          label: "周赛群家庭（随迁老人）",
+          label: "随迁老人家庭 A / family A",
           residentId: R.zhouSaiqun.id,
           request: 60_000,
           weight: 80
