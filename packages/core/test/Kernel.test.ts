@@ -25,6 +25,9 @@ import {
   ResidentPatch,
   ResidentPermissions,
   CoreRole,
+  declareRoles,
+  domainRoles,
+  Role,
   rolePermissions,
   Uuid7
 } from "../src/index.js"
@@ -179,6 +182,30 @@ describe("policy", () => {
       )
       expect(rolePermissions[role]).toEqual(declared)
     }
+  })
+
+  it("every role a registered permission names is declared, and the role map lists every declared role", () => {
+    const declared = new Set(domainRoles.map((r) => r.name))
+    for (const set of domainPermissions) {
+      for (const permission of Object.values(set as Record<string, Permission>)) {
+        for (const role of permission.roles) expect(declared, `${permission.name} names ${role}`).toContain(role)
+      }
+    }
+    expect(Object.keys(rolePermissions).sort()).toEqual([...declared].sort())
+    expect(rolePermissions.treasurer).toContain("fund:pay")
+    expect(rolePermissions.approver).toEqual(["fund:approve", "fund:read", "fund:object", "fund:report:public"])
+    expect(Schema.is(Role)("treasurer")).toBe(true)
+    expect(Schema.is(Role)("Treasurer")).toBe(false)
+  })
+
+  it("a domain declares roles of its own; an actor holding one gets exactly its permissions", () => {
+    const LibraryRoles = declareRoles("library", { librarian: "lends books / 图书管理员" })
+    const Library = permissions("library", { lend: [LibraryRoles.librarian.name] })
+    const librarian = { subject: "l", communityId: junxin, roles: ["librarian"] }
+    expect(can(librarian, Library.lend)).toBe(true)
+    expect(can({ ...librarian, roles: ["staff"] }, Library.lend)).toBe(false)
+    expect(composePolicy([Library], Object.values(LibraryRoles)).librarian).toEqual(["library:lend"])
+    expect(LibraryRoles.librarian).toEqual({ name: "librarian", domain: "library", description: "lends books / 图书管理员" })
   })
 
   it("a domain declares its permissions without touching the kernel: names, roles, and checks", () => {
