@@ -179,7 +179,9 @@ const domainDependencies: Record<string, ReadonlyArray<string>> = {
   ledger: [],
   // the fund moves money through the ledger, names families by resident (their household
   // decides who steps aside) and prints the community's name on its public report
-  fund: ["communities", "residents", "ledger"]
+  fund: ["communities", "residents", "ledger"],
+  // volunteers and requests reuse the residents' schemas (languages, home places, locations)
+  "mutual-aid": ["residents"]
 }
 
 /** `domains.ts` and `index.ts` import every domain: a kernel or a domain importing them imports them all. */
