@@ -12,6 +12,7 @@
 import { Layer } from "effect"
 import { HttpApi, OpenApi } from "effect/http-api"
 import { CommunitiesGroup, CommunitiesLive } from "./groups/communities.js"
+import { documentFund, FundGroup, FundLive, FundReaders } from "./groups/fund.js"
 import { HealthGroup, HealthLive } from "./groups/health.js"
 import { LedgerAccountReader, LedgerBatchReader, LedgerGroup, LedgerLive } from "./groups/ledger.js"
 import { documentResidents, makeResidentsLive, ResidentReader, ResidentsGroup } from "./groups/residents.js"
@@ -25,13 +26,14 @@ import { documentBadRequestAsProblem } from "./kernel/OpenApiDocs.js"
  * side only or cannot say what the contract means (the server's behaviour is unchanged): every
  * 400 is the `InvalidInput` problem ({@link documentBadRequestAsProblem}), then each group's own
  * step (the residents' search parameters, text bounds and the `ResidentView` discriminator:
- * `documentResidents`).
+ * `documentResidents`; the fund's query parameters and text bounds: `documentFund`).
  */
 export const documentContract = (spec: Record<string, unknown>): Record<string, unknown> =>
   [
     documentBadRequestAsProblem,
     // one line per group that documents more than Effect's generator does
-    documentResidents
+    documentResidents,
+    documentFund
   ].reduce((document, step) => step(document), spec)
 
 /** The commonweal HTTP API. */
@@ -40,6 +42,7 @@ export class CommonwealApi extends HttpApi.make(API_ID)
   .add(CommunitiesGroup)
   .add(ResidentsGroup)
   .add(LedgerGroup)
+  .add(FundGroup)
   .middleware(ApiMiddleware)
   .annotate(HttpApi.PayloadParseOptions, strictParseOptions)
   .annotate(HttpApi.QueryParseOptions, strictParseOptions)
@@ -63,9 +66,9 @@ export class CommonwealApi extends HttpApi.make(API_ID)
  * group that has idempotent POSTs). The API middleware builds them once and refuses to start
  * when an endpoint declares a resource type that has no reader here.
  */
-export const resourceReaders = [ResidentReader, LedgerAccountReader, LedgerBatchReader] as const
+export const resourceReaders = [ResidentReader, LedgerAccountReader, LedgerBatchReader, ...FundReaders] as const
 
-/** The services the {@link resourceReaders} need (the residents' `Residents`, the ledger's `Ledger`). */
+/** The services the {@link resourceReaders} need (the residents' `Residents`, the ledger's `Ledger`, the fund's `Fund`). */
 export type ResourceReaderServices = ReaderServices<typeof resourceReaders>
 
 /** Options of {@link makeGroupsLive}. */
@@ -73,4 +76,4 @@ export interface GroupsLiveOptions extends ResidentsLiveOptions {}
 
 /** The handlers of every group of {@link CommonwealApi}, one line per group. */
 export const makeGroupsLive = (options?: GroupsLiveOptions) =>
-  Layer.mergeAll(HealthLive, CommunitiesLive, makeResidentsLive(options), LedgerLive)
+  Layer.mergeAll(HealthLive, CommunitiesLive, makeResidentsLive(options), LedgerLive, FundLive)

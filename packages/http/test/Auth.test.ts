@@ -57,7 +57,7 @@ describe("TokenVerifier", () => {
       [
         "subject: must not begin or end with white space / 首尾不能有空白字符",
         "communityId: must be a UUIDv7 string / 必须是 UUIDv7 格式的编号",
-        "roles.0: must be one of admin, staff, grid_worker, volunteer, resident / 须为以下之一：admin、staff、grid_worker、volunteer、resident",
+        "roles.0: must be a role name: lower-case letters, digits and '_' / 角色名须为小写字母、数字和下划线",
         "residentId: must be text / 须为文本"
       ].join("; ")
     )

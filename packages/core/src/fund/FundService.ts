@@ -52,6 +52,7 @@ import { authorize, can } from "../kernel/Policy.js"
 import { Transactor } from "../kernel/Transactor.js"
 import { decodeInput } from "../kernel/Validation.js"
 import type { LedgerAccountId, Transfer, TransferRequest } from "../ledger/Ledger.js"
+import { TransferId } from "../ledger/Ledger.js"
 import { LedgerRepo } from "../ledger/LedgerRepo.js"
 import { postWithin } from "../ledger/Posting.js"
 import { ResidentRepo } from "../residents/ResidentRepo.js"
@@ -136,6 +137,7 @@ const isProductId = Schema.is(ProductId)
 const isObjectionId = Schema.is(ObjectionId)
 const isCode = Schema.is(Code)
 const isStatus = Schema.is(RoundStatusSchema)
+const isTransferId = Schema.is(TransferId)
 
 /** How many records the service reads per call when it walks a whole list. */
 const WALK = 1_000
@@ -588,6 +590,34 @@ export class Fund extends Context.Service<Fund>()("@commonweal/core/Fund", {
               return next
             })
           )
+        }),
+
+      /** One product. Needs `fund:read`; another community's is `NotFound`. */
+      product: (id: string): Effect.Effect<Product, NotFound | Forbidden, CurrentActor> =>
+        Effect.gen(function* () {
+          const actor = yield* CurrentActor
+          yield* authorize(actor, P.read)
+          return yield* findProduct(actor, id)
+        }),
+
+      /** One sub-fund, by code. Needs `fund:read`. */
+      subFund: (code: string): Effect.Effect<SubFund, NotFound | Forbidden, CurrentActor> =>
+        Effect.gen(function* () {
+          const actor = yield* CurrentActor
+          yield* authorize(actor, P.read)
+          return yield* findSubFund(actor, code)
+        }),
+
+      /** One money entry, by its id (the transfer's). Needs `fund:read`. */
+      entry: (id: string): Effect.Effect<FundEntry, NotFound | Forbidden, CurrentActor> =>
+        Effect.gen(function* () {
+          const actor = yield* CurrentActor
+          yield* authorize(actor, P.read)
+          const found = isTransferId(id) ? yield* repo.findEntry(actor.communityId, id) : Option.none()
+          return yield* Option.match(found, {
+            onNone: () => Effect.fail(NotFound.of("FundEntry", id)),
+            onSome: Effect.succeed
+          })
         }),
 
       /** The community's products, by id, cursor-paged. Needs `fund:read`. */
