@@ -14,6 +14,7 @@
  * @module
  */
 import type { CommunitiesDatabase } from "./communities/tables.js"
+import type { FundDatabase } from "./fund/tables.js"
 import type { KernelDatabase } from "./kernel/tables.js"
 import type { LedgerDatabase } from "./ledger/tables.js"
 import type { ResidentsDatabase } from "./residents/tables.js"
@@ -29,6 +30,15 @@ export type {
   LedgerTransfersTable
 } from "./ledger/tables.js"
 export type {
+  FundDatabase,
+  FundEntriesTable,
+  FundProductsTable,
+  FundRoundHouseholdsTable,
+  FundRoundsTable,
+  FundSettingsTable,
+  FundSubFundsTable
+} from "./fund/tables.js"
+export type {
   ResidentGuardiansTable,
   ResidentLanguagesTable,
   ResidentSkillsTable,
@@ -42,4 +52,5 @@ export interface Database
   extends KernelDatabase,
     CommunitiesDatabase, // communities
     ResidentsDatabase, // residents
-    LedgerDatabase {} // ledger
+    LedgerDatabase, // ledger
+    FundDatabase {} // fund

@@ -9,6 +9,7 @@
  */
 import { Context, Layer } from "effect"
 import { SqlCommunities } from "./communities/index.js"
+import { SqlFund } from "./fund/index.js"
 import type { MigrationSet } from "./kernel/Migrations.js"
 import { SqlKernel, type SqlDomain, type SqlKernelService } from "./kernel/SqlKernel.js"
 import { SqlLedger } from "./ledger/index.js"
@@ -18,7 +19,8 @@ import { SqlResidents, type ResidentsOptions } from "./residents/index.js"
 export const sqlDomains = [
   SqlCommunities, // communities
   SqlResidents, // residents
-  SqlLedger // ledger
+  SqlLedger, // ledger
+  SqlFund // fund
 ] as const
 
 /** The options of every registered domain (one `&` per domain that has options). */

@@ -59,6 +59,16 @@ export { SqlCommunities } from "./communities/index.js"
 export { SqlResidents } from "./residents/index.js"
 export type { ResidentsOptions } from "./residents/index.js"
 export { SqlLedger } from "./ledger/index.js"
+export { SqlFund } from "./fund/index.js"
+export type {
+  FundDatabase,
+  FundEntriesTable,
+  FundProductsTable,
+  FundRoundHouseholdsTable,
+  FundRoundsTable,
+  FundSettingsTable,
+  FundSubFundsTable
+} from "./fund/index.js"
 export type {
   LedgerAccountsTable,
   LedgerDatabase,

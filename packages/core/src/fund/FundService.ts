@@ -737,7 +737,8 @@ export class Fund extends Context.Service<Fund>()("@commonweal/core/Fund", {
               }
               const existing = yield* repo.findEntry(communityId, valid.id)
               if (Option.isSome(existing)) {
-                if (sameEntry(existing.value, entry)) return existing.value
+                const sameTime = valid.occurredAt === undefined || valid.occurredAt === existing.value.occurredAt
+                if (sameTime && sameEntry(existing.value, entry)) return existing.value
                 return yield* Effect.fail(Conflict.duplicate("FundEntry", valid.id))
               }
               const route = entryAccounts(valid.kind, communityId, subFund)
