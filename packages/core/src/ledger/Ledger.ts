@@ -77,16 +77,17 @@ export type Unit = typeof Unit.Type
 
 /** A positive safe integer amount of a unit: fen, minutes or pieces. */
 export const Amount = Schema.Int.check(
-  Schema.makeFilter(
-    (n: number) => (Number.isSafeInteger(n) && n > 0) || "must be a positive safe integer / 数额须为正整数且不超出范围"
+  Schema.isBetween(
+    { minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+    { message: "must be a positive safe integer / 数额须为正整数且不超出范围" }
   )
 )
 
 /** A non-negative safe integer: a running total of an account. */
 export const Total = Schema.Int.check(
-  Schema.makeFilter(
-    (n: number) =>
-      (Number.isSafeInteger(n) && n >= 0) || "must be a non-negative safe integer / 须为非负整数且不超出范围"
+  Schema.isBetween(
+    { minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+    { message: "must be a non-negative safe integer / 须为非负整数且不超出范围" }
   )
 )
 
