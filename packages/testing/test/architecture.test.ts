@@ -180,8 +180,9 @@ const domainDependencies: Record<string, ReadonlyArray<string>> = {
   // the fund moves money through the ledger, names families by resident (their household
   // decides who steps aside) and prints the community's name on its public report
   fund: ["communities", "residents", "ledger"],
-  // volunteers and requests reuse the residents' schemas (languages, home places, locations)
-  "mutual-aid": ["residents"]
+  // volunteers and requests reuse the residents' schemas (languages, home places, locations);
+  // time credits are minutes in the ledger
+  "mutual-aid": ["residents", "ledger"]
 }
 
 /** `domains.ts` and `index.ts` import every domain: a kernel or a domain importing them imports them all. */

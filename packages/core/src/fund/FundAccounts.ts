@@ -24,8 +24,7 @@
  *
  * @module
  */
-import type { CommunityId } from "../kernel/Ids.js"
-import * as Sha256 from "../kernel/Sha256.js"
+import { type CommunityId, derivedUuid } from "../kernel/Ids.js"
 import type { AccountKind, OpenAccountInput } from "../ledger/Ledger.js"
 import { LedgerAccountId, TransferId } from "../ledger/Ledger.js"
 
@@ -45,12 +44,8 @@ export const chart = {
 /** The name of a community-owned fund account. */
 export type ChartKey = keyof typeof chart
 
-/** A UUID (version 8, RFC 9562 section 5.8) derived from a SHA-256 of `seed`. */
-export const derivedUuid = (seed: string): string => {
-  const h = Sha256.hex(seed)
-  const variant = ((Number.parseInt(h.charAt(16), 16) & 0x3) | 0x8).toString(16)
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`
-}
+/** Derived ids: see the kernel's `derivedUuid`. */
+export { derivedUuid }
 
 /** The id of a community-owned fund account. */
 export const accountId = (communityId: CommunityId, key: ChartKey): LedgerAccountId =>

@@ -21,6 +21,7 @@
  *
  * @module
  */
+import * as Sha256 from "./Sha256.js"
 import { Clock, Context, Effect, Layer, Ref, Schema } from "effect"
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/u
@@ -29,6 +30,17 @@ const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 export const Uuid7 = Schema.String.check(
   Schema.isPattern(UUID_V7, { message: "must be a UUIDv7 string / 必须是 UUIDv7 格式的编号" })
 )
+
+/**
+ * A UUID (version 8, RFC 9562 section 5.8) derived from a SHA-256 of `seed`: the same seed always
+ * gives the same id. For ids that must be the same on every retry without a lookup (a ledger
+ * account a domain opens for each community, the transfers of one step of one record).
+ */
+export const derivedUuid = (seed: string): string => {
+  const h = Sha256.hex(seed)
+  const variant = ((Number.parseInt(h.charAt(16), 16) & 0x3) | 0x8).toString(16)
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`
+}
 
 /** Identifies a community (the tenant: 君馨社区, 顾里小站 …). */
 export const CommunityId = Uuid7.pipe(Schema.brand("CommunityId"))
