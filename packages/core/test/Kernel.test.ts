@@ -205,7 +205,11 @@ describe("policy", () => {
     expect(can(librarian, Library.lend)).toBe(true)
     expect(can({ ...librarian, roles: ["staff"] }, Library.lend)).toBe(false)
     expect(composePolicy([Library], Object.values(LibraryRoles)).librarian).toEqual(["library:lend"])
-    expect(LibraryRoles.librarian).toEqual({ name: "librarian", domain: "library", description: "lends books / 图书管理员" })
+    expect(LibraryRoles.librarian).toEqual({
+      name: "librarian",
+      domain: "library",
+      description: "lends books / 图书管理员"
+    })
   })
 
   it("a domain declares its permissions without touching the kernel: names, roles, and checks", () => {
