@@ -1,0 +1,16 @@
+/**
+ * Neighbour mutual aid (邻里互助): volunteers, help requests with a place per team role and their
+ * lifecycle, matching that explains itself, care plans with scheduled visits, time credits in the
+ * ledger, and the coordinator's reports.
+ *
+ * @module
+ */
+export * from "./HelpRequest.js"
+export * as RequestRules from "./RequestRules.js"
+export * as Matching from "./Matching.js"
+export { CarePlan, CarePlanId, HealthReadings, Recurrence, Visit } from "./CarePlan.js"
+export type { VisitFlag } from "./CarePlan.js"
+export * as CarePlans from "./CarePlan.js"
+export * as TimeCredits from "./TimeCredits.js"
+export * as MutualAidReports from "./Reports.js"
+export * from "./MutualAidRepo.js"
