@@ -14,6 +14,7 @@ import { Result, Schema } from "effect"
 import { InvalidInput } from "../kernel/Errors.js"
 import { CommunityId, ResidentId, Uuid7 } from "../kernel/Ids.js"
 import * as Text from "../kernel/Text.js"
+import { LanguageCode, Location } from "../residents/Resident.js"
 import { HelpRequestId, RoleCode } from "./HelpRequest.js"
 
 /** Identifies a care plan. */
@@ -51,8 +52,16 @@ export const CarePlan = Schema.Struct({
   communityId: CommunityId,
   residentId: ResidentId,
   title: Text.line(80),
+  /** The category of the requests the plan generates (`home_health_check`). */
+  category: RoleCode,
+  /** The description the generated requests carry. */
+  description: Text.line(500),
+  /** Where the visits take place (the resident's home). */
+  place: Location,
   /** The team each visit needs (`medical`, `grid_worker`, `fellow_townsperson`). */
   roles: Schema.Array(RoleCode).check(Schema.isMinLength(1), Schema.isMaxLength(6)),
+  /** Languages the visiting team must speak (the resident's dialect). */
+  requiredLanguages: Schema.Array(LanguageCode).check(Schema.isMaxLength(5)),
   recurrence: Recurrence,
   /** The first day visits may fall due (UTC epoch ms). */
   startsAt: Schema.Int,
