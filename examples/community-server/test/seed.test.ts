@@ -3,7 +3,17 @@
  * not at all, and once a community exists it never writes to it again, whatever users did to
  * the demo data in between.
  */
-import { CommunityRepo, CurrentActor, Fund, Ledger, Outbox, ResidentId, ResidentRepo, Residents, systemActor } from "@commonweal/core"
+import {
+  CommunityRepo,
+  CurrentActor,
+  Fund,
+  Ledger,
+  Outbox,
+  ResidentId,
+  ResidentRepo,
+  Residents,
+  systemActor
+} from "@commonweal/core"
 import type { CommunityId, ResidentView } from "@commonweal/core"
 import {
   demoCommunitySeeds,

@@ -75,7 +75,10 @@ describe("community-server", () => {
       guardianLinks: 4,
       consentsRecorded: 7,
       fundEntries: 11,
-      fundRounds: 2
+      fundRounds: 2,
+      volunteers: 7,
+      helpRequests: 2,
+      carePlans: 1
     })
     expect(banner(first.address, first.report)).toContain("seeded: 2 个社区 communities")
     const stored = await first.runtime.runPromise(counts)
@@ -140,7 +143,10 @@ describe("community-server", () => {
       guardianLinks: 0,
       consentsRecorded: 0,
       fundEntries: 0,
-      fundRounds: 0
+      fundRounds: 0,
+      volunteers: 0,
+      helpRequests: 0,
+      carePlans: 0
     })
     const stopped = first.base
     await first.runtime.dispose()

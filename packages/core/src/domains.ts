@@ -16,6 +16,9 @@ import { Fund } from "./fund/FundService.js"
 import { FundPermissions, FundRoles } from "./fund/permissions.js"
 import type { KernelStorage } from "./kernel/Storage.js"
 import type { LedgerStorage } from "./ledger/LedgerRepo.js"
+import type { MutualAidStorage } from "./mutual-aid/MutualAidRepo.js"
+import { MutualAid } from "./mutual-aid/MutualAidService.js"
+import { MutualAidPermissions } from "./mutual-aid/permissions.js"
 import { Ledger } from "./ledger/LedgerService.js"
 import { LedgerPermissions } from "./ledger/permissions.js"
 import { ResidentPermissions } from "./residents/permissions.js"
@@ -28,7 +31,8 @@ export const domainPermissions = [
   CommunityPermissions,
   ResidentPermissions,
   LedgerPermissions,
-  FundPermissions
+  FundPermissions,
+  MutualAidPermissions
 ] as const
 
 /**
@@ -48,7 +52,13 @@ export const rolePermissions = composePolicy(domainPermissions, domainRoles)
  * supports some domains provides `KernelStorage` and their bundles (`ResidentsStorage` …).
  * `@commonweal/testing`'s contract suites check either.
  */
-export type StoragePorts = KernelStorage | CommunitiesStorage | ResidentsStorage | LedgerStorage | FundStorage
+export type StoragePorts =
+  | KernelStorage
+  | CommunitiesStorage
+  | ResidentsStorage
+  | LedgerStorage
+  | FundStorage
+  | MutualAidStorage
 
 /**
  * The service of every domain (`Communities`, `Residents` …), one line each, built from the
@@ -68,7 +78,8 @@ export const domainServices = Layer.mergeAll(
   Communities.layer, // communities
   Residents.layer, // residents
   Ledger.layer, // ledger
-  Fund.layer // fund
+  Fund.layer, // fund
+  MutualAid.layer // mutual aid
 )
 
 /** The services of every domain, as {@link domainServices} provides them. */

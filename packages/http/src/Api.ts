@@ -15,6 +15,7 @@ import { CommunitiesGroup, CommunitiesLive } from "./groups/communities.js"
 import { documentFund, FundGroup, FundLive, FundReaders } from "./groups/fund.js"
 import { HealthGroup, HealthLive } from "./groups/health.js"
 import { LedgerAccountReader, LedgerBatchReader, LedgerGroup, LedgerLive } from "./groups/ledger.js"
+import { documentMutualAid, MutualAidGroup, MutualAidLive, MutualAidReaders } from "./groups/mutual-aid.js"
 import { documentResidents, makeResidentsLive, ResidentReader, ResidentsGroup } from "./groups/residents.js"
 import type { ResidentsLiveOptions } from "./groups/residents.js"
 import type { ReaderServices } from "./kernel/Endpoints.js"
@@ -33,7 +34,8 @@ export const documentContract = (spec: Record<string, unknown>): Record<string, 
     documentBadRequestAsProblem,
     // one line per group that documents more than Effect's generator does
     documentResidents,
-    documentFund
+    documentFund,
+    documentMutualAid
   ].reduce((document, step) => step(document), spec)
 
 /** The commonweal HTTP API. */
@@ -43,6 +45,7 @@ export class CommonwealApi extends HttpApi.make(API_ID)
   .add(ResidentsGroup)
   .add(LedgerGroup)
   .add(FundGroup)
+  .add(MutualAidGroup)
   .middleware(ApiMiddleware)
   .annotate(HttpApi.PayloadParseOptions, strictParseOptions)
   .annotate(HttpApi.QueryParseOptions, strictParseOptions)
@@ -66,7 +69,13 @@ export class CommonwealApi extends HttpApi.make(API_ID)
  * group that has idempotent POSTs). The API middleware builds them once and refuses to start
  * when an endpoint declares a resource type that has no reader here.
  */
-export const resourceReaders = [ResidentReader, LedgerAccountReader, LedgerBatchReader, ...FundReaders] as const
+export const resourceReaders = [
+  ResidentReader,
+  LedgerAccountReader,
+  LedgerBatchReader,
+  ...FundReaders,
+  ...MutualAidReaders
+] as const
 
 /** The services the {@link resourceReaders} need (the residents' `Residents`, the ledger's `Ledger`, the fund's `Fund`). */
 export type ResourceReaderServices = ReaderServices<typeof resourceReaders>
@@ -76,4 +85,4 @@ export interface GroupsLiveOptions extends ResidentsLiveOptions {}
 
 /** The handlers of every group of {@link CommonwealApi}, one line per group. */
 export const makeGroupsLive = (options?: GroupsLiveOptions) =>
-  Layer.mergeAll(HealthLive, CommunitiesLive, makeResidentsLive(options), LedgerLive, FundLive)
+  Layer.mergeAll(HealthLive, CommunitiesLive, makeResidentsLive(options), LedgerLive, FundLive, MutualAidLive)

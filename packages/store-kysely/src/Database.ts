@@ -17,6 +17,7 @@ import type { CommunitiesDatabase } from "./communities/tables.js"
 import type { FundDatabase } from "./fund/tables.js"
 import type { KernelDatabase } from "./kernel/tables.js"
 import type { LedgerDatabase } from "./ledger/tables.js"
+import type { MutualAidDatabase } from "./mutual-aid/tables.js"
 import type { ResidentsDatabase } from "./residents/tables.js"
 
 export type { CommunitiesDatabase, CommunitiesTable } from "./communities/tables.js"
@@ -39,6 +40,17 @@ export type {
   FundSubFundsTable
 } from "./fund/tables.js"
 export type {
+  MutualAidDatabase,
+  MutualAidPlansTable,
+  MutualAidRequestsTable,
+  MutualAidRequestVolunteersTable,
+  MutualAidVisitsTable,
+  MutualAidVolunteerRolesTable,
+  MutualAidVolunteerSkillsTable,
+  MutualAidVolunteersTable,
+  MutualAidWalkingTable
+} from "./mutual-aid/tables.js"
+export type {
   ResidentGuardiansTable,
   ResidentLanguagesTable,
   ResidentSkillsTable,
@@ -53,4 +65,5 @@ export interface Database
     CommunitiesDatabase, // communities
     ResidentsDatabase, // residents
     LedgerDatabase, // ledger
-    FundDatabase {} // fund
+    FundDatabase, // fund
+    MutualAidDatabase {} // mutual aid

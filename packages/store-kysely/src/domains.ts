@@ -13,6 +13,7 @@ import { SqlFund } from "./fund/index.js"
 import type { MigrationSet } from "./kernel/Migrations.js"
 import { SqlKernel, type SqlDomain, type SqlKernelService } from "./kernel/SqlKernel.js"
 import { SqlLedger } from "./ledger/index.js"
+import { SqlMutualAid } from "./mutual-aid/index.js"
 import { SqlResidents, type ResidentsOptions } from "./residents/index.js"
 
 /** Every registered domain of the SQL store, one line each. */
@@ -20,7 +21,8 @@ export const sqlDomains = [
   SqlCommunities, // communities
   SqlResidents, // residents
   SqlLedger, // ledger
-  SqlFund // fund
+  SqlFund, // fund
+  SqlMutualAid // mutual aid
 ] as const
 
 /** The options of every registered domain (one `&` per domain that has options). */

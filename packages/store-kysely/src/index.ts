@@ -60,6 +60,18 @@ export { SqlResidents } from "./residents/index.js"
 export type { ResidentsOptions } from "./residents/index.js"
 export { SqlLedger } from "./ledger/index.js"
 export { SqlFund } from "./fund/index.js"
+export { SqlMutualAid } from "./mutual-aid/index.js"
+export type {
+  MutualAidDatabase,
+  MutualAidPlansTable,
+  MutualAidRequestsTable,
+  MutualAidRequestVolunteersTable,
+  MutualAidVisitsTable,
+  MutualAidVolunteerRolesTable,
+  MutualAidVolunteerSkillsTable,
+  MutualAidVolunteersTable,
+  MutualAidWalkingTable
+} from "./mutual-aid/index.js"
 export type {
   FundDatabase,
   FundEntriesTable,

@@ -11,6 +11,7 @@ import { MemoryCommunities } from "./communities/index.js"
 import type { MemoryKernel } from "./kernel/index.js"
 import { MemoryFund } from "./fund/index.js"
 import { MemoryLedger } from "./ledger/index.js"
+import { MemoryMutualAid } from "./mutual-aid/index.js"
 import { MemoryResidents } from "./residents/index.js"
 
 /** Every registered domain of the in-memory store. */
@@ -26,6 +27,7 @@ export const MemoryDomains: {
     MemoryCommunities.layer, // communities
     MemoryResidents.layer, // residents
     MemoryLedger.layer, // ledger
-    MemoryFund.layer // fund
+    MemoryFund.layer, // fund
+    MemoryMutualAid.layer // mutual aid
   )
 }

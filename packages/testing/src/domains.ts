@@ -11,6 +11,7 @@ import { fundContract } from "./fund/FundContract.js"
 import type { ContractTarget } from "./kernel/ContractTarget.js"
 import { kernelContract } from "./kernel/KernelContract.js"
 import { ledgerContract } from "./ledger/LedgerContract.js"
+import { mutualAidContract } from "./mutual-aid/MutualAidContract.js"
 import { residentsContract } from "./residents/ResidentsContract.js"
 
 /** The contract suite of each domain, in the order {@link storageContract} registers them. */
@@ -18,7 +19,8 @@ export const domainContracts: ReadonlyArray<(target: ContractTarget<StoragePorts
   communitiesContract,
   residentsContract,
   ledgerContract,
-  fundContract
+  fundContract,
+  mutualAidContract
 ]
 
 /**

@@ -69,7 +69,11 @@ export class MutualAidRepo extends Context.Service<
     /** Replaces a request whose stored version is `version - 1`, else `Conflict` stale_version. */
     readonly updateRequest: (request: HelpRequest) => Effect.Effect<void, Conflict>
     /** Checks a request's stored version and holds it until the transaction ends, else `Conflict` stale_version. */
-    readonly lockRequest: (communityId: CommunityId, id: HelpRequestId, version: number) => Effect.Effect<void, Conflict>
+    readonly lockRequest: (
+      communityId: CommunityId,
+      id: HelpRequestId,
+      version: number
+    ) => Effect.Effect<void, Conflict>
     /** The request with this id in this community, if any. */
     readonly findRequest: (communityId: CommunityId, id: HelpRequestId) => Effect.Effect<Option.Option<HelpRequest>>
     /** The requests matching the query with id greater than `window.after`, by id, at most `window.limit`. */

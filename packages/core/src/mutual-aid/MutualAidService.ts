@@ -50,6 +50,7 @@ import {
   UpdateVolunteerInput
 } from "./Inputs.js"
 import type { MatchCandidate, RankResult, VolunteerStats } from "./Matching.js"
+import * as Batch from "./Batch.js"
 import * as Matching from "./Matching.js"
 import {
   CarePlanCreated,
@@ -89,10 +90,13 @@ export const MAX_GENERATED = 60
 /** The offset of the communities' schedules from UTC, in minutes (Asia/Shanghai). */
 const OFFSET = 480
 
+/** What a volunteer reads instead of a staff-only description until they accept. */
+export const MASKED_DESCRIPTION = "（接受后可见）/ (shown once you accept)"
+
 /** A request as a volunteer sees it before accepting: the room and coordinates masked, and the description when only staff may read it. */
 const masked = (request: HelpRequest): HelpRequest => ({
   ...request,
-  description: request.visibility === "staff" ? "" : request.description,
+  description: request.visibility === "staff" ? MASKED_DESCRIPTION : request.description,
   place: { building: request.place.building, ...(request.place.unit === undefined ? {} : { unit: request.place.unit }) }
 })
 
@@ -624,6 +628,81 @@ export class MutualAid extends Context.Service<MutualAid>()("@commonweal/core/Mu
             },
             Math.max(1, Math.min(50, Math.floor(k)))
           )
+        }),
+
+      /**
+       * Assigns every open place of the community's open requests at once (`Batch.assign`: the
+       * minimum-cost assignment with volunteers' remaining caps and team roles), and returns it
+       * explained: a reason per pair and per unmatched place. With `offer: true` each pair is also
+       * offered (as `propose` would, one transaction per request); otherwise nothing changes.
+       * Needs `mutual-aid:dispatch`.
+       */
+      assignBatch: (options: { readonly offer?: boolean; readonly perPlace?: number } = {}) =>
+        Effect.gen(function* () {
+          const actor = yield* CurrentActor
+          yield* authorize(actor, P.dispatch)
+          const now = yield* nowMs
+          const open: Array<HelpRequest> = []
+          for (const status of ["open", "proposed"] as const) {
+            let after: string | undefined
+            for (;;) {
+              const page = yield* repo.listRequests({ communityId: actor.communityId, status }, { after, limit: WALK })
+              open.push(...page.filter((r) => r.expiresAt > now))
+              const last = page[page.length - 1]
+              if (page.length < WALK || last === undefined) break
+              after = last.id
+            }
+          }
+          open.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+          const candidates = yield* candidatesOf(actor, now)
+          const walking = yield* repo.walking(actor.communityId)
+          const requesters = new Map<
+            string,
+            {
+              homePlace: Matching.MatchContext["requester"]["homePlace"]
+              languages: Matching.MatchContext["requester"]["languages"]
+            }
+          >()
+          for (const r of open) {
+            if (requesters.has(r.requesterId)) continue
+            const found = yield* residents.findById(actor.communityId, r.requesterId)
+            requesters.set(
+              r.requesterId,
+              Option.match(found, {
+                onNone: () => ({ homePlace: null, languages: [] }),
+                onSome: (x) => ({ homePlace: x.homePlace, languages: x.languages })
+              })
+            )
+          }
+          const result = yield* Effect.fromResult(
+            Batch.assign(
+              open,
+              candidates,
+              (r) => ({
+                utcOffsetMinutes: OFFSET,
+                now,
+                walking,
+                requester: requesters.get(r.requesterId) ?? { homePlace: null, languages: [] }
+              }),
+              options.perPlace === undefined ? {} : { perPlace: options.perPlace }
+            )
+          )
+          if (options.offer === true) {
+            for (const pair of result.pairs) {
+              yield* transaction(
+                Effect.gen(function* () {
+                  const current = yield* requests.load(actor, pair.requestId)
+                  const next = yield* rule(Rules.propose(current, pair.place, pair.volunteerId, yield* nowMs))
+                  yield* requests.save(
+                    actor,
+                    next,
+                    PlaceOffered.make({ requestId: current.id, place: pair.place, volunteerId: pair.volunteerId })
+                  )
+                })
+              )
+            }
+          }
+          return result
         }),
 
       /** Offers place `place` of a request to a volunteer. Needs `mutual-aid:dispatch`. */

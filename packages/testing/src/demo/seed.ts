@@ -19,13 +19,23 @@
  *
  * @module
  */
-import { Communities, CurrentActor, type Fund, Residents, systemActor, Transactor } from "@commonweal/core"
+import {
+  Communities,
+  CurrentActor,
+  type Fund,
+  type MutualAid,
+  Residents,
+  systemActor,
+  Transactor
+} from "@commonweal/core"
 import type { CommunityId, DomainError } from "@commonweal/core"
 import { Effect } from "effect"
 import type { DemoCommunity } from "./communities.js"
 import { demoCommunities, JUNXIN_ID } from "./communities.js"
 import type { DemoFundReport } from "./fund.js"
 import { seedJunxinFund } from "./fund.js"
+import type { DemoMutualAidReport } from "./mutual-aid.js"
+import { seedJunxinMutualAid } from "./mutual-aid.js"
 import type { DemoGuardianLink, DemoHousehold } from "./links.js"
 import { demoGuardianLinks, demoHouseholds } from "./links.js"
 import type { DemoResident } from "./residents.js"
@@ -42,6 +52,12 @@ export interface DemoSeedReport {
   readonly fundEntries: number
   /** Allocation rounds of the fund. */
   readonly fundRounds: number
+  /** Volunteers of mutual aid. */
+  readonly volunteers: number
+  /** Help requests. */
+  readonly helpRequests: number
+  /** Care plans. */
+  readonly carePlans: number
 }
 
 /** A report of nothing written. */
@@ -52,7 +68,10 @@ export const emptyDemoSeedReport: DemoSeedReport = {
   guardianLinks: 0,
   consentsRecorded: 0,
   fundEntries: 0,
-  fundRounds: 0
+  fundRounds: 0,
+  volunteers: 0,
+  helpRequests: 0,
+  carePlans: 0
 }
 
 /** Everything seeded into one community, in the order it is written. */
@@ -63,6 +82,8 @@ export interface DemoCommunitySeed {
   readonly guardianLinks: ReadonlyArray<DemoGuardianLink>
   /** The community's fund, seeded after its people (Junxin's: a season of Candy Commune and two rounds). */
   readonly fund?: Effect.Effect<DemoFundReport, DomainError, Fund>
+  /** The community's mutual aid, seeded after its people (Junxin's: 老乡团 volunteers, requests, a care plan). */
+  readonly mutualAid?: Effect.Effect<DemoMutualAidReport, DomainError, MutualAid>
 }
 
 /** The errors a seed can fail with (never, for the demo data itself: it is valid by construction). */
@@ -83,7 +104,7 @@ export const demoCommunitySeeds: ReadonlyArray<DemoCommunitySeed> = demoCommunit
   residents: demoResidentsByCommunity.get(community.id) ?? [],
   households: demoHouseholds.filter((h) => h.communityId === community.id),
   guardianLinks: demoGuardianLinks.filter((l) => l.communityId === community.id),
-  ...(community.id === JUNXIN_ID ? { fund: seedJunxinFund } : {})
+  ...(community.id === JUNXIN_ID ? { fund: seedJunxinFund, mutualAid: seedJunxinMutualAid } : {})
 }))
 
 /** Whether this error says the community was provisioned by someone else meanwhile. */
@@ -98,7 +119,7 @@ const isCommunityDuplicate =
  */
 export const seedDemoCommunity = (
   seed: DemoCommunitySeed
-): Effect.Effect<DemoSeedReport, DemoSeedError, Communities | Residents | Fund | Transactor> =>
+): Effect.Effect<DemoSeedReport, DemoSeedError, Communities | Residents | Fund | MutualAid | Transactor> =>
   Effect.gen(function* () {
     const communities = yield* Communities
     const residents = yield* Residents
@@ -138,6 +159,7 @@ export const seedDemoCommunity = (
       }
 
       const fund = seed.fund === undefined ? { entries: 0, rounds: 0 } : yield* seed.fund
+      const aid = seed.mutualAid === undefined ? { volunteers: 0, requests: 0, carePlans: 0 } : yield* seed.mutualAid
 
       return {
         communitiesCreated: 1,
@@ -146,7 +168,10 @@ export const seedDemoCommunity = (
         guardianLinks: seed.guardianLinks.length,
         consentsRecorded,
         fundEntries: fund.entries,
-        fundRounds: fund.rounds
+        fundRounds: fund.rounds,
+        volunteers: aid.volunteers,
+        helpRequests: aid.requests,
+        carePlans: aid.carePlans
       } satisfies DemoSeedReport
     })
 
@@ -164,13 +189,16 @@ const add = (a: DemoSeedReport, b: DemoSeedReport): DemoSeedReport => ({
   guardianLinks: a.guardianLinks + b.guardianLinks,
   consentsRecorded: a.consentsRecorded + b.consentsRecorded,
   fundEntries: a.fundEntries + b.fundEntries,
-  fundRounds: a.fundRounds + b.fundRounds
+  fundRounds: a.fundRounds + b.fundRounds,
+  volunteers: a.volunteers + b.volunteers,
+  helpRequests: a.helpRequests + b.helpRequests,
+  carePlans: a.carePlans + b.carePlans
 })
 
 /** Seeds the given communities one after the other (each atomically) and adds up the reports. */
 export const seedDemoWith = (
   seeds: ReadonlyArray<DemoCommunitySeed>
-): Effect.Effect<DemoSeedReport, DemoSeedError, Communities | Residents | Fund | Transactor> =>
+): Effect.Effect<DemoSeedReport, DemoSeedError, Communities | Residents | Fund | MutualAid | Transactor> =>
   Effect.reduce(
     seeds,
     () => emptyDemoSeedReport,
@@ -179,7 +207,8 @@ export const seedDemoWith = (
 
 /**
  * Seeds 君馨社区 and 顾里小站 with their demo residents, households, guardians and guardian
- * consents, and 君馨社区's fund (a season of Candy Commune, one round paid, one in public notice). Each community is written whole, in one transaction, or not at all; a community
+ * consents, and 君馨社区's fund (a season of Candy Commune, one round paid, one in public notice)
+ * and mutual aid (老乡团 volunteers, an escort done and credited, an open request, a care plan). Each community is written whole, in one transaction, or not at all; a community
  * that exists already is left exactly as it is. Run it on every start: once both exist, it
  * writes nothing and reports zeros.
  *
@@ -187,8 +216,11 @@ export const seedDemoWith = (
  * ```ts
  * import { seedDemo } from "@commonweal/testing/demo"
  *
- * const report = yield* seedDemo   // needs Communities | Residents | Fund | Transactor
+ * const report = yield* seedDemo   // needs Communities | Residents | Fund | MutualAid | Transactor
  * ```
  */
-export const seedDemo: Effect.Effect<DemoSeedReport, DemoSeedError, Communities | Residents | Fund | Transactor> =
-  seedDemoWith(demoCommunitySeeds)
+export const seedDemo: Effect.Effect<
+  DemoSeedReport,
+  DemoSeedError,
+  Communities | Residents | Fund | MutualAid | Transactor
+> = seedDemoWith(demoCommunitySeeds)
