@@ -431,6 +431,26 @@ layer(MutualAidServer, { excludeTestServices: true })("mutual aid over HTTP", (i
       })
   )
 
+  it.effect("a batch assignment is computed without changing anything, every pair and unmatched place explained", () =>
+    Effect.gen(function* () {
+      const request = yield* recordEscort()
+      const answer = yield* get("/mutual-aid/assignments?perPlace=50", tokens.staff)
+      expect(answer.status, answer.text).toBe(200)
+      const result = answer.json as unknown as {
+        pairs: ReadonlyArray<{ requestId: string; place: number; reason: string; score: number }>
+        unmatched: ReadonlyArray<{ requestId: string; reason: string }>
+        cost: number
+      }
+      const mine = result.pairs.find((x) => x.requestId === request.id)
+      expect(mine?.reason).toContain(" / ")
+      for (const u of result.unmatched) expect(u.reason).toContain(" / ")
+      const after = yield* get(`/mutual-aid/requests/${request.id}`, tokens.staff)
+      expect((after.json as { status: string }).status).toBe("open")
+      expectProblem(yield* get("/mutual-aid/assignments", tokens.neighbour), 403, "Forbidden")
+      expectProblem(yield* get("/mutual-aid/assignments?perPlace=0", tokens.staff), 400, "InvalidInput")
+    })
+  )
+
   it.effect("a request only staff may read is shown to the offered volunteer without its description", () =>
     Effect.gen(function* () {
       const v = yield* volunteers
@@ -847,7 +867,8 @@ describe("mutual aid in the OpenAPI document", () => {
       ["/mutual-aid/care-plans/{id}/generate", "post"],
       ["/mutual-aid/care-plans/{id}/visits", "get"],
       ["/mutual-aid/care-plans/{id}/visits", "post"],
-      ["/mutual-aid/report", "get"]
+      ["/mutual-aid/report", "get"],
+      ["/mutual-aid/assignments", "get"]
     ] as const
     for (const [path, method] of expected) {
       const operation = spec.paths[path]?.[method]

@@ -352,6 +352,50 @@ export const SuggestionParams = Schema.Struct({
   )
 })
 
+const PER_PLACE_MESSAGE = { message: "must be a whole number from 1 to 1000 / 每个岗位的候选人数须为 1 到 1000" }
+
+/** The query string of `GET /mutual-aid/assignments`: `perPlace`, the most candidates considered per place (default 200). */
+export const AssignmentParams = Schema.Struct({
+  perPlace: Schema.optional(
+    Schema.NumberFromString.check(
+      Schema.isInt(PER_PLACE_MESSAGE),
+      Schema.isBetween({ minimum: 1, maximum: 1_000 }, PER_PLACE_MESSAGE)
+    )
+  )
+})
+
+/** One place of the batch assignment, explained. */
+export const AssignedPairResponse = Schema.Struct({
+  requestId: Schema.String,
+  place: Schema.Int,
+  role: Schema.String,
+  volunteerId: Schema.String,
+  score: Schema.Number,
+  terms: Schema.Struct(scoreTermFields),
+  distance: Schema.NullOr(Schema.Number),
+  reason: Schema.String,
+  relaxed: Schema.Array(Schema.Literals(Matching.relaxationOrder))
+}).annotate({ identifier: "MutualAidAssignedPair" })
+
+/** The batch assignment: the pairs, the places left unmatched and why, and the total cost. */
+export const AssignmentResponse = Schema.Struct({
+  pairs: Schema.Array(AssignedPairResponse),
+  unmatched: Schema.Array(
+    Schema.Struct({
+      requestId: Schema.String,
+      place: Schema.Int,
+      role: Schema.String,
+      reason: Schema.String,
+      relaxed: Schema.Array(Schema.Literals(Matching.relaxationOrder))
+    })
+  ),
+  cost: Schema.Number
+}).annotate({
+  identifier: "MutualAidAssignment",
+  description:
+    "The minimum-cost assignment of every open place of the community's open requests: each pair with its score, terms, walking metres, reason and what was relaxed; each unmatched place with why; `cost` is Σ (1 − score) × 10 000 / 批量匹配结果（附理由）"
+})
+
 /** The query string of `GET /mutual-aid/report`: the period `[from, to)`, default the current month (Asia/Shanghai). */
 export const MutualAidReportParams = Schema.Struct({
   from: Schema.optional(Schema.DateTimeUtcFromString),
@@ -551,6 +595,21 @@ export class MutualAidGroup extends HttpApiGroup.make("mutual-aid")
         describe(
           "One request as the caller may see it; one they may not see at all (another community's, another resident's, not offered to this volunteer) is 404.",
           "查询求助（无权查看的返回 404）"
+        )
+      )
+  )
+  .add(
+    HttpApiEndpoint.get("assignments", "/mutual-aid/assignments", {
+      query: AssignmentParams,
+      success: AssignmentResponse,
+      error: [...readErrors, InvalidInputProblem]
+    })
+      .annotate(OpenApi.Summary, "Run a batch assignment")
+      .annotate(
+        OpenApi.Description,
+        describe(
+          "Runs the batch assignment of every open place of the community's open requests and answers it explained, without changing anything: the exact minimum-cost assignment (volunteers' remaining caps, one volunteer never in two places of one request), with a reason per pair and per unmatched place. Offer the pairs with the offer endpoint. Admins and staff.",
+          "批量匹配（只计算不修改）：全局最优分配，附每一对的理由和未匹配原因"
         )
       )
   )
@@ -891,6 +950,13 @@ export const MutualAidLive: Layer.Layer<
         )
       )
       .handle("request", ({ params }) => mutualAid.request(params.id))
+      .handle("assignments", ({ query }) =>
+        Effect.catchTag(
+          noLedger(mutualAid.assignBatch(query.perPlace === undefined ? {} : { perPlace: query.perPlace })),
+          ["Conflict", "InvalidTransition"],
+          Effect.die
+        )
+      )
       .handle("suggestions", ({ params, query }) => suggestionsOf(mutualAid, params.id, params.place, query.k))
       .handle("offer", ({ params, payload }) =>
         noLedger(mutualAid.propose(params.id, params.place, payload.volunteerId))
