@@ -1146,6 +1146,10 @@ export const MUTUAL_AID_PARAMETER_DESCRIPTIONS: Readonly<Record<string, string>>
   role: describe("Only volunteers who can fill this team role (such as medical).", "按可担任的岗位筛选"),
   category: describe("Only requests of this category (such as escort).", "按求助类别筛选"),
   k: describe("How many volunteers to suggest: 1 to 50; default 5.", "推荐人数，1 到 50，默认 5"),
+  perPlace: describe(
+    "The most candidates considered per place (the best by score): 1 to 1000; default 200.",
+    "每个岗位考虑的候选人数上限，1 到 1000，默认 200"
+  ),
   cursor: describe(
     "Opaque: the `nextCursor` of the previous page, passed back unchanged.",
     "分页游标（原样传回上一页的 nextCursor）"
@@ -1194,6 +1198,12 @@ export const documentMutualAid = (spec: Record<string, unknown>): Record<string,
           schema.minimum = 1
           schema.maximum = 50
           schema.default = 5
+        }
+        if (name === "perPlace") {
+          schema.type = "integer"
+          schema.minimum = 1
+          schema.maximum = 1_000
+          schema.default = 200
         }
         parameter.schema = schema
         const description = MUTUAL_AID_PARAMETER_DESCRIPTIONS[name]
