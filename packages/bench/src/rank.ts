@@ -22,7 +22,9 @@
  * @module
  */
 import { Matching } from "@commonweal/core"
-import type { HelpRequest, MatchCandidate, Volunteer } from "@commonweal/core"
+import type { HelpRequest, Volunteer } from "@commonweal/core"
+
+type MatchCandidate = Matching.MatchCandidate
 
 const N = Number(process.env["BENCH_VOLUNTEERS"] ?? 100_000)
 const REQUESTS = Number(process.env["BENCH_REQUESTS"] ?? 200)
