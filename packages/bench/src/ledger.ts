@@ -11,8 +11,9 @@
  * 2. posts transfers through the path a user takes, `Ledger.transfer` as a staff actor (permission
  *    check, input decoding, one transaction: `LedgerRepo.load` of the batch's footprint under the
  *    community's lock, `LedgerRules.applyBatch`, `LedgerRepo.write`, one outbox event, commit).
- *    Each transfer is a `Posted` request between two accounts drawn from a fixed seed, with a
- *    fresh UUID and a reason of 17 characters (some Chinese). Two modes:
+ *    Each transfer is a `Posted` request between two different accounts drawn from a fixed seed,
+ *    with a fresh UUIDv7 id (time-ordered, as the ledger's documentation recommends to callers)
+ *    and a reason of 17 characters (some Chinese). Two modes:
  *    - **batches**: `BENCH_TRANSFERS` transfers (default 1,000,000) in batches of
  *      `BENCH_BATCH` (default 1,000), one transaction per batch;
  *    - **single**: `BENCH_SINGLE` transfers (default 20,000), one per call (and transaction);
@@ -21,10 +22,13 @@
  *    the store's pragmas and one prepared statement; pg on one client with a named statement, one
  *    parameter per value), into a plain table with the columns and column types of
  *    `ledger_transfers` and no key or index (`raw`: the ratios are to this one); into one with the
- *    same primary key, unique constraint and two indexes as `ledger_transfers` (`raw + keys`: the
- *    cost of the indexes alone); and on PostgreSQL also with one array parameter per column,
- *    `INSERT … SELECT * FROM unnest(…)`, the way the store writes transfers there
- *    (`raw, unnest arrays`);
+ *    keys the store has since migration `0006_ledger_speed` (`raw + keys`: primary key, unique
+ *    sequence, and an account postings table filled by one `INSERT … SELECT` each time the
+ *    sequence passes a multiple of 4,096, as `LedgerRepo` does), and into one with the keys of
+ *    `0005_ledger` (`raw + keys of 0005`: primary key, unique sequence and two account indexes),
+ *    which show what the keys alone cost; and on PostgreSQL also with one array parameter per
+ *    column, `INSERT … SELECT * FROM unnest(…)`, the way the store writes transfers there
+ *    (`raw, unnest arrays`, without and with the keys);
  * 4. after a warm-up that is not counted (6 batches and 20 single transfers through the ledger,
  *    6 batches into each raw table), interleaves the modes in `BENCH_ROUNDS` rounds (default 5):
  *    each round posts a `1 / rounds` share of every mode, starting at another mode each round, so
@@ -127,9 +131,30 @@ const uuid = (prefix: number, n: number) =>
 const RUN = Math.floor(Date.now() / 1000) & 0xffffff
 const REASON = "时间银行：陪同就医 2 hours"
 
-/** Transfer ids: a counter per run and mode, so no two modes or runs share one. */
-let transferCounter = 0
-const nextTransferId = (mode: number) => uuid(0x10000000 + mode * 0x1000000 + RUN, transferCounter++)
+/**
+ * Transfer ids: UUIDv7, as the ledger's documentation recommends to callers (RFC 9562: 48 bits of
+ * Unix milliseconds, the version, 12 bits of a counter that keeps ids of one millisecond in
+ * order, the variant and 62 bits from the seeded generator). So transfer ids come in time order,
+ * as a client generating them would send them, and the primary key takes them near its end.
+ */
+const idRandom = seeded(RUN)
+let idMillis = 0
+let idCounter = 0
+const nextTransferId = (_mode: number) => {
+  const now = Date.now()
+  if (now > idMillis) {
+    idMillis = now
+    idCounter = 0
+  } else if (++idCounter > 0xfff) {
+    idMillis++ // the counter ran out within one millisecond: borrow the next one
+    idCounter = 0
+  }
+  const time = hex(idMillis, 12)
+  const r1 = Math.floor(idRandom() * 0x4000) | 0x8000 // variant 10xx and 14 random bits
+  const r2 = Math.floor(idRandom() * 2 ** 24)
+  const r3 = Math.floor(idRandom() * 2 ** 24)
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${hex(idCounter, 3)}-${hex(r1, 4)}-${hex(r2, 6)}${hex(r3, 6)}`
+}
 
 const requestsOf = (
   accounts: ReadonlyArray<LedgerAccount>,
@@ -206,13 +231,16 @@ const rawRows = (communityId: string, from: number, count: number, mode: number,
   const values: Array<unknown> = []
   for (let i = 0; i < count; i++) {
     const s = from + i
+    // two different accounts, as a transfer has (the postings' key needs it)
+    const d = Math.floor(random() * ACCOUNTS)
+    const c = (d + 1 + Math.floor(random() * (ACCOUNTS - 1))) % ACCOUNTS
     values.push(
       communityId,
       nextTransferId(mode),
       s,
       "posted",
-      uuid(0x0a000000, Math.floor(random() * ACCOUNTS)),
-      uuid(0x0a000000, Math.floor(random() * ACCOUNTS)),
+      uuid(0x0a000000, d),
+      uuid(0x0a000000, c),
       1 + Math.floor(random() * 50_000),
       "CNY",
       1 + Math.floor(random() * 8),
@@ -244,17 +272,52 @@ interface Raw {
   readonly close: () => Promise<void>
 }
 
-const createRawTable = (table: string, keyed: boolean) => [
+/**
+ * The keys of a raw table: none; those of `ledger_transfers` since `0006_ledger_speed` (primary
+ * key, unique sequence, and the account postings table written every {@link POSTING_INTERVAL}
+ * rows); or those of `0005_ledger` (primary key, unique sequence and two account indexes).
+ */
+type Keys = "none" | "0006" | "0005"
+
+/** `POSTING_INTERVAL` of the store's `LedgerRepo`: postings are written each time the head passes a multiple. */
+const POSTING_INTERVAL = 4_096
+
+const createRawTable = (table: string, keys: Keys, dialect: "sqlite" | "postgres") => [
   `create table ${table} (${COLUMNS.map((c, i) => `${c === "timestamp" ? '"timestamp"' : c} ${COLUMN_TYPES[i]}`).join(", ")}${
-    keyed ? `, primary key (community_id, id), unique (community_id, sequence)` : ""
+    keys === "none" ? "" : `, primary key (community_id, id), unique (community_id, sequence)`
   })`,
-  ...(keyed
+  ...(keys === "0005"
     ? [
         `create index ${table}_debit_idx on ${table} (community_id, debit_account_id, sequence)`,
         `create index ${table}_credit_idx on ${table} (community_id, credit_account_id, sequence)`
       ]
+    : []),
+  ...(keys === "0006"
+    ? [
+        `create table ${table}_postings (community_id varchar(36) not null, account_id varchar(36) not null, ` +
+          `sequence bigint not null, primary key (community_id, account_id, sequence))${dialect === "sqlite" ? " without rowid" : ""}`
+      ]
     : [])
 ]
+
+/**
+ * The statement that writes the postings of a `0006` table's rows of community `$1` with
+ * `sequence` in `($2, $3]` (SQLite `?` placeholders: the three, then the same again), or
+ * undefined.
+ */
+const postingsSql = (table: string, keys: Keys, placeholder: (i: number) => string) => {
+  if (keys !== "0006") return undefined
+  const rows = (from: number) =>
+    `from ${table} where community_id = ${placeholder(from)} and sequence > ${placeholder(from + 1)} and sequence <= ${placeholder(from + 2)}`
+  return (
+    `insert into ${table}_postings (community_id, account_id, sequence) ` +
+    `select community_id, debit_account_id, sequence ${rows(1)} union all select community_id, credit_account_id, sequence ${rows(4)}`
+  )
+}
+
+/** The `(indexed, upTo]` range of postings a batch whose sequences run from `first` to `last` writes, if any. */
+const postingsDue = (first: number, last: number): number | undefined =>
+  Math.floor((first - 1) / POSTING_INTERVAL) !== Math.floor(last / POSTING_INTERVAL) ? last : undefined
 
 const insertSql = (table: string, rows: number, placeholder: (i: number) => string) => {
   const tuples: Array<string> = []
@@ -264,19 +327,27 @@ const insertSql = (table: string, rows: number, placeholder: (i: number) => stri
   return `insert into ${table} (${COLUMNS.map((c) => (c === "timestamp" ? '"timestamp"' : c)).join(", ")}) values ${tuples.join(", ")}`
 }
 
-const rawSqlite = (name: string, filename: string, table: string, keyed: boolean, cacheMb?: number): Raw => {
+const rawSqlite = (name: string, filename: string, table: string, keys: Keys, cacheMb?: number): Raw => {
   const db = new SQLite(filename)
   db.pragma("journal_mode = WAL")
   db.pragma("synchronous = NORMAL")
   if (cacheMb !== undefined) db.pragma(`cache_size = -${cacheMb * 1024}`)
-  for (const statement of createRawTable(table, keyed)) db.exec(statement)
+  for (const statement of createRawTable(table, keys, "sqlite")) db.exec(statement)
   const statement = db.prepare(insertSql(table, BATCH, () => "?"))
+  const postingsText = postingsSql(table, keys, () => "?")
+  const postings = postingsText === undefined ? undefined : db.prepare(postingsText)
+  let indexed = 0
   return {
     name,
     sequence: 1,
     insert: async (values) => {
       db.transaction(() => {
         statement.run(...values)
+        const upTo = postingsDue(values[2] as number, values[values.length - COLUMNS.length + 2] as number)
+        if (postings !== undefined && upTo !== undefined) {
+          postings.run(values[0], indexed, upTo, values[0], indexed, upTo)
+          indexed = upTo
+        }
       })()
     },
     close: async () => {
@@ -296,10 +367,25 @@ const UNNEST_TYPES = COLUMN_TYPES.map((t) =>
  * one), or, with `unnest`, one array parameter per column (`INSERT … SELECT * FROM unnest(…)`,
  * the way the store writes transfers on PostgreSQL).
  */
-const rawPostgres = async (name: string, url: string, table: string, keyed: boolean, unnest = false): Promise<Raw> => {
+const rawPostgres = async (name: string, url: string, table: string, keys: Keys, unnest = false): Promise<Raw> => {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
-  for (const statement of createRawTable(table, keyed)) await client.query(statement)
+  for (const statement of createRawTable(table, keys, "postgres")) await client.query(statement)
+  const postingsText = postingsSql(table, keys, (i) => `$${i <= 3 ? i : i - 3}`)
+  let indexed = 0
+  /** Writes the postings a batch makes due, in its transaction (`BEGIN` … `COMMIT` around both). */
+  const withPostings = async (values: ReadonlyArray<unknown>, insert: () => Promise<unknown>) => {
+    const upTo = postingsDue(values[2] as number, values[values.length - COLUMNS.length + 2] as number)
+    if (postingsText === undefined || upTo === undefined) {
+      await insert()
+      return
+    }
+    await client.query("begin")
+    await insert()
+    await client.query({ name: `${table}_postings`, text: postingsText, values: [values[0], indexed, upTo] })
+    await client.query("commit")
+    indexed = upTo
+  }
   const columns = COLUMNS.map((c) => (c === "timestamp" ? '"timestamp"' : c)).join(", ")
   const text = unnest
     ? `insert into ${table} (${columns}) select * from unnest(${UNNEST_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(", ")})`
@@ -307,18 +393,20 @@ const rawPostgres = async (name: string, url: string, table: string, keyed: bool
   return {
     name,
     sequence: 1,
-    insert: async (values) => {
-      if (!unnest) {
-        await client.query({ name: table, text, values })
-        return
-      }
-      const arrays: Array<Array<unknown>> = COLUMNS.map(() => [])
-      for (let i = 0; i < values.length; i++) arrays[i % COLUMNS.length]!.push(values[i])
-      await client.query({ name: table, text, values: arrays })
-    },
+    insert: (values) =>
+      withPostings(values, () => {
+        if (!unnest) return client.query({ name: table, text, values })
+        const arrays: Array<Array<unknown>> = COLUMNS.map(() => [])
+        for (let i = 0; i < values.length; i++) arrays[i % COLUMNS.length]!.push(values[i])
+        return client.query({ name: table, text, values: arrays })
+      }),
     close: () => client.end()
   }
 }
+
+/** The rows of the raw tables with keys. */
+const RAW_KEYS = "raw + keys"
+const RAW_KEYS_0005 = "raw + keys of 0005"
 
 // ---------------------------------------------------------------------------------------------
 // the ledger, with timestamps at the ports
@@ -402,16 +490,17 @@ const runDialect = async (dialect: "sqlite" | "postgres") => {
     const dir = mkdtempSync(join(tmpdir(), "commonweal-bench-ledger-"))
     store = SqlStore.layerSqlite({ filename: join(dir, "ledger.sqlite") })
     raws = [
-      rawSqlite("raw", join(dir, "raw.sqlite"), "raw_transfers", false),
-      rawSqlite("raw + keys", join(dir, "raw-keyed.sqlite"), "raw_transfers_keyed", true),
+      rawSqlite("raw", join(dir, "raw.sqlite"), "raw_transfers", "none"),
+      rawSqlite(RAW_KEYS, join(dir, "raw-keyed.sqlite"), "raw_transfers_keyed", "0006"),
+      rawSqlite(RAW_KEYS_0005, join(dir, "raw-keyed-0005.sqlite"), "raw_transfers_keyed_0005", "0005"),
       ...(SQLITE_CACHE_MB === undefined
         ? []
         : [
             rawSqlite(
-              `raw + keys, cache_size ${SQLITE_CACHE_MB} MB`,
+              `${RAW_KEYS_0005}, cache_size ${SQLITE_CACHE_MB} MB`,
               join(dir, "raw-keyed-cache.sqlite"),
-              "raw_transfers_keyed",
-              true,
+              "raw_transfers_keyed_0005",
+              "0005",
               SQLITE_CACHE_MB
             )
           ])
@@ -429,9 +518,11 @@ const runDialect = async (dialect: "sqlite" | "postgres") => {
     await adminClient.query(`create database ${name}`)
     store = SqlStore.layerPostgres({ connectionString: POSTGRES_URL })
     raws = [
-      await rawPostgres("raw", POSTGRES_URL, "raw_transfers", false),
-      await rawPostgres("raw + keys", POSTGRES_URL, "raw_transfers_keyed", true),
-      await rawPostgres("raw, unnest arrays", POSTGRES_URL, "raw_transfers_unnest", false, true)
+      await rawPostgres("raw", POSTGRES_URL, "raw_transfers", "none"),
+      await rawPostgres(RAW_KEYS, POSTGRES_URL, "raw_transfers_keyed", "0006"),
+      await rawPostgres(RAW_KEYS_0005, POSTGRES_URL, "raw_transfers_keyed_0005", "0005"),
+      await rawPostgres("raw, unnest arrays", POSTGRES_URL, "raw_transfers_unnest", "none", true),
+      await rawPostgres(`${RAW_KEYS}, unnest arrays`, POSTGRES_URL, "raw_transfers_keyed_unnest", "0006", true)
     ]
     cleanup = async () => {
       await adminClient.query(`drop database if exists ${name}`)

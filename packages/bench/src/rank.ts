@@ -15,7 +15,12 @@
  *    `BENCH_ROUNDS` rounds (default 3), and the baseline: one pass over the volunteers reading the
  *    fields the first three hard constraints read (what a plain filter costs);
  * 3. prints p50, p99 and max milliseconds of a ranking over all rounds, the baseline's median,
- *    and how many volunteers passed the hard constraints (and how often relaxation was needed).
+ *    and how many volunteers passed the hard constraints (and how often relaxation was needed);
+ * 4. builds a `MatchIndex` of the same volunteers (timed, once), and times
+ *    `MatchIndex.rankIndexed(index, request, 0, context, 10)` for every request in the same rounds
+ *    (interleaved with `rank`: in each round, per request, `rank` then the indexed ranking), and
+ *    checks per request that the indexed result deep-equals `rank`'s (the script exits 1 if any
+ *    differs); prints the index's build time and the indexed p50, p99 and max.
  *
  * Run: `pnpm --filter @commonweal/bench bench:rank`.
  *
@@ -23,6 +28,9 @@
  */
 import { Matching } from "@commonweal/core"
 import type { HelpRequest, Volunteer } from "@commonweal/core"
+import { isDeepStrictEqual } from "node:util"
+// not yet re-exported by `@commonweal/core`: once it is, import { MatchIndex } from "@commonweal/core"
+import * as MatchIndex from "../../core/src/mutual-aid/MatchIndex.js"
 
 type MatchCandidate = Matching.MatchCandidate
 
@@ -188,7 +196,14 @@ const quantile = (xs: ReadonlyArray<number>, q: number) => {
 // warm-up
 for (const r of requests.slice(0, 20)) Matching.rank(r, 0, volunteers, context(r), 10)
 
+const i0 = performance.now()
+const index = MatchIndex.build(volunteers)
+const buildMs = performance.now() - i0
+for (const r of requests.slice(0, 20)) MatchIndex.rankIndexed(index, r, 0, context(r), 10)
+
 const times: Array<number> = []
+const indexedTimes: Array<number> = []
+let mismatches = 0
 const baseline: Array<number> = []
 let passed = 0
 let relaxedCount = 0
@@ -198,6 +213,14 @@ for (let round = 0; round < ROUNDS; round++) {
     const t0 = performance.now()
     const result = Matching.rank(r, 0, volunteers, context(r), 10)
     times.push(performance.now() - t0)
+    const ctx = context(r)
+    const x0 = performance.now()
+    const indexed = MatchIndex.rankIndexed(index, r, 0, ctx, 10)
+    indexedTimes.push(performance.now() - x0)
+    if (!isDeepStrictEqual(indexed, result)) {
+      mismatches += 1
+      if (mismatches <= 3) console.error(`request ${r.id}: indexed result differs`, { indexed, result })
+    }
     passed += result.ranked.length
     if (result.relaxed.length > 0) relaxedCount += 1
   }
@@ -216,3 +239,11 @@ console.log(`  baseline (one pass reading three fields): median ${quantile(basel
 console.log(
   `  relaxation needed for ${((100 * relaxedCount) / (REQUESTS * ROUNDS)).toFixed(1)} % of the rankings; ${(passed / (REQUESTS * ROUNDS)).toFixed(1)} ranked per request; ${sink} eligible in the baseline passes`
 )
+console.log(`MatchIndex over the same volunteers: build ${buildMs.toFixed(1)} ms (once)`)
+console.log(
+  `  rankIndexed p50 ${quantile(indexedTimes, 0.5).toFixed(2)} ms   p99 ${quantile(indexedTimes, 0.99).toFixed(2)} ms   max ${Math.max(...indexedTimes).toFixed(2)} ms`
+)
+console.log(
+  `  identical to rank: ${REQUESTS * ROUNDS - mismatches} of ${REQUESTS * ROUNDS} rankings${mismatches > 0 ? "  ← MISMATCH" : ""}`
+)
+if (mismatches > 0) process.exitCode = 1

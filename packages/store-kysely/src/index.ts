@@ -86,6 +86,7 @@ export type {
   LedgerDatabase,
   LedgerHeadsTable,
   LedgerHoldsTable,
+  LedgerPostingsTable,
   LedgerReversalsTable,
   LedgerTransfersTable
 } from "./ledger/index.js"

@@ -194,8 +194,8 @@ const freshStore = <R>(
 const storeOf = (target: Target) => freshStore(target, [SqlLedger], SqlLedger.layer)
 
 describe("SqlLedger's migration", () => {
-  it("is 0005_ledger, the ledger's own", () => {
-    expect(Object.keys(SqlLedger.migrations("sqlite"))).toEqual(["0005_ledger"])
+  it("is 0005_ledger and 0006_ledger_speed, the ledger's own", () => {
+    expect(Object.keys(SqlLedger.migrations("sqlite"))).toEqual(["0005_ledger", "0006_ledger_speed"])
     expect(SqlLedger.name).toBe("ledger")
   })
 })

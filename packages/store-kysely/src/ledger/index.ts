@@ -9,20 +9,22 @@ import { Context } from "effect"
 import { sqlDomain, type SqlDomain } from "../kernel/SqlKernel.js"
 import { makeLedgerRepo } from "./LedgerRepo.js"
 import { m0005Ledger } from "./migrations/0005_ledger.js"
+import { m0006LedgerSpeed } from "./migrations/0006_ledger_speed.js"
 import type { LedgerDatabase } from "./tables.js"
 
-export { IN_LIST_SIZE, MAX_PARAMETERS, makeLedgerRepo } from "./LedgerRepo.js"
+export { IN_LIST_SIZE, MAX_PARAMETERS, POSTING_INTERVAL, makeLedgerRepo } from "./LedgerRepo.js"
 export type {
   LedgerAccountsTable,
   LedgerDatabase,
   LedgerHeadsTable,
   LedgerHoldsTable,
+  LedgerPostingsTable,
   LedgerReversalsTable,
   LedgerTransfersTable
 } from "./tables.js"
 
 /**
- * The ledger: migration `0005_ledger`, and `LedgerRepo` over the `SqlKernel` it is given
+ * The ledger: migrations `0005_ledger` and `0006_ledger_speed`, and `LedgerRepo` over the `SqlKernel` it is given
  * (`SqlLedger.layer`).
  *
  * @example
@@ -39,7 +41,10 @@ export type {
  */
 export const SqlLedger: SqlDomain<LedgerStorage> = sqlDomain({
   name: "ledger",
-  migrations: (dialect) => ({ "0005_ledger": m0005Ledger(dialect) }),
+  migrations: (dialect) => ({
+    "0005_ledger": m0005Ledger(dialect),
+    "0006_ledger_speed": m0006LedgerSpeed(dialect)
+  }),
   make: (kernel) => Context.make(LedgerRepo, makeLedgerRepo(kernel.connection.view<LedgerDatabase>())),
   defaults: {}
 })

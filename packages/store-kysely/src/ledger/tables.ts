@@ -1,5 +1,5 @@
 /**
- * The tables of the ledger (see `migrations/0005_ledger.ts`).
+ * The tables of the ledger (see `migrations/0005_ledger.ts` and `migrations/0006_ledger_speed.ts`).
  *
  * Every column is a scalar: an account or a transfer is read back from its columns and decoded
  * with core's schema (no JSON document beside them), so nothing is stored twice. Amounts, totals,
@@ -49,8 +49,9 @@ export interface LedgerAccountsTable {
 
 /**
  * `ledger_transfers`: the immutable transfers. Primary key `(community_id, id)`, unique
- * `(community_id, sequence)` (the hash chain), indexes `(community_id, debit_account_id,
- * sequence)` and `(community_id, credit_account_id, sequence)` for an account's history.
+ * `(community_id, sequence)` (the hash chain). An account's history is found through
+ * {@link LedgerPostingsTable} (since `0006_ledger_speed`; `0005_ledger` had two account indexes
+ * here).
  */
 export interface LedgerTransfersTable {
   readonly community_id: string
@@ -96,6 +97,20 @@ export interface LedgerHoldsTable {
   readonly expires_at: ColumnType<number | string | bigint | null, number | null, number | null>
 }
 
+/**
+ * `ledger_postings`: one row per side of a transfer, for an account's history. Primary key
+ * `(community_id, account_id, sequence)` (SQLite: `WITHOUT ROWID`). Written in arrears: every
+ * transfer up to `ledger_heads.indexed_sequence` has its two rows; later ones are read from
+ * `ledger_transfers` by sequence.
+ */
+export interface LedgerPostingsTable {
+  readonly community_id: string
+  /** The debited or the credited account. */
+  readonly account_id: string
+  /** The transfer's `sequence`. */
+  readonly sequence: ColumnType<number | string | bigint, number, number>
+}
+
 /** `ledger_reversals`: which transfer reversed which. Primary key `(community_id, original_id)`: once each. */
 export interface LedgerReversalsTable {
   readonly community_id: string
@@ -114,6 +129,8 @@ export interface LedgerHeadsTable {
   readonly sequence: ColumnType<number | string | bigint, number, number>
   /** The last transfer's hash (64 zeros for none). */
   readonly hash: string
+  /** The sequence up to which `ledger_postings` holds the community's transfers (`0` for none). */
+  readonly indexed_sequence: ColumnType<number | string | bigint, number | undefined, number>
 }
 
 /** The ledger's tables, for `Kysely<LedgerDatabase>`. */
@@ -123,4 +140,5 @@ export interface LedgerDatabase {
   readonly ledger_holds: LedgerHoldsTable
   readonly ledger_reversals: LedgerReversalsTable
   readonly ledger_heads: LedgerHeadsTable
+  readonly ledger_postings: LedgerPostingsTable
 }
