@@ -66,13 +66,12 @@ import {
   LedgerAccountClosed,
   LedgerAccountOpened,
   LedgerAccountReopened,
-  LedgerEvent,
-  TransfersApplied
+  LedgerEvent
 } from "./LedgerEvent.js"
 import type { LedgerChanges, LedgerStorage } from "./LedgerRepo.js"
 import { LedgerRepo } from "./LedgerRepo.js"
 import * as Rules from "./LedgerRules.js"
-import { rejectedAsDomainError, unitTotals } from "./Posting.js"
+import { postWithin } from "./Posting.js"
 import { LedgerPermissions as P } from "./permissions.js"
 
 /**
@@ -277,36 +276,16 @@ export class Ledger extends Context.Service<Ledger>()("@commonweal/core/Ledger",
           yield* authorize(actor, P.transfer)
           const communityId = yield* sameCommunity(actor, input.communityId)
           const batch = yield* decodeInput(TransferBatch)({ ...input, communityId })
+          // the engine, the write and the event are `postWithin`'s, in this transaction
           return yield* transaction(
-            Effect.gen(function* () {
-              const state = yield* repo.load(communityId, Rules.footprint(batch))
-              const applied = yield* Effect.fromResult(Rules.applyBatch(state, batch, yield* now)).pipe(
-                Effect.mapError(rejectedAsDomainError)
-              )
-              const first = applied.created[0]
-              if (first === undefined) return applied.results
-              yield* repo.write({
-                communityId,
-                created: applied.created,
-                accounts: applied.accounts,
-                holds: applied.holds,
-                reversals: applied.reversals,
-                head: applied.head
-              })
-              yield* append(
-                actor,
-                "LedgerBatch",
-                batch.batchId ?? first.id,
-                applied.head.sequence,
-                TransfersApplied.make({
-                  batchId: batch.batchId ?? null,
-                  transferIds: applied.created.map((t) => t.id),
-                  count: applied.created.length,
-                  totals: unitTotals(applied.created)
-                })
-              )
-              return applied.results
-            })
+            postWithin(actor, {
+              requests: batch.requests,
+              ...(batch.batchId === undefined ? {} : { batchId: batch.batchId })
+            }).pipe(
+              Effect.provideService(LedgerRepo, repo),
+              Effect.provideService(Outbox, outbox),
+              Effect.provideService(IdGenerator, ids)
+            )
           )
         }),
 
