@@ -13,6 +13,7 @@
 import { CurrentActor, Fund, TransferId } from "@commonweal/core"
 import type { Actor, DomainError } from "@commonweal/core"
 import { Clock, Effect } from "effect"
+import { shiftedClock } from "../kernel/clock.js"
 import { JUNXIN_ID } from "./communities.js"
 import * as R from "./residents.js"
 
@@ -54,17 +55,6 @@ const objector: Actor = {
   residentId: R.wangXiulan.id
 }
 
-/** A clock `ms` milliseconds off `live` (negative: in the past), still running. */
-const shifted = (live: Clock.Clock, ms: number): Clock.Clock => ({
-  currentTimeMillisUnsafe: () => live.currentTimeMillisUnsafe() + ms,
-  currentTimeMillis: Effect.map(live.currentTimeMillis, (t) => t + ms),
-  currentTimeNanosUnsafe: () => live.currentTimeNanosUnsafe() + BigInt(ms) * 1_000_000n,
-  currentTimeNanos: Effect.map(live.currentTimeNanos, (t) => t + BigInt(ms) * 1_000_000n),
-  monotonicTimeNanosUnsafe: () => live.monotonicTimeNanosUnsafe(),
-  monotonicTimeNanos: live.monotonicTimeNanos,
-  sleep: (d) => live.sleep(d)
-})
-
 /** The entry ids of the demo are fixed, so the seed is the same on every machine. */
 const entryId = (n: number): string => TransferId.make(`0190f0a0-0000-7000-8000-${String(n).padStart(12, "0")}`)
 
@@ -87,7 +77,7 @@ export const seedJunxinFund: Effect.Effect<DemoFundReport, DomainError, Fund> = 
     (daysAgo: number, actor: Actor, minutes = 0) =>
     <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       effect.pipe(
-        Effect.provideService(Clock.Clock, shifted(live, -daysAgo * DAY + minutes * 60_000)),
+        Effect.provideService(Clock.Clock, shiftedClock(live, -daysAgo * DAY + minutes * 60_000)),
         Effect.provideService(CurrentActor, actor)
       )
   let entries = 0

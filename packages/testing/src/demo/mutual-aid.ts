@@ -11,6 +11,7 @@
 import { CurrentActor, MutualAid } from "@commonweal/core"
 import type { Actor, DomainError } from "@commonweal/core"
 import { Clock, Effect } from "effect"
+import { shiftedClock } from "../kernel/clock.js"
 import { JUNXIN_ID } from "./communities.js"
 import type { DemoResident } from "./residents.js"
 import * as R from "./residents.js"
@@ -30,17 +31,6 @@ const liuYingActor: Actor = {
   roles: ["volunteer"],
   residentId: R.liuYing.id
 }
-
-/** A clock `ms` milliseconds off `live`, still running. */
-const shifted = (live: Clock.Clock, ms: number): Clock.Clock => ({
-  currentTimeMillisUnsafe: () => live.currentTimeMillisUnsafe() + ms,
-  currentTimeMillis: Effect.map(live.currentTimeMillis, (t) => t + ms),
-  currentTimeNanosUnsafe: () => live.currentTimeNanosUnsafe() + BigInt(ms) * 1_000_000n,
-  currentTimeNanos: Effect.map(live.currentTimeNanos, (t) => t + BigInt(ms) * 1_000_000n),
-  monotonicTimeNanosUnsafe: () => live.monotonicTimeNanosUnsafe(),
-  monotonicTimeNanos: live.monotonicTimeNanos,
-  sleep: (d) => live.sleep(d)
-})
 
 /** The Wednesday 09:00 (Shanghai) at or before a UTC instant, as UTC epoch ms. */
 const wednesdayBefore = (ms: number): number => {
@@ -82,7 +72,7 @@ export const seedJunxinMutualAid: Effect.Effect<DemoMutualAidReport, DomainError
     (ms: number, actor: Actor) =>
     <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       effect.pipe(
-        Effect.provideService(Clock.Clock, shifted(live, ms - now)),
+        Effect.provideService(Clock.Clock, shiftedClock(live, ms - now)),
         Effect.provideService(CurrentActor, actor)
       )
   const start = now - 30 * DAY

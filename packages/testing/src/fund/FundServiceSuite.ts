@@ -18,6 +18,7 @@ import { makeResident, randomUuid7 } from "../builders.js"
 import { freshCommunity } from "../communities/helpers.js"
 import type { ContractTarget } from "../kernel/ContractTarget.js"
 import { registerContract } from "../kernel/ContractTarget.js"
+import { ahead } from "../kernel/clock.js"
 import type { FundContractPorts } from "./helpers.js"
 
 /** The ports the fund's service suite runs on (the fund contract's). */
@@ -31,22 +32,6 @@ const as =
   (actor: Actor) =>
   <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     Effect.provideService(effect, CurrentActor, actor)
-
-/** Runs `effect` with the clock `ms` milliseconds ahead of the live one. */
-const ahead =
-  (ms: number) =>
-  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    Effect.flatMap(Clock.clockWith(Effect.succeed), (live) =>
-      Effect.provideService(effect, Clock.Clock, {
-        currentTimeMillisUnsafe: () => live.currentTimeMillisUnsafe() + ms,
-        currentTimeMillis: Effect.map(live.currentTimeMillis, (t) => t + ms),
-        currentTimeNanosUnsafe: () => live.currentTimeNanosUnsafe() + BigInt(ms) * 1_000_000n,
-        currentTimeNanos: Effect.map(live.currentTimeNanos, (t) => t + BigInt(ms) * 1_000_000n),
-        monotonicTimeNanosUnsafe: () => live.monotonicTimeNanosUnsafe(),
-        monotonicTimeNanos: live.monotonicTimeNanos,
-        sleep: (d) => live.sleep(d)
-      })
-    )
 
 const freshEntryId = (): string => TransferId.make(randomUuid7())
 

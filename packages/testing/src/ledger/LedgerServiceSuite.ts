@@ -10,10 +10,11 @@
 import { expect } from "@effect/vitest"
 import { CurrentActor, IdGenerator, Ledger, LedgerRepo, Outbox } from "@commonweal/core"
 import type { Actor, CommunityId, DomainError, LedgerAccount, Role } from "@commonweal/core"
-import { Clock, DateTime, Effect, Layer, Option } from "effect"
+import { DateTime, Effect, Layer, Option } from "effect"
 import { freshCommunity } from "../communities/helpers.js"
 import type { ContractTarget } from "../kernel/ContractTarget.js"
 import { registerContract } from "../kernel/ContractTarget.js"
+import { ahead } from "../kernel/clock.js"
 import type { LedgerContractPorts } from "./helpers.js"
 import { accountInput, freshTransferId, pending, posted } from "./helpers.js"
 
@@ -29,22 +30,6 @@ const actorOf = (communityId: CommunityId, role: Role = "staff"): Actor => ({
   communityId,
   roles: [role]
 })
-
-/** Runs `effect` with the clock `ms` milliseconds ahead of the live one. */
-const ahead =
-  (ms: number) =>
-  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    Effect.flatMap(Clock.clockWith(Effect.succeed), (live) =>
-      Effect.provideService(effect, Clock.Clock, {
-        currentTimeMillisUnsafe: () => live.currentTimeMillisUnsafe() + ms,
-        currentTimeMillis: Effect.map(live.currentTimeMillis, (t) => t + ms),
-        currentTimeNanosUnsafe: () => live.currentTimeNanosUnsafe() + BigInt(ms) * 1_000_000n,
-        currentTimeNanos: Effect.map(live.currentTimeNanos, (t) => t + BigInt(ms) * 1_000_000n),
-        monotonicTimeNanosUnsafe: () => live.monotonicTimeNanosUnsafe(),
-        monotonicTimeNanos: live.monotonicTimeNanos,
-        sleep: (d) => live.sleep(d)
-      })
-    )
 
 /** A fresh community, its staff actor, and Candy Commune's accounts with the fund. */
 const setup = Effect.gen(function* () {
