@@ -26,11 +26,9 @@
  *
  * @module
  */
-import { Matching } from "@commonweal/core"
+import { Matching, MatchIndex } from "@commonweal/core"
 import type { HelpRequest, Volunteer } from "@commonweal/core"
 import { isDeepStrictEqual } from "node:util"
-// not yet re-exported by `@commonweal/core`: once it is, import { MatchIndex } from "@commonweal/core"
-import * as MatchIndex from "../../core/src/mutual-aid/MatchIndex.js"
 
 type MatchCandidate = Matching.MatchCandidate
 
