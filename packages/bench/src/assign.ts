@@ -32,7 +32,7 @@
  */
 import { Result } from "effect"
 import { munkres } from "munkres"
-import * as Assignment from "../../core/src/mutual-aid/Assignment.js"
+import { Assignment } from "@commonweal/core"
 
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3)
 const DENSE = Number(process.env["BENCH_DENSE"] ?? 2_000)
