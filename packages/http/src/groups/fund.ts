@@ -32,7 +32,6 @@ import {
   AllocationRound,
   Code,
   CommunityId,
-  type DomainError,
   DraftRoundInput,
   EntryKind,
   Fund,
@@ -56,12 +55,13 @@ import {
   UpdateProductInput,
   UpdateSettingsInput
 } from "@commonweal/core"
-import { DateTime, Effect, type Exit, Option, Schema } from "effect"
+import { DateTime, Effect, Option, Schema } from "effect"
 import type { Layer } from "effect"
 import { HttpServerResponse } from "effect/http"
 import { HttpApiBuilder, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
 import { Authentication } from "../Auth.js"
 import type { ApiMiddleware, ResourceReader } from "../kernel/Endpoints.js"
+import { createdWithLocation, ruledOut } from "../kernel/Responses.js"
 import {
   bodyCommandErrors,
   bodyErrors,
@@ -860,19 +860,9 @@ const encodeProductExit = Schema.encodeExit(Schema.toCodecJson(FundProductRespon
 const encodeSubFundExit = Schema.encodeExit(Schema.toCodecJson(SubFundResponse))
 const encodeRoundExit = Schema.encodeExit(Schema.toCodecJson(AllocationRoundResponse))
 
-/** A 201 answer with `Location`, or the value itself when it does not encode (the platform reports it). */
-const created =
-  <A>(encode: (a: A) => Exit.Exit<unknown, unknown>, location: (a: A) => string) =>
-  (value: A): A | HttpServerResponse.HttpServerResponse => {
-    const encoded = encode(value)
-    return encoded._tag === "Failure"
-      ? value
-      : HttpServerResponse.jsonUnsafe(encoded.value, { status: 201, headers: { location: location(value) } })
-  }
-
-const productCreated = created<Product>(encodeProductExit, (p) => fundProductLocation(p.id))
-const subFundCreated = created<SubFund>(encodeSubFundExit, (f) => subFundLocation(f.code))
-const roundCreated = created<AllocationRound>(encodeRoundExit, (r) => allocationRoundLocation(r.id))
+const productCreated = createdWithLocation<Product>(encodeProductExit, (p) => fundProductLocation(p.id))
+const subFundCreated = createdWithLocation<SubFund>(encodeSubFundExit, (f) => subFundLocation(f.code))
+const roundCreated = createdWithLocation<AllocationRound>(encodeRoundExit, (r) => allocationRoundLocation(r.id))
 
 /** The default time zone of a period and of the dates of a document. */
 const DEFAULT_TIME_ZONE = "Asia/Shanghai"
@@ -929,12 +919,10 @@ type FundService = Fund["Service"]
  * A command that moves no money: the service's error type is the kernel's `DomainError`, but it
  * never fails with `InsufficientFunds` or `CapacityExceeded` here; a defect (500) if it did.
  */
-const noMoney = <A, R>(effect: Effect.Effect<A, DomainError, R>) =>
-  Effect.catchTag(effect, ["InsufficientFunds", "CapacityExceeded"], Effect.die)
+const noMoney = ruledOut("InsufficientFunds", "CapacityExceeded")
 
 /** A command that moves money: it may fail with `InsufficientFunds` (409), never with `CapacityExceeded`. */
-const noCapacity = <A, R>(effect: Effect.Effect<A, DomainError, R>) =>
-  Effect.catchTag(effect, "CapacityExceeded", Effect.die)
+const noCapacity = ruledOut("CapacityExceeded")
 
 /** A product by id. */
 const productById = (fund: FundService, id: string) => fund.product(id)

@@ -35,7 +35,6 @@ import {
   CarePlan,
   CarePlanId,
   CreatePlanInput,
-  type DomainError,
   HelpRequest,
   HelpRequestId,
   Matching,
@@ -54,12 +53,12 @@ import {
   Volunteer,
   VolunteerId
 } from "@commonweal/core"
-import { DateTime, Effect, type Exit, Schema } from "effect"
+import { DateTime, Effect, Schema } from "effect"
 import type { Layer } from "effect"
-import { HttpServerResponse } from "effect/http"
 import { HttpApiBuilder, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
 import { Authentication } from "../Auth.js"
 import type { ApiMiddleware, ResourceReader } from "../kernel/Endpoints.js"
+import { createdWithLocation, ruledOut } from "../kernel/Responses.js"
 import {
   bodyCommandErrors,
   bodyErrors,
@@ -847,19 +846,9 @@ const encodeVolunteerExit = Schema.encodeExit(Schema.toCodecJson(MutualAidVolunt
 const encodeRequestExit = Schema.encodeExit(Schema.toCodecJson(HelpRequestResponse))
 const encodePlanExit = Schema.encodeExit(Schema.toCodecJson(CarePlanResponse))
 
-/** A 201 answer with `Location`, or the value itself when it does not encode (the platform reports it). */
-const created =
-  <A>(encode: (a: A) => Exit.Exit<unknown, unknown>, location: (a: A) => string) =>
-  (value: A): A | HttpServerResponse.HttpServerResponse => {
-    const encoded = encode(value)
-    return encoded._tag === "Failure"
-      ? value
-      : HttpServerResponse.jsonUnsafe(encoded.value, { status: 201, headers: { location: location(value) } })
-  }
-
-const volunteerCreated = created<Volunteer>(encodeVolunteerExit, (v) => volunteerLocation(v.id))
-const requestCreated = created<HelpRequest>(encodeRequestExit, (r) => helpRequestLocation(r.id))
-const planCreated = created<CarePlan>(encodePlanExit, (p) => carePlanLocation(p.id))
+const volunteerCreated = createdWithLocation<Volunteer>(encodeVolunteerExit, (v) => volunteerLocation(v.id))
+const requestCreated = createdWithLocation<HelpRequest>(encodeRequestExit, (r) => helpRequestLocation(r.id))
+const planCreated = createdWithLocation<CarePlan>(encodePlanExit, (p) => carePlanLocation(p.id))
 
 /** The core mutual-aid service's shape. */
 type MutualAidService = MutualAid["Service"]
@@ -868,12 +857,10 @@ type MutualAidService = MutualAid["Service"]
  * A command that moves no minutes: the service's error type is the kernel's `DomainError`, but it
  * never fails with `InsufficientFunds` or `CapacityExceeded` here; a defect (500) if it did.
  */
-const noLedger = <A, R>(effect: Effect.Effect<A, DomainError, R>) =>
-  Effect.catchTag(effect, ["InsufficientFunds", "CapacityExceeded"], Effect.die)
+const noLedger = ruledOut("InsufficientFunds", "CapacityExceeded")
 
 /** Completing credits minutes: it may fail with `InsufficientFunds` (409), never with `CapacityExceeded`. */
-const noCapacity = <A, R>(effect: Effect.Effect<A, DomainError, R>) =>
-  Effect.catchTag(effect, "CapacityExceeded", Effect.die)
+const noCapacity = ruledOut("CapacityExceeded")
 
 /** The default period of the report: the current calendar month in Asia/Shanghai. */
 const REPORT_ZONE = "Asia/Shanghai"
@@ -893,8 +880,7 @@ const reportPeriod = (query: { readonly from?: DateTime.Utc | undefined; readonl
  * A read the service types with the kernel's `DomainError` (suggestions): it changes nothing, so it
  * never fails with `Conflict`, `InvalidTransition` or a ledger error; a defect (500) if it did.
  */
-const readOnly = <A, R>(effect: Effect.Effect<A, DomainError, R>) =>
-  Effect.catchTag(effect, ["Conflict", "InvalidTransition", "InsufficientFunds", "CapacityExceeded"], Effect.die)
+const readOnly = ruledOut("Conflict", "InvalidTransition", "InsufficientFunds", "CapacityExceeded")
 
 /** The suggestions for a place, each ranked volunteer with their name (read as the same actor). */
 const suggestionsOf = (mutualAid: MutualAidService, id: HelpRequestId, place: number, k: number | undefined) =>
@@ -951,11 +937,7 @@ export const MutualAidLive: Layer.Layer<
       )
       .handle("request", ({ params }) => mutualAid.request(params.id))
       .handle("assignments", ({ query }) =>
-        Effect.catchTag(
-          noLedger(mutualAid.assignBatch(query.perPlace === undefined ? {} : { perPlace: query.perPlace })),
-          ["Conflict", "InvalidTransition"],
-          Effect.die
-        )
+        readOnly(mutualAid.assignBatch(query.perPlace === undefined ? {} : { perPlace: query.perPlace }))
       )
       .handle("suggestions", ({ params, query }) => suggestionsOf(mutualAid, params.id, params.place, query.k))
       .handle("offer", ({ params, payload }) =>
