@@ -327,9 +327,9 @@ export const MovementKind = Schema.Literals([
 export type MovementKind = typeof MovementKind.Type
 
 /** Where signed-out parts are assembled. */
-export const Place = Schema.Literals(["onsite", "home"])
+export const WorkPlace = Schema.Literals(["onsite", "home"])
 /** Where signed-out parts are assembled. */
-export type Place = typeof Place.Type
+export type WorkPlace = typeof WorkPlace.Type
 
 /**
  * One movement of pieces, recorded with the ledger transfer that moved them (same id; the caller
@@ -344,7 +344,7 @@ export const Movement = Schema.Struct({
   workerId: Schema.NullOr(WorkerId),
   quantity: Pieces,
   /** Where an `issue` goes; else `null`. */
-  place: Schema.NullOr(Place),
+  place: Schema.NullOr(WorkPlace),
   note: Text.line(140),
   occurredAt: Instant,
   recordedBy: Schema.String
@@ -369,7 +369,7 @@ export const IssueInput = Schema.Struct({
   orderId: WorkOrderId,
   workerId: WorkerId,
   quantity: Pieces,
-  place: Place,
+  place: WorkPlace,
   note: Schema.optionalKey(Text.line(140)),
   occurredAt: Schema.optionalKey(Instant)
 })
@@ -482,7 +482,7 @@ export const PayslipTotals = Schema.Struct({
   bonusFen: Schema.Int,
   /** Deductions, as a positive number. */
   deductedFen: Schema.Int,
-  /** earned + bonus − deducted (never below zero: a larger deduction carries to the next period). */
+  /** earned + bonus − deducted. Closing a period refuses a slip whose net would be below zero. */
   netFen: Schema.Int,
   /** Accepted pieces in the period. */
   pieces: Schema.Int,
