@@ -22,6 +22,9 @@ import { MutualAidPermissions } from "./mutual-aid/permissions.js"
 import { Ledger } from "./ledger/LedgerService.js"
 import { LedgerPermissions } from "./ledger/permissions.js"
 import { ResidentPermissions } from "./residents/permissions.js"
+import { WorkshopPermissions, WorkshopRoles } from "./workshop/permissions.js"
+import type { WorkshopStorage } from "./workshop/WorkshopRepo.js"
+import { Workshop } from "./workshop/WorkshopService.js"
 import type { ResidentsStorage } from "./residents/ResidentRepo.js"
 import { Residents } from "./residents/Residents.js"
 
@@ -32,14 +35,19 @@ export const domainPermissions = [
   ResidentPermissions,
   LedgerPermissions,
   FundPermissions,
-  MutualAidPermissions
+  MutualAidPermissions,
+  WorkshopPermissions
 ] as const
 
 /**
  * Every role of the installation: the kernel's and those the domains declare (the fund's
  * `treasurer` and `approver`), with what each is for.
  */
-export const domainRoles = [...Object.values(CoreRoles), ...Object.values(FundRoles)] as const
+export const domainRoles = [
+  ...Object.values(CoreRoles),
+  ...Object.values(FundRoles),
+  ...Object.values(WorkshopRoles)
+] as const
 
 /**
  * The default policy, composed from the domains' declarations: for each role, the names of the
@@ -59,6 +67,7 @@ export type StoragePorts =
   | LedgerStorage
   | FundStorage
   | MutualAidStorage
+  | WorkshopStorage
 
 /**
  * The service of every domain (`Communities`, `Residents` …), one line each, built from the
@@ -79,7 +88,8 @@ export const domainServices = Layer.mergeAll(
   Residents.layer, // residents
   Ledger.layer, // ledger
   Fund.layer, // fund
-  MutualAid.layer // mutual aid
+  MutualAid.layer, // mutual aid
+  Workshop.layer.pipe(Layer.provide(Fund.layer)) // workshop (it records its contributions through the fund)
 )
 
 /** The services of every domain, as {@link domainServices} provides them. */

@@ -182,7 +182,10 @@ const domainDependencies: Record<string, ReadonlyArray<string>> = {
   fund: ["communities", "residents", "ledger"],
   // volunteers and requests reuse the residents' schemas (languages, home places, locations);
   // time credits are minutes in the ledger
-  "mutual-aid": ["residents", "ledger"]
+  "mutual-aid": ["residents", "ledger"],
+  // parts and pay move through the ledger; workers are residents; the invoice prints the
+  // community's name; the margin goes to the public-welfare fund through the fund's service
+  workshop: ["communities", "residents", "ledger", "fund"]
 }
 
 /** `domains.ts` and `index.ts` import every domain: a kernel or a domain importing them imports them all. */
