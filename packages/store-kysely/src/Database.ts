@@ -19,6 +19,7 @@ import type { KernelDatabase } from "./kernel/tables.js"
 import type { LedgerDatabase } from "./ledger/tables.js"
 import type { MutualAidDatabase } from "./mutual-aid/tables.js"
 import type { ResidentsDatabase } from "./residents/tables.js"
+import type { WorkshopDatabase } from "./workshop/tables.js"
 
 export type { CommunitiesDatabase, CommunitiesTable } from "./communities/tables.js"
 export type { IdempotencyKeysTable, KernelDatabase, OutboxHeadsTable, OutboxTable } from "./kernel/tables.js"
@@ -58,6 +59,19 @@ export type {
   ResidentTagsTable,
   ResidentsTable
 } from "./residents/tables.js"
+export type {
+  WorkshopDatabase,
+  WorkshopFactoriesTable,
+  WorkshopFactorySubjectsTable,
+  WorkshopInvoicesTable,
+  WorkshopMovementsTable,
+  WorkshopOrdersTable,
+  WorkshopPayLinesTable,
+  WorkshopPeriodsTable,
+  WorkshopProductsTable,
+  WorkshopSettingsTable,
+  WorkshopWorkersTable
+} from "./workshop/tables.js"
 
 /** Every table of the SQL store, for `Kysely<Database>`. */
 export interface Database
@@ -66,4 +80,5 @@ export interface Database
     ResidentsDatabase, // residents
     LedgerDatabase, // ledger
     FundDatabase, // fund
-    MutualAidDatabase {} // mutual aid
+    MutualAidDatabase, // mutual aid
+    WorkshopDatabase {} // workshop

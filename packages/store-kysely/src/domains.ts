@@ -14,6 +14,7 @@ import type { MigrationSet } from "./kernel/Migrations.js"
 import { SqlKernel, type SqlDomain, type SqlKernelService } from "./kernel/SqlKernel.js"
 import { SqlLedger } from "./ledger/index.js"
 import { SqlMutualAid } from "./mutual-aid/index.js"
+import { SqlWorkshop } from "./workshop/index.js"
 import { SqlResidents, type ResidentsOptions } from "./residents/index.js"
 
 /** Every registered domain of the SQL store, one line each. */
@@ -22,7 +23,8 @@ export const sqlDomains = [
   SqlResidents, // residents
   SqlLedger, // ledger
   SqlFund, // fund
-  SqlMutualAid // mutual aid
+  SqlMutualAid, // mutual aid
+  SqlWorkshop // workshop
 ] as const
 
 /** The options of every registered domain (one `&` per domain that has options). */

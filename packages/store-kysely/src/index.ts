@@ -61,6 +61,20 @@ export type { ResidentsOptions } from "./residents/index.js"
 export { SqlLedger } from "./ledger/index.js"
 export { SqlFund } from "./fund/index.js"
 export { SqlMutualAid } from "./mutual-aid/index.js"
+export { SqlWorkshop } from "./workshop/index.js"
+export type {
+  WorkshopDatabase,
+  WorkshopFactoriesTable,
+  WorkshopFactorySubjectsTable,
+  WorkshopInvoicesTable,
+  WorkshopMovementsTable,
+  WorkshopOrdersTable,
+  WorkshopPayLinesTable,
+  WorkshopPeriodsTable,
+  WorkshopProductsTable,
+  WorkshopSettingsTable,
+  WorkshopWorkersTable
+} from "./workshop/index.js"
 export type {
   MutualAidDatabase,
   MutualAidPlansTable,

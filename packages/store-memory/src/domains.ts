@@ -12,6 +12,7 @@ import type { MemoryKernel } from "./kernel/index.js"
 import { MemoryFund } from "./fund/index.js"
 import { MemoryLedger } from "./ledger/index.js"
 import { MemoryMutualAid } from "./mutual-aid/index.js"
+import { MemoryWorkshop } from "./workshop/index.js"
 import { MemoryResidents } from "./residents/index.js"
 
 /** Every registered domain of the in-memory store. */
@@ -28,6 +29,7 @@ export const MemoryDomains: {
     MemoryResidents.layer, // residents
     MemoryLedger.layer, // ledger
     MemoryFund.layer, // fund
-    MemoryMutualAid.layer // mutual aid
+    MemoryMutualAid.layer, // mutual aid
+    MemoryWorkshop.layer // workshop
   )
 }

@@ -61,6 +61,7 @@ export { MemoryDomains } from "./domains.js"
 export { MemoryLedger } from "./ledger/index.js"
 export { MemoryFund } from "./fund/index.js"
 export { MemoryMutualAid } from "./mutual-aid/index.js"
+export { MemoryWorkshop } from "./workshop/index.js"
 export { MemoryKernel, type MemoryKernelService, type Slot, type SlotChange } from "./kernel/index.js"
 export { MemoryResidents, matchesQuery } from "./residents/index.js"
 

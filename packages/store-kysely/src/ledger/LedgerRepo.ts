@@ -28,14 +28,15 @@
  * - **An account's history** is read through `ledger_postings` (one row per side of a
  *   transfer), written in arrears: each time the head passes a multiple of
  *   {@link POSTING_INTERVAL}, one `INSERT … SELECT` writes the postings of every transfer since
- *   the last time, so an account's page of the index is written once for many postings instead
- *   of once per batch (the two account indexes of `0005_ledger` cost a plain SQLite insert of the
- *   rows most of its speed). The transfers after `ledger_heads.indexed_sequence` are read by
- *   sequence.
+ *   the last time, in the key's order, so an account's page of the index is written once for many
+ *   postings instead of once per batch (the two account indexes of `0005_ledger` cost a plain
+ *   SQLite insert of the rows most of its speed). The transfers after
+ *   `ledger_heads.indexed_sequence` are read by sequence.
  * - **Optimistic versions**: changed accounts are updated only where the stored `version` is
  *   `version - 1` (the engine moves a changed account one version per batch), else `Conflict`
- *   stale_version: on PostgreSQL in one `UPDATE … FROM unnest(…)` for the whole batch, elsewhere
- *   one compiled statement per account, run back to back.
+ *   stale_version: on PostgreSQL in one `UPDATE … FROM unnest(…)` for the whole batch, on SQLite
+ *   in one `UPDATE … FROM (VALUES …)`, on MySQL one compiled statement per account, run back to
+ *   back.
  * - **The head** is advanced only from the sequence the new transfers continue (else `Conflict`
  *   stale_version), so a writer that did not lock cannot fork the chain.
  * - **Duplicates never raise** on PostgreSQL and SQLite (`ON CONFLICT DO NOTHING`, the count of
@@ -43,6 +44,8 @@
  *   the id that existed is looked up and reported as `Conflict` duplicate.
  * - **Rows are decoded** with core's schemas (`LedgerAccount`, `Transfer`, `Hold`); a row that
  *   does not decode is a defect naming the table, the key and the failing paths, never the values.
+ *   An account row whose fields plainly pass the schema's rules (its patterns, literals and
+ *   integer ranges, tested directly) is taken without running the schema: a batch loads hundreds.
  *
  * @module
  */
@@ -101,8 +104,16 @@ export const MAX_PARAMETERS = 30_000
  * multiple of this many transfers, the postings (`ledger_postings`) of every transfer since the
  * last time are written in one `INSERT … SELECT`. A history reads at most this many transfers
  * (plus one batch) by sequence beyond the postings.
+ *
+ * The trade: each catch-up dirties about one index page per account it touches, so with A active
+ * accounts it costs about A / interval pages per transfer. At 4,096 (until December 2026) and
+ * 1,000 accounts that was a quarter of a page per transfer, more than the transfer's own row: a
+ * keyed SQLite insert of 100,000 transfer rows with postings cost about 21 µs per row at 4,096
+ * and 15 to 17 µs at 16,384 (without postings 6 to 9). A history read in exchange scans up to
+ * about 17,400 recent transfers by sequence instead of 5,100 (`packages/bench/README.md`, section
+ * `ledger`).
  */
-export const POSTING_INTERVAL = 4_096
+export const POSTING_INTERVAL = 16_384
 
 /** The rows one `unnest` insert carries at most (PostgreSQL; see {@link arrayParameters}). */
 export const UNNEST_ROWS = 5_000
@@ -113,6 +124,13 @@ export const UNNEST_ROWS = 5_000
  * this one place, until the kernel's `Capabilities` carries such a flag.
  */
 const arrayParameters = (caps: Capabilities): boolean => caps.dialect === "postgres"
+
+/**
+ * Whether the dialect takes `UPDATE … FROM (VALUES …)` with the table's columns named by the
+ * values' position (`column1`, … : SQLite, since 3.33), so a batch's accounts are updated in one
+ * statement. Derived here from the dialect, like {@link arrayParameters}.
+ */
+const updateFromValues = (caps: Capabilities): boolean => caps.dialect === "sqlite"
 
 /** A column of an `unnest` insert: its name and its PostgreSQL element type. */
 type UnnestColumn<Row> = readonly [keyof Row & string, "text" | "int4" | "int8"]
@@ -225,11 +243,53 @@ const nullableInt = (value: number | string | bigint | null): number | null =>
 
 const flag = (value: number | string): boolean => Number(value) === 1
 
+// The fast path of decoding an account. Loading a batch's footprint decodes hundreds of accounts
+// (about 865 for 1,000 transfers between 1,000 accounts), and core's schema took some 10 to 25 µs
+// for each, most of the load. A candidate whose every field passes the plain tests below (the
+// schema's own rules: `Ledger.ts`'s patterns, literals and integer ranges) is one the schema
+// accepts unchanged, so it is taken as it is; anything else goes through the schema, which gives
+// the defect.
+
+/** `LedgerUuid` (an account id) and the kernel's `Uuid7` (a community id). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/u
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/u
+/** `Unit`, `AccountOwner.id` and `AccountName` of `Ledger.ts`. */
+const UNIT = /^(?:CNY|MIN|PCS:[A-Z0-9][A-Z0-9_-]{0,31})$/u
+const OWNER_ID = /^[0-9a-z][0-9a-z-]{0,63}$/u
+const ACCOUNT_NAME = /^[a-z0-9][a-z0-9_-]{0,31}(?::[a-z0-9][a-z0-9_-]{0,31}){0,3}$/u
+const ACCOUNT_KINDS: ReadonlySet<unknown> = new Set(["asset", "liability", "equity", "income", "expense"])
+const OWNER_TYPES: ReadonlySet<unknown> = new Set(["community", "resident", "household", "workshop", "subfund"])
+
+const isTotal = (n: number): boolean => Number.isSafeInteger(n) && n >= 0
+
+/** Whether core's `LedgerAccount` schema surely accepts the candidate as it is (see above). */
+const surelyAccount = (a: LedgerAccount): boolean =>
+  typeof a.id === "string" &&
+  UUID.test(a.id) &&
+  typeof a.communityId === "string" &&
+  UUID_V7.test(a.communityId) &&
+  typeof a.unit === "string" &&
+  UNIT.test(a.unit) &&
+  ACCOUNT_KINDS.has(a.kind) &&
+  OWNER_TYPES.has(a.owner.type) &&
+  typeof a.owner.id === "string" &&
+  OWNER_ID.test(a.owner.id) &&
+  typeof a.name === "string" &&
+  ACCOUNT_NAME.test(a.name) &&
+  (a.flags.upperBound === null || isTotal(a.flags.upperBound)) &&
+  isTotal(a.debitsPosted) &&
+  isTotal(a.debitsPending) &&
+  isTotal(a.creditsPosted) &&
+  isTotal(a.creditsPending) &&
+  Number.isSafeInteger(a.version) &&
+  Number.isSafeInteger(a.openedAt)
+
 /** An account from its row. */
 const accountFromRow = (row: Selectable<LedgerAccountsTable>): Result.Result<LedgerAccount, Error> => {
   const key = `${row.community_id}/${row.id}`
-  return guarded("ledger_accounts", key, () =>
-    decodeAccount(key, {
+  return guarded("ledger_accounts", key, () => {
+    // the row's text columns typed as core's (checked by `surelyAccount`, or by the schema)
+    const candidate = {
       id: row.id,
       communityId: row.community_id,
       unit: row.unit,
@@ -248,8 +308,9 @@ const accountFromRow = (row: Selectable<LedgerAccountsTable>): Result.Result<Led
       creditsPending: toSafeInteger(row.credits_pending),
       version: toSafeInteger(row.version),
       openedAt: toSafeInteger(row.opened_at)
-    })
-  )
+    } as LedgerAccount
+    return surelyAccount(candidate) ? Result.succeed(candidate) : decodeAccount(key, candidate)
+  })
 }
 
 /** A transfer from its row. */
@@ -758,10 +819,60 @@ export const makeLedgerRepo = (conn: Connection<LedgerDatabase>): LedgerRepo["Se
   })()
 
   /**
+   * `UPDATE ledger_accounts … FROM (VALUES (…), …)` of `count` accounts (SQLite), its text kept
+   * per count: ten values per account (the id, the nine columns set, the new version last) and
+   * the community id at the end.
+   */
+  const accountsUpdateText = (() => {
+    const texts = new Map<number, string>()
+    return (count: number): string => {
+      let text = texts.get(count)
+      if (text === undefined) {
+        const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        text = `update "ledger_accounts" set "debits_must_not_exceed_credits" = v.column2,
+            "credits_must_not_exceed_debits" = v.column3, "upper_bound" = v.column4, "closed" = v.column5,
+            "debits_posted" = v.column6, "debits_pending" = v.column7, "credits_posted" = v.column8,
+            "credits_pending" = v.column9, "version" = v.column10
+          from (values ${Array.from({ length: count }, () => row).join(", ")}) as v
+          where "ledger_accounts"."community_id" = ? and "ledger_accounts"."id" = v.column1
+            and "ledger_accounts"."version" = v.column10 - 1`
+        if (texts.size >= 32) texts.delete(texts.keys().next().value as number)
+        texts.set(count, text)
+      }
+      return text
+    }
+  })()
+
+  /** The first of `accounts` whose stored version is not its new one (after an update that missed some). */
+  const firstStale = async (
+    db: Executor<LedgerDatabase>,
+    communityId: CommunityId,
+    accounts: ReadonlyArray<LedgerAccount>
+  ): Promise<string> => {
+    const versions = new Map<string, number>()
+    for (const chunk of chunksOf(
+      accounts.map((a) => a.id),
+      IN_LIST_SIZE
+    )) {
+      const found = await db
+        .selectFrom("ledger_accounts")
+        .select(["id", "version"])
+        .where("community_id", "=", communityId)
+        .where("id", "in", chunk)
+        .execute()
+      for (const row of found) versions.set(row.id, toSafeInteger(row.version))
+    }
+    return accounts.find((a) => versions.get(a.id) !== a.version)?.id ?? accounts[0]!.id
+  }
+
+  /**
    * Updates changed accounts where the stored version is the one before (else `Conflict`
    * stale_version naming the first account that was not): on PostgreSQL all in one `UPDATE … FROM
-   * unnest(…)` (one round trip for a batch's hundreds of accounts), elsewhere one compiled
-   * statement per account, run back to back in one call.
+   * unnest(…)` (one round trip for a batch's hundreds of accounts), on SQLite in one `UPDATE …
+   * FROM (VALUES …)` per chunk of {@link MAX_PARAMETERS} values (one statement instead of one per
+   * account, each of which went through Kysely's driver), elsewhere (MySQL, which has no
+   * `UPDATE … FROM`) one compiled statement per account, run back to back in one call. When a
+   * statement updated fewer rows than it named, the others are rolled back with the transaction.
    */
   const updateAccounts = (
     communityId: CommunityId,
@@ -791,13 +902,36 @@ export const makeLedgerRepo = (conn: Connection<LedgerDatabase>): LedgerRepo["Se
           const versions = new Map(found.rows.map((row) => [row.id, toSafeInteger(row.version)]))
           return accounts.find((a) => versions.get(a.id) !== a.version)?.id ?? accounts[0]!.id
         })
-      : conn.attempt(async (db) => {
-          for (const a of accounts) {
-            const result = await db.executeQuery(accountUpdate(a))
-            if (result.numAffectedRows === 0n) return a.id
-          }
-          return undefined
-        })
+      : updateFromValues(caps)
+        ? conn.attempt(async (db) => {
+            for (const chunk of chunksOf(accounts, Math.floor(MAX_PARAMETERS / 10))) {
+              const values: Array<unknown> = new Array(chunk.length * 10 + 1)
+              let k = 0
+              for (const a of chunk) {
+                values[k++] = a.id
+                values[k++] = a.flags.debitsMustNotExceedCredits ? 1 : 0
+                values[k++] = a.flags.creditsMustNotExceedDebits ? 1 : 0
+                values[k++] = a.flags.upperBound
+                values[k++] = a.flags.closed ? 1 : 0
+                values[k++] = a.debitsPosted
+                values[k++] = a.debitsPending
+                values[k++] = a.creditsPosted
+                values[k++] = a.creditsPending
+                values[k++] = a.version
+              }
+              values[k] = communityId
+              const result = await db.executeQuery(CompiledQuery.raw(accountsUpdateText(chunk.length), values))
+              if (result.numAffectedRows !== BigInt(chunk.length)) return firstStale(db, communityId, chunk)
+            }
+            return undefined
+          })
+        : conn.attempt(async (db) => {
+            for (const a of accounts) {
+              const result = await db.executeQuery(accountUpdate(a))
+              if (result.numAffectedRows === 0n) return a.id
+            }
+            return undefined
+          })
     return stale.pipe(
       Effect.catch(staleOnDeadlock(conn, ACCOUNT, accounts[0]!.id)),
       Effect.flatMap((id) => (id === undefined ? Effect.void : Effect.fail(Conflict.stale(ACCOUNT, id))))
@@ -909,7 +1043,10 @@ export const makeLedgerRepo = (conn: Connection<LedgerDatabase>): LedgerRepo["Se
       await db
         .insertInto("ledger_postings")
         .columns(["community_id", "account_id", "sequence"])
-        .expression(side("debit_account_id").unionAll(side("credit_account_id")))
+        // in the key's order: each account's leaf page of the index is visited once, in one pass
+        .expression(
+          side("debit_account_id").unionAll(side("credit_account_id")).orderBy("account_id").orderBy("sequence")
+        )
         .execute()
       await db
         .updateTable("ledger_heads")

@@ -11,8 +11,9 @@
  * - `ledger_postings (community_id, account_id, sequence)`, primary key all three (on SQLite a
  *   `WITHOUT ROWID` table: the key is the table): one row per side of each transfer, written by
  *   `LedgerRepo` for every transfer up to the head each time the head passes a multiple of
- *   `POSTING_INTERVAL` (4,096) transfers, in one `INSERT … SELECT`. Each account then gets many rows at
- *   once, so a page is written once for many postings.
+ *   `POSTING_INTERVAL` (4,096 when this was written, 16,384 since) transfers, in one
+ *   `INSERT … SELECT`. Each account then gets many rows at once, so a page is written once for
+ *   many postings.
  * - `ledger_heads.indexed_sequence`: the sequence up to which the community's postings are
  *   written (`0` for none). A history reads the postings up to it, and the few transfers after it
  *   (fewer than the interval plus one batch) from `ledger_transfers` by sequence.
