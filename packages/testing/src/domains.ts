@@ -13,6 +13,7 @@ import { kernelContract } from "./kernel/KernelContract.js"
 import { ledgerContract } from "./ledger/LedgerContract.js"
 import { mutualAidContract } from "./mutual-aid/MutualAidContract.js"
 import { residentsContract } from "./residents/ResidentsContract.js"
+import { workshopContract } from "./workshop/WorkshopContract.js"
 
 /** The contract suite of each domain, in the order {@link storageContract} registers them. */
 export const domainContracts: ReadonlyArray<(target: ContractTarget<StoragePorts>) => void> = [
@@ -20,7 +21,8 @@ export const domainContracts: ReadonlyArray<(target: ContractTarget<StoragePorts
   residentsContract,
   ledgerContract,
   fundContract,
-  mutualAidContract
+  mutualAidContract,
+  workshopContract
 ]
 
 /**
