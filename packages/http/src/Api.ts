@@ -16,6 +16,7 @@ import { documentFund, FundGroup, FundLive, FundReaders } from "./groups/fund.js
 import { HealthGroup, HealthLive } from "./groups/health.js"
 import { LedgerAccountReader, LedgerBatchReader, LedgerGroup, LedgerLive } from "./groups/ledger.js"
 import { documentMutualAid, MutualAidGroup, MutualAidLive, MutualAidReaders } from "./groups/mutual-aid.js"
+import { documentWorkshop, WorkshopGroup, WorkshopLive, WorkshopReaders } from "./groups/workshop.js"
 import { documentResidents, makeResidentsLive, ResidentReader, ResidentsGroup } from "./groups/residents.js"
 import type { ResidentsLiveOptions } from "./groups/residents.js"
 import type { ReaderServices } from "./kernel/Endpoints.js"
@@ -35,7 +36,8 @@ export const documentContract = (spec: Record<string, unknown>): Record<string, 
     // one line per group that documents more than Effect's generator does
     documentResidents,
     documentFund,
-    documentMutualAid
+    documentMutualAid,
+    documentWorkshop
   ].reduce((document, step) => step(document), spec)
 
 /** The commonweal HTTP API. */
@@ -46,6 +48,7 @@ export class CommonwealApi extends HttpApi.make(API_ID)
   .add(LedgerGroup)
   .add(FundGroup)
   .add(MutualAidGroup)
+  .add(WorkshopGroup)
   .middleware(ApiMiddleware)
   .annotate(HttpApi.PayloadParseOptions, strictParseOptions)
   .annotate(HttpApi.QueryParseOptions, strictParseOptions)
@@ -74,7 +77,8 @@ export const resourceReaders = [
   LedgerAccountReader,
   LedgerBatchReader,
   ...FundReaders,
-  ...MutualAidReaders
+  ...MutualAidReaders,
+  ...WorkshopReaders
 ] as const
 
 /** The services the {@link resourceReaders} need (the residents' `Residents`, the ledger's `Ledger`, the fund's `Fund`). */
@@ -85,4 +89,4 @@ export interface GroupsLiveOptions extends ResidentsLiveOptions {}
 
 /** The handlers of every group of {@link CommonwealApi}, one line per group. */
 export const makeGroupsLive = (options?: GroupsLiveOptions) =>
-  Layer.mergeAll(HealthLive, CommunitiesLive, makeResidentsLive(options), LedgerLive, FundLive, MutualAidLive)
+  Layer.mergeAll(HealthLive, CommunitiesLive, makeResidentsLive(options), LedgerLive, FundLive, MutualAidLive, WorkshopLive)

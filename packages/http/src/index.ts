@@ -20,6 +20,7 @@ export * from "./groups/health.js"
 export * from "./groups/ledger.js"
 export * from "./groups/fund.js"
 export * from "./groups/mutual-aid.js"
+export * from "./groups/workshop.js"
 export * from "./groups/residents.js"
 export * from "./Idempotency.js"
 export {
