@@ -89,4 +89,12 @@ export interface GroupsLiveOptions extends ResidentsLiveOptions {}
 
 /** The handlers of every group of {@link CommonwealApi}, one line per group. */
 export const makeGroupsLive = (options?: GroupsLiveOptions) =>
-  Layer.mergeAll(HealthLive, CommunitiesLive, makeResidentsLive(options), LedgerLive, FundLive, MutualAidLive, WorkshopLive)
+  Layer.mergeAll(
+    HealthLive,
+    CommunitiesLive,
+    makeResidentsLive(options),
+    LedgerLive,
+    FundLive,
+    MutualAidLive,
+    WorkshopLive
+  )
