@@ -33,6 +33,7 @@ import {
   IdempotencyKeys,
   IdGenerator,
   type MutualAid,
+  type Workshop,
   type Residents
 } from "@commonweal/core"
 import type { Actor, DomainServices, StoragePorts, Transactor } from "@commonweal/core"
@@ -83,7 +84,7 @@ export const coreLayer = <E, R>(
  */
 export const seedLayer = (
   seed: boolean
-): Layer.Layer<SeedReport, never, Residents | Communities | Fund | MutualAid | Transactor> =>
+): Layer.Layer<SeedReport, never, Residents | Communities | Fund | MutualAid | Workshop | Transactor> =>
   Layer.effect(
     SeedReport,
     seed
@@ -212,7 +213,8 @@ export const banner = (address: NetAddress.SocketAddress, report: DemoSeedReport
       ? `已写入演示数据 / seeded: ${report.communitiesCreated} 个社区 communities, ${report.residentsRegistered} 位居民 residents, ` +
         `${report.householdLinks + report.guardianLinks} 条家庭/监护关系 links, ${report.consentsRecorded} 项监护人同意 guardian consents, ` +
         `${report.fundEntries} 笔公益基金收支 fund entries, ${report.fundRounds} 轮资助 allocation rounds, ` +
-        `${report.volunteers} 位志愿者 volunteers, ${report.helpRequests} 个求助 help requests, ${report.carePlans} 个关爱计划 care plans`
+        `${report.volunteers} 位志愿者 volunteers, ${report.helpRequests} 个求助 help requests, ${report.carePlans} 个关爱计划 care plans, ` +
+        `${report.workshopWorkers} 位馨工坊工人 workshop workers, ${report.workshopMovements} 笔物料流转 piece movements`
       : seedEnabled
         ? "演示社区已存在，未写入任何数据 / demo communities already present, nothing written"
         : "未写入演示数据（COMMONWEAL_SEED=false）/ demo seeding off, nothing written"

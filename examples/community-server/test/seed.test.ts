@@ -20,6 +20,7 @@ import {
   emptyDemoSeedReport,
   GULI_ID,
   guliResidents,
+  junxinWorkshopMembers,
   JUNXIN_ID,
   junxinResidents,
   seedDemo,
@@ -173,7 +174,9 @@ describe("the demo seed is atomic per community", () => {
     expect(await runtime.runPromise(nothingOfJunxin)).toEqual({ community: false, residents: 0, events: 0 })
     const report = await runtime.runPromise(seedDemo)
     expect(report.communitiesCreated).toBe(2)
-    expect(report.residentsRegistered).toBe(junxinResidents.length + guliResidents.length)
+    expect(report.residentsRegistered).toBe(
+      junxinResidents.length + guliResidents.length + junxinWorkshopMembers.length
+    )
     expect(await runtime.runPromise(nothingOfJunxin)).toMatchObject({
       community: true,
       residents: junxinResidents.length

@@ -8,6 +8,7 @@ import {
   emptyDemoSeedReport,
   GULI_ID,
   guliResidents,
+  junxinWorkshopMembers,
   JUNXIN_ID,
   junxinResidents,
   seedDemo,
@@ -70,7 +71,7 @@ describe("community-server", () => {
   it("seeds both communities on first start", async () => {
     expect(first.report).toEqual({
       communitiesCreated: 2,
-      residentsRegistered: junxinResidents.length + guliResidents.length,
+      residentsRegistered: junxinResidents.length + guliResidents.length + junxinWorkshopMembers.length,
       householdLinks: 5,
       guardianLinks: 4,
       consentsRecorded: 7,
@@ -78,11 +79,14 @@ describe("community-server", () => {
       fundRounds: 2,
       volunteers: 7,
       helpRequests: 2,
-      carePlans: 1
+      carePlans: 1,
+      workshopWorkers: 25,
+      workshopOrders: 1,
+      workshopMovements: 283
     })
     expect(banner(first.address, first.report)).toContain("seeded: 2 个社区 communities")
     const stored = await first.runtime.runPromise(counts)
-    expect(stored.junxin.residents).toBe(junxinResidents.length)
+    expect(stored.junxin.residents).toBe(junxinResidents.length + junxinWorkshopMembers.length)
     expect(stored.guli.residents).toBe(guliResidents.length)
   })
 
@@ -146,7 +150,10 @@ describe("community-server", () => {
       fundRounds: 0,
       volunteers: 0,
       helpRequests: 0,
-      carePlans: 0
+      carePlans: 0,
+      workshopWorkers: 0,
+      workshopOrders: 0,
+      workshopMovements: 0
     })
     const stopped = first.base
     await first.runtime.dispose()

@@ -52,7 +52,9 @@ export const junxinActors: ReadonlyArray<DemoActor> = [
   make("junxin", "resident", "君馨社区 居民/监护人（熊丽萍）", R.xiongLiping.id),
   make("junxin", "treasurer", "君馨社区 公益基金出纳"),
   make("junxin", "approver", "君馨社区 公益基金审批人（居委会委员）"),
-  make("junxin", "approver", "君馨社区 公益基金审批人（议事会代表）", undefined, "-2")
+  make("junxin", "approver", "君馨社区 公益基金审批人（议事会代表）", undefined, "-2"),
+  make("junxin", "coordinator", "君馨社区 馨工坊协调员（方婷）", R.fangTing.id),
+  make("junxin", "factory", "君馨社区 合作工厂联系人（恒跃电器配件厂，虚构）")
 ]
 
 /** The demo accounts of 顾里小站. */

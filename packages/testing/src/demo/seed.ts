@@ -26,7 +26,8 @@ import {
   type MutualAid,
   Residents,
   systemActor,
-  Transactor
+  Transactor,
+  type Workshop
 } from "@commonweal/core"
 import type { CommunityId, DomainError } from "@commonweal/core"
 import { Effect } from "effect"
@@ -40,6 +41,8 @@ import type { DemoGuardianLink, DemoHousehold } from "./links.js"
 import { demoGuardianLinks, demoHouseholds } from "./links.js"
 import type { DemoResident } from "./residents.js"
 import { guliResidents, junxinResidents } from "./residents.js"
+import type { DemoWorkshopReport } from "./workshop.js"
+import { seedJunxinWorkshop } from "./workshop.js"
 
 /** What one run of {@link seedDemo} wrote. All zero when the communities existed already. */
 export interface DemoSeedReport {
@@ -58,6 +61,12 @@ export interface DemoSeedReport {
   readonly helpRequests: number
   /** Care plans. */
   readonly carePlans: number
+  /** Workers enrolled in the workshop (馨工坊). */
+  readonly workshopWorkers: number
+  /** Work orders of the workshop. */
+  readonly workshopOrders: number
+  /** Movements of pieces in the workshop (receipts, sign-outs, returns, shipments). */
+  readonly workshopMovements: number
 }
 
 /** A report of nothing written. */
@@ -71,7 +80,10 @@ export const emptyDemoSeedReport: DemoSeedReport = {
   fundRounds: 0,
   volunteers: 0,
   helpRequests: 0,
-  carePlans: 0
+  carePlans: 0,
+  workshopWorkers: 0,
+  workshopOrders: 0,
+  workshopMovements: 0
 }
 
 /** Everything seeded into one community, in the order it is written. */
@@ -84,6 +96,8 @@ export interface DemoCommunitySeed {
   readonly fund?: Effect.Effect<DemoFundReport, DomainError, Fund>
   /** The community's mutual aid, seeded after its people (Junxin's: 老乡团 volunteers, requests, a care plan). */
   readonly mutualAid?: Effect.Effect<DemoMutualAidReport, DomainError, MutualAid>
+  /** The community's workshop, seeded last (Junxin's 馨工坊: a 30,000-part order, 25 workers, a fortnight of returns). */
+  readonly workshop?: Effect.Effect<DemoWorkshopReport, DomainError, Workshop | Residents>
 }
 
 /** The errors a seed can fail with (never, for the demo data itself: it is valid by construction). */
@@ -104,7 +118,9 @@ export const demoCommunitySeeds: ReadonlyArray<DemoCommunitySeed> = demoCommunit
   residents: demoResidentsByCommunity.get(community.id) ?? [],
   households: demoHouseholds.filter((h) => h.communityId === community.id),
   guardianLinks: demoGuardianLinks.filter((l) => l.communityId === community.id),
-  ...(community.id === JUNXIN_ID ? { fund: seedJunxinFund, mutualAid: seedJunxinMutualAid } : {})
+  ...(community.id === JUNXIN_ID
+    ? { fund: seedJunxinFund, mutualAid: seedJunxinMutualAid, workshop: seedJunxinWorkshop }
+    : {})
 }))
 
 /** Whether this error says the community was provisioned by someone else meanwhile. */
@@ -119,7 +135,7 @@ const isCommunityDuplicate =
  */
 export const seedDemoCommunity = (
   seed: DemoCommunitySeed
-): Effect.Effect<DemoSeedReport, DemoSeedError, Communities | Residents | Fund | MutualAid | Transactor> =>
+): Effect.Effect<DemoSeedReport, DemoSeedError, Communities | Residents | Fund | MutualAid | Workshop | Transactor> =>
   Effect.gen(function* () {
     const communities = yield* Communities
     const residents = yield* Residents
@@ -160,10 +176,11 @@ export const seedDemoCommunity = (
 
       const fund = seed.fund === undefined ? { entries: 0, rounds: 0 } : yield* seed.fund
       const aid = seed.mutualAid === undefined ? { volunteers: 0, requests: 0, carePlans: 0 } : yield* seed.mutualAid
+      const shop = seed.workshop === undefined ? undefined : yield* seed.workshop
 
       return {
         communitiesCreated: 1,
-        residentsRegistered: seed.residents.length,
+        residentsRegistered: seed.residents.length + (shop?.residentsRegistered ?? 0),
         householdLinks,
         guardianLinks: seed.guardianLinks.length,
         consentsRecorded,
@@ -171,7 +188,10 @@ export const seedDemoCommunity = (
         fundRounds: fund.rounds,
         volunteers: aid.volunteers,
         helpRequests: aid.requests,
-        carePlans: aid.carePlans
+        carePlans: aid.carePlans,
+        workshopWorkers: shop?.workers ?? 0,
+        workshopOrders: shop?.orders ?? 0,
+        workshopMovements: shop?.movements ?? 0
       } satisfies DemoSeedReport
     })
 
@@ -192,13 +212,16 @@ const add = (a: DemoSeedReport, b: DemoSeedReport): DemoSeedReport => ({
   fundRounds: a.fundRounds + b.fundRounds,
   volunteers: a.volunteers + b.volunteers,
   helpRequests: a.helpRequests + b.helpRequests,
-  carePlans: a.carePlans + b.carePlans
+  carePlans: a.carePlans + b.carePlans,
+  workshopWorkers: a.workshopWorkers + b.workshopWorkers,
+  workshopOrders: a.workshopOrders + b.workshopOrders,
+  workshopMovements: a.workshopMovements + b.workshopMovements
 })
 
 /** Seeds the given communities one after the other (each atomically) and adds up the reports. */
 export const seedDemoWith = (
   seeds: ReadonlyArray<DemoCommunitySeed>
-): Effect.Effect<DemoSeedReport, DemoSeedError, Communities | Residents | Fund | MutualAid | Transactor> =>
+): Effect.Effect<DemoSeedReport, DemoSeedError, Communities | Residents | Fund | MutualAid | Workshop | Transactor> =>
   Effect.reduce(
     seeds,
     () => emptyDemoSeedReport,
@@ -208,7 +231,9 @@ export const seedDemoWith = (
 /**
  * Seeds 君馨社区 and 顾里小站 with their demo residents, households, guardians and guardian
  * consents, and 君馨社区's fund (a season of Candy Commune, one round paid, one in public notice)
- * and mutual aid (老乡团 volunteers, an escort done and credited, an open request, a care plan). Each community is written whole, in one transaction, or not at all; a community
+ * mutual aid (老乡团 volunteers, an escort done and credited, an open request, a care plan)
+ * and Xin Workshop 馨工坊 (a 30,000-part order, 25 workers, a fortnight of sign-outs and returns, a
+ * week paid). Each community is written whole, in one transaction, or not at all; a community
  * that exists already is left exactly as it is. Run it on every start: once both exist, it
  * writes nothing and reports zeros.
  *
@@ -216,11 +241,11 @@ export const seedDemoWith = (
  * ```ts
  * import { seedDemo } from "@commonweal/testing/demo"
  *
- * const report = yield* seedDemo   // needs Communities | Residents | Fund | MutualAid | Transactor
+ * const report = yield* seedDemo   // needs Communities | Residents | Fund | MutualAid | Workshop | Transactor
  * ```
  */
 export const seedDemo: Effect.Effect<
   DemoSeedReport,
   DemoSeedError,
-  Communities | Residents | Fund | MutualAid | Transactor
+  Communities | Residents | Fund | MutualAid | Workshop | Transactor
 > = seedDemoWith(demoCommunitySeeds)
