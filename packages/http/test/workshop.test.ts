@@ -460,6 +460,8 @@ layer(WorkshopServer, { excludeTestServices: true })("the workshop over HTTP", (
         expect(invoicePage.headers.get("content-type")).toBe("text/html; charset=utf-8")
         expect(invoicePage.text).toContain(invoice.json.number as string)
         expect(invoicePage.text).toContain("宁波文具厂")
+        // the factory's contact cannot read the community, yet its invoice names it
+        expect(invoicePage.text).toContain("君馨社区")
         const paid = yield* post(`/workshop/invoices/${uuid(0x105)}/paid`, tokens.coordinator)
         expect(paid.status, paid.text).toBe(200)
         expect(paid.json).toMatchObject({ status: "paid", paidAt: expect.any(Number) })

@@ -307,6 +307,14 @@ interface Access {
   readonly factory: Factory | null
 }
 
+/** An invoice with what printing it takes: see `Workshop.invoiceDocument` and `Payslips.invoiceHtml`. */
+export interface InvoiceDocument {
+  readonly invoice: Invoice
+  readonly factory: Factory
+  readonly order: WorkOrder
+  readonly communityName: string
+}
+
 /**
  * The workshop service. `Workshop.layer` builds it from the storage ports (`WorkshopRepo`, the
  * ledger's `LedgerRepo`, `ResidentRepo` to check enrolments, `CommunityRepo` for payslips'
@@ -2097,6 +2105,30 @@ export class Workshop extends Context.Service<Workshop>()("@commonweal/core/Work
           const invoice = yield* invoiceOf(actor, yield* checkId(isInvoiceId, "id", id))
           if (!seesFactory(access, invoice.factoryId)) return yield* Effect.fail(NotFound.of("Invoice", id))
           return invoice
+        }),
+
+      /**
+       * An invoice with what printing it takes (`Payslips.invoiceHtml`): its factory, its order and
+       * the community's name. The same access as {@link invoice}: `workshop:read`, or the
+       * factory's own contact; another's is `NotFound`.
+       */
+      invoiceDocument: (id: string): Effect.Effect<InvoiceDocument, DomainError, CurrentActor> =>
+        Effect.gen(function* () {
+          const actor = yield* CurrentActor
+          const access = yield* accessOf(actor, { factory: true })
+          const invoice = yield* invoiceOf(actor, yield* checkId(isInvoiceId, "id", id))
+          if (!seesFactory(access, invoice.factoryId)) return yield* Effect.fail(NotFound.of("Invoice", id))
+          const factory = yield* repo.findFactory(actor.communityId, invoice.factoryId)
+          const order = yield* repo.findOrder(actor.communityId, invoice.orderId)
+          if (Option.isNone(factory)) return yield* Effect.fail(NotFound.of("Factory", invoice.factoryId))
+          if (Option.isNone(order)) return yield* Effect.fail(NotFound.of("WorkOrder", invoice.orderId))
+          const community = yield* communities.findById(actor.communityId)
+          return {
+            invoice,
+            factory: factory.value,
+            order: order.value,
+            communityName: Option.match(community, { onNone: () => "", onSome: (c) => c.name })
+          }
         }),
 
       /**

@@ -34,7 +34,6 @@ import {
   AddPayLineInput,
   AddWorkProductInput,
   ChangeRateInput,
-  Communities,
   ClosePayPeriodInput,
   ConfigureWorkshopInput,
   ContributeToFundInput,
@@ -1303,34 +1302,25 @@ const custodyOf = (workshop: WorkshopService, workerId: WorkerId) =>
   Effect.map(readOnly(workshop.custody(workerId)), (items) => ({ workerId, items }))
 
 /**
- * The printable invoice: the invoice as the caller may read it, its factory and order (read as
- * the same caller, so a factory's contact gets their own), and the community's name from
- * `Communities.current` (a caller without `communities:read`, such as a factory's contact or a
- * coordinator without another role, gets the page without it: the workshop's own name stays).
+ * The printable invoice: the invoice as the caller may read it, with its factory, order and the
+ * community's name (`Workshop.invoiceDocument`), so a factory's contact gets their own.
  */
-const invoicePage = (
-  workshop: WorkshopService,
-  communities: Communities["Service"],
-  id: InvoiceId,
-  timeZone: string | undefined
-) =>
+const invoicePage = (workshop: WorkshopService, id: InvoiceId, timeZone: string | undefined) =>
   Effect.gen(function* () {
     const zone = yield* timeZoneOf(timeZone)
-    const invoice = yield* readOnly(workshop.invoice(id))
-    const factory = yield* readOnly(workshop.factory(invoice.factoryId))
-    const order = yield* readOnly(workshop.order(invoice.orderId))
-    const community = yield* Effect.option(communities.current)
-    const name = Option.match(community, { onNone: () => "", onSome: (c) => c.name })
-    return Payslips.invoiceHtml(invoice, factory, order, name, { timeZone: zone })
+    const document = yield* readOnly(workshop.invoiceDocument(id))
+    return Payslips.invoiceHtml(document.invoice, document.factory, document.order, document.communityName, {
+      timeZone: zone
+    })
   })
 
 /** Handlers of the `workshop` group, over the core `Workshop` service. */
 export const WorkshopLive: Layer.Layer<
   HttpApiGroup.Service<"commonweal", "workshop">,
   never,
-  Workshop | Communities | Authentication | ApiMiddleware
+  Workshop | Authentication | ApiMiddleware
 > = HttpApiBuilder.group(groupApi(WorkshopGroup), "workshop", (handlers) =>
-  Effect.map(Effect.all([Workshop, Communities]), ([workshop, communities]) =>
+  Effect.map(Workshop, (workshop) =>
     handlers
       .handle("settings", () => readOnly(workshop.settings()))
       .handle("configure", ({ payload }) => noLedger(workshop.configure(payload)))
@@ -1428,7 +1418,7 @@ export const WorkshopLive: Layer.Layer<
       )
       .handle("invoice", ({ params }) => readOnly(workshop.invoice(params.id)))
       .handle("invoiceHtml", ({ params, query }) =>
-        Effect.map(invoicePage(workshop, communities, params.id, query.timeZone), (html) =>
+        Effect.map(invoicePage(workshop, params.id, query.timeZone), (html) =>
           document(html, "text/html; charset=utf-8")
         )
       )
