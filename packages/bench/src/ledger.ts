@@ -24,7 +24,7 @@
  *    `ledger_transfers` and no key or index (`raw`: the ratios are to this one); into one with the
  *    keys the store has since migration `0006_ledger_speed` (`raw + keys`: primary key, unique
  *    sequence, and an account postings table filled by one `INSERT … SELECT` each time the
- *    sequence passes a multiple of 4,096, as `LedgerRepo` does), and into one with the keys of
+ *    sequence passes a multiple of 16,384, as `LedgerRepo` does), and into one with the keys of
  *    `0005_ledger` (`raw + keys of 0005`: primary key, unique sequence and two account indexes),
  *    which show what the keys alone cost; and on PostgreSQL also with one array parameter per
  *    column, `INSERT … SELECT * FROM unnest(…)`, the way the store writes transfers there
@@ -280,7 +280,7 @@ interface Raw {
 type Keys = "none" | "0006" | "0005"
 
 /** `POSTING_INTERVAL` of the store's `LedgerRepo`: postings are written each time the head passes a multiple. */
-const POSTING_INTERVAL = 4_096
+const POSTING_INTERVAL = 16_384
 
 const createRawTable = (table: string, keys: Keys, dialect: "sqlite" | "postgres") => [
   `create table ${table} (${COLUMNS.map((c, i) => `${c === "timestamp" ? '"timestamp"' : c} ${COLUMN_TYPES[i]}`).join(", ")}${

@@ -35,6 +35,7 @@ import { DateTime, Result, Schema } from "effect"
 import { Conflict, InsufficientFunds, InvalidInput, InvalidTransition, NotFound } from "../kernel/Errors.js"
 import type { DomainError } from "../kernel/Errors.js"
 import type { CommunityId } from "../kernel/Ids.js"
+import * as Text from "../kernel/Text.js"
 import { toInvalidInput } from "../kernel/Validation.js"
 import type {
   BatchId,
@@ -51,6 +52,8 @@ import type {
 } from "./Ledger.js"
 import {
   GENESIS_HASH,
+  MAX_BATCH_SIZE,
+  MAX_TIMEOUT_SECONDS,
   OpenAccountInput as OpenAccountInputSchema,
   TransferBatch as TransferBatchSchema
 } from "./Ledger.js"
@@ -567,6 +570,65 @@ const plan = (draft: Draft, communityId: CommunityId, r: TransferRequest, now: n
 /** Checks a batch's shape (amounts, units, ids, reasons) against its schema, as a defence for typed callers. */
 const validateBatch = Schema.decodeUnknownResult(Schema.toType(TransferBatchSchema))
 
+// The fast path of that check. A batch of `Posted` and `Pending` requests whose every field
+// passes the plain tests below is one the schema accepts (the tests are the schema's own rules,
+// or stricter: a reason longer than 140 UTF-16 units is left to the schema, which counts code
+// points); anything else, and every batch that fails, goes through the schema, which gives the
+// error. Same outcome, about a third of the time on a batch of 1,000 (the schema decode was most
+// of the engine's time after hashing).
+
+/** `LedgerUuid` of `Ledger.ts`: a lower-case UUID. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/u
+/** `Uuid7` of the kernel: a lower-case UUIDv7 (a community id). */
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/u
+/** `Unit` of `Ledger.ts`. */
+const UNIT = /^(?:CNY|MIN|PCS:[A-Z0-9][A-Z0-9_-]{0,31})$/u
+
+const isId = (value: unknown): boolean => typeof value === "string" && UUID.test(value)
+
+const isIntBetween = (value: unknown, min: number, max: number): boolean =>
+  typeof value === "number" && Number.isSafeInteger(value) && value >= min && value <= max
+
+/** `TransferReason` (`Text.line(140)` as a type): trimmed, one line, not blank, at most 140. */
+const isReason = (value: unknown): boolean =>
+  typeof value === "string" &&
+  value.length <= 140 &&
+  value.trim() === value &&
+  !Text.hasLineControl(value) &&
+  !Text.hasBidiControl(value) &&
+  Text.isWellFormed(value) &&
+  !Text.isBlank(value)
+
+/** Whether the schema surely accepts the batch (see above); `false` means "ask the schema". */
+const surelyValid = (batch: TransferBatch): boolean => {
+  const b = batch as unknown as Record<string, unknown>
+  if (typeof b !== "object" || b === null || typeof b["communityId"] !== "string" || !UUID_V7.test(b["communityId"])) {
+    return false
+  }
+  if ("batchId" in b && !isId(b["batchId"])) return false
+  const requests = b["requests"]
+  if (!Array.isArray(requests) || requests.length > MAX_BATCH_SIZE) return false
+  for (const value of requests) {
+    if (typeof value !== "object" || value === null) return false
+    const r = value as Record<string, unknown>
+    const tag = r["_tag"]
+    if (
+      !(tag === "Posted" || (tag === "Pending" && isIntBetween(r["timeoutSeconds"], 0, MAX_TIMEOUT_SECONDS))) ||
+      !isId(r["id"]) ||
+      !isId(r["debitAccountId"]) ||
+      !isId(r["creditAccountId"]) ||
+      !isIntBetween(r["amount"], 1, Number.MAX_SAFE_INTEGER) ||
+      typeof r["unit"] !== "string" ||
+      !UNIT.test(r["unit"]) ||
+      !isIntBetween(r["code"], 1, 65_535) ||
+      !isReason(r["reason"])
+    ) {
+      return false
+    }
+  }
+  return true
+}
+
 /**
  * Applies a linked batch of one community at `now`: every request succeeds, in order, or the
  * whole batch fails with a {@link TransferRejected} naming the first request that failed, and the
@@ -590,8 +652,8 @@ export const applyBatch = (
   const communityId = batch.communityId
   const reject = (index: number, id: string, reason: RejectReason, accountId: string | null = null, detail?: string) =>
     Result.fail(TransferRejected.of(index, id, reason, accountId, detail))
-  const checked = validateBatch(batch)
-  if (Result.isFailure(checked)) {
+  const checked = surelyValid(batch) ? undefined : validateBatch(batch)
+  if (checked !== undefined && Result.isFailure(checked)) {
     const detail = toInvalidInput(checked.failure)
     const index = Number(/^requests\.(\d+)/u.exec(detail.field)?.[1] ?? 0)
     return reject(index, batch.requests[index]?.id ?? "", "invalid_request", null, detail.message)

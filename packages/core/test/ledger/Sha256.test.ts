@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import { createHash } from "node:crypto"
 import fc from "fast-check"
 import * as Sha256 from "../../src/kernel/Sha256.js"
 
@@ -43,5 +44,33 @@ describe("Sha256", () => {
       }),
       { numRuns: 200 }
     )
+  })
+
+  it("gives node:crypto's digest for any text (lone surrogates included) and any bytes, call after call", () => {
+    const node = (data: string | Uint8Array) => createHash("sha256").update(data).digest("hex")
+    // strings from every UTF-16 unit, so lone surrogates occur; node:crypto encodes them as
+    // TextEncoder does (U+FFFD); lengths cross the 64-byte blocks and the reused buffer's growth
+    const text = fc.string({
+      unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+      maxLength: 700
+    })
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(text, fc.string({ unit: "grapheme", maxLength: 200 }), fc.uint8Array({ maxLength: 2_000 })), {
+          minLength: 1,
+          maxLength: 4
+        }),
+        (inputs) => {
+          for (const input of inputs) {
+            expect(Sha256.hex(input)).toBe(node(input))
+            expect(Buffer.from(Sha256.digest(input)).toString("hex")).toBe(node(input))
+          }
+        }
+      ),
+      { numRuns: 500 }
+    )
+    // a long input grows the buffer; a short one after it must not see its leftovers
+    expect(Sha256.hex("x".repeat(100_000))).toBe(node("x".repeat(100_000)))
+    expect(Sha256.hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
   })
 })
