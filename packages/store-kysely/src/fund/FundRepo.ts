@@ -46,17 +46,20 @@ import {
   type RoundQuery,
   type TransferId
 } from "@commonweal/core"
-import { Effect, type Option, Result, Schema } from "effect"
+import { Effect, Result, Schema } from "effect"
 import type { Insertable, Selectable } from "kysely"
 import type { Connection, Executor } from "../kernel/Connection.js"
 import {
+  decodeAll,
+  decodeFirst,
+  guarded,
   insertNew,
   issuePaths,
-  parseJson,
+  nullableInt,
+  parseColumns,
   rowDecoderResult,
   staleOnDeadlock,
-  toSafeInteger,
-  unreadable
+  toSafeInteger
 } from "../kernel/Rows.js"
 import type {
   FundDatabase,
@@ -105,66 +108,6 @@ const decodeProduct = rowDecoderResult(Product, "fund_products")
 const decodeSubFund = rowDecoderResult(SubFund, "fund_sub_funds")
 const decodeEntry = rowDecoderResult(FundEntry, "fund_entries")
 const decodeRound = rowDecoderResult(AllocationRound, "fund_rounds")
-
-/** Runs `f`, turning a thrown error (an unsafe integer) into a failed `Result`. */
-const guarded = <A>(table: string, key: string, f: () => Result.Result<A, Error>): Result.Result<A, Error> => {
-  try {
-    return f()
-  } catch {
-    return Result.fail(unreadable(table, key, "a number is out of the safe integer range"))
-  }
-}
-
-const nullableInt = (value: number | string | bigint | null): number | null =>
-  value === null ? null : toSafeInteger(value)
-
-/** A `Result` as an effect whose failure is the defect. */
-const orDefect = <A>(result: Result.Result<A, Error>): Effect.Effect<A> =>
-  Result.isSuccess(result) ? Effect.succeed(result.success) : Effect.die(result.failure)
-
-/** All rows decoded, or the first defect. */
-const decodeAll = <R, A>(
-  rows: ReadonlyArray<R>,
-  decode: (row: R) => Result.Result<A, Error>
-): Effect.Effect<Array<A>> =>
-  Effect.suspend(() => {
-    const out: Array<A> = []
-    for (const row of rows) {
-      const decoded = decode(row)
-      if (Result.isFailure(decoded)) return Effect.die(decoded.failure)
-      out.push(decoded.success)
-    }
-    return Effect.succeed(out)
-  })
-
-/** The first row decoded, if any. */
-const decodeFirst = <R, A>(
-  rows: ReadonlyArray<R>,
-  decode: (row: R) => Result.Result<A, Error>
-): Effect.Effect<Option.Option<A>> => {
-  const row = rows[0]
-  return row === undefined ? Effect.succeedNone : Effect.asSome(orDefect(decode(row)))
-}
-
-/** Parses the JSON columns `columns` of a row, in order; the first that is not JSON is the defect. */
-const parseColumns = <K extends string>(
-  table: string,
-  key: string,
-  columns: Readonly<Record<K, string | null>>
-): Result.Result<Record<K, unknown>, Error> => {
-  const out = {} as Record<K, unknown>
-  for (const name of Object.keys(columns) as Array<K>) {
-    const text = columns[name]
-    if (text === null) {
-      out[name] = null
-      continue
-    }
-    const parsed = parseJson(table, key, name, text)
-    if (Result.isFailure(parsed)) return Result.fail(parsed.failure)
-    out[name] = parsed.success
-  }
-  return Result.succeed(out)
-}
 
 const settingsFromRow = (row: Selectable<FundSettingsTable>): Result.Result<FundSettings, Error> => {
   const key = row.community_id

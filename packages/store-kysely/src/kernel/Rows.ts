@@ -1,7 +1,8 @@
 /**
  * What every repository of the SQL store shares: reading stored rows (decoding, with defects
  * that name the table, the key and the failing paths, never the values), 64-bit integers,
- * inserts that report a duplicate instead of raising it, and deadlocks reported as conflicts.
+ * inserts that report a duplicate instead of raising it, deadlocks reported as conflicts, and the
+ * small row helpers the repositories share (`guarded`, `decodeAll`, `decodeFirst`, `parseColumns`).
  *
  * - **Stored rows that do not decode** are a defect whose message names the table, the key and
  *   the paths that failed, never the values (rows hold personal data; defects reach logs).
@@ -15,7 +16,7 @@
  * @module
  */
 import { Conflict } from "@commonweal/core"
-import { Effect, Result, Schema, type SchemaIssue } from "effect"
+import { Effect, type Option, Result, Schema, type SchemaIssue } from "effect"
 import type { InsertResult } from "kysely"
 import type { Connection, Executor } from "./Connection.js"
 
@@ -113,3 +114,64 @@ export const staleOnDeadlock =
   <DB>(conn: Connection<DB>, entity: string, id: string) =>
   (error: unknown): Effect.Effect<never, Conflict> =>
     conn.caps.isDeadlock(error) ? Effect.fail(Conflict.stale(entity, id)) : Effect.die(error)
+
+/** Runs `f`, turning a thrown error (an unsafe integer) into a failed `Result`. */
+export const guarded = <A>(table: string, key: string, f: () => Result.Result<A, Error>): Result.Result<A, Error> => {
+  try {
+    return f()
+  } catch {
+    return Result.fail(unreadable(table, key, "a number is out of the safe integer range"))
+  }
+}
+
+/** A nullable database integer as a safe JS number or `null`. */
+export const nullableInt = (value: number | string | bigint | null): number | null =>
+  value === null ? null : toSafeInteger(value)
+
+/** A `Result` as an effect whose failure is the defect. */
+export const orDefect = <A>(result: Result.Result<A, Error>): Effect.Effect<A> =>
+  Result.isSuccess(result) ? Effect.succeed(result.success) : Effect.die(result.failure)
+
+/** All rows decoded, or the first defect. */
+export const decodeAll = <R, A>(
+  rows: ReadonlyArray<R>,
+  decode: (row: R) => Result.Result<A, Error>
+): Effect.Effect<Array<A>> =>
+  Effect.suspend(() => {
+    const out: Array<A> = []
+    for (const row of rows) {
+      const decoded = decode(row)
+      if (Result.isFailure(decoded)) return Effect.die(decoded.failure)
+      out.push(decoded.success)
+    }
+    return Effect.succeed(out)
+  })
+
+/** The first row decoded, if any. */
+export const decodeFirst = <R, A>(
+  rows: ReadonlyArray<R>,
+  decode: (row: R) => Result.Result<A, Error>
+): Effect.Effect<Option.Option<A>> => {
+  const row = rows[0]
+  return row === undefined ? Effect.succeedNone : Effect.asSome(orDefect(decode(row)))
+}
+
+/** Parses the JSON columns `columns` of a row, in order; the first that is not JSON is the defect. */
+export const parseColumns = <K extends string>(
+  table: string,
+  key: string,
+  columns: Readonly<Record<K, string | null>>
+): Result.Result<Record<K, unknown>, Error> => {
+  const out = {} as Record<K, unknown>
+  for (const name of Object.keys(columns) as Array<K>) {
+    const text = columns[name]
+    if (text === null) {
+      out[name] = null
+      continue
+    }
+    const parsed = parseJson(table, key, name, text)
+    if (Result.isFailure(parsed)) return Result.fail(parsed.failure)
+    out[name] = parsed.success
+  }
+  return Result.succeed(out)
+}

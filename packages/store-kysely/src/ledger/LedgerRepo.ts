@@ -79,7 +79,7 @@ import {
 } from "kysely"
 import type { Connection, Executor } from "../kernel/Connection.js"
 import type { Capabilities } from "../kernel/Dialect.js"
-import { rowDecoderResult, staleOnDeadlock, toSafeInteger, unreadable } from "../kernel/Rows.js"
+import { decodeAll, guarded, nullableInt, rowDecoderResult, staleOnDeadlock, toSafeInteger } from "../kernel/Rows.js"
 import type {
   LedgerAccountsTable,
   LedgerDatabase,
@@ -229,18 +229,6 @@ const chunksOf = <A>(items: ReadonlyArray<A>, size: number): Array<ReadonlyArray
 const insertChunks = <A>(rows: ReadonlyArray<A>, columns: number) =>
   chunksOf(rows, Math.max(1, Math.floor(MAX_PARAMETERS / columns)))
 
-/** Runs `f`, turning a thrown error (an unsafe integer) into a failed `Result`. */
-const guarded = <A>(table: string, key: string, f: () => Result.Result<A, Error>): Result.Result<A, Error> => {
-  try {
-    return f()
-  } catch {
-    return Result.fail(unreadable(table, key, "a number is out of the safe integer range"))
-  }
-}
-
-const nullableInt = (value: number | string | bigint | null): number | null =>
-  value === null ? null : toSafeInteger(value)
-
 const flag = (value: number | string): boolean => Number(value) === 1
 
 // The fast path of decoding an account. Loading a batch's footprint decodes hundreds of accounts
@@ -339,21 +327,6 @@ const transferFromRow = (row: Selectable<LedgerTransfersTable>): Result.Result<T
     })
   )
 }
-
-/** All rows decoded, or the first defect. */
-const decodeAll = <R, A>(
-  rows: ReadonlyArray<R>,
-  decode: (row: R) => Result.Result<A, Error>
-): Effect.Effect<Array<A>> =>
-  Effect.suspend(() => {
-    const out: Array<A> = []
-    for (const row of rows) {
-      const decoded = decode(row)
-      if (Result.isFailure(decoded)) return Effect.die(decoded.failure)
-      out.push(decoded.success)
-    }
-    return Effect.succeed(out)
-  })
 
 const accountRow = (a: LedgerAccount): Insertable<LedgerAccountsTable> => ({
   community_id: a.communityId,
