@@ -349,6 +349,29 @@ export class Workshop extends Context.Service<Workshop>()("@commonweal/core/Work
         Effect.flatMap((e) => outbox.append([e]))
       )
 
+    /** Appends several events in one outbox call (one insert instead of one per event). */
+    const appendAll = (
+      actor: Actor,
+      items: ReadonlyArray<{
+        readonly aggregateType: string
+        readonly aggregateId: string
+        readonly version: number
+        readonly event: WorkshopEvent
+      }>
+    ) =>
+      Effect.forEach(items, (item) =>
+        makeEvent(WorkshopEvent, {
+          actor,
+          aggregateType: item.aggregateType,
+          aggregateId: item.aggregateId,
+          aggregateVersion: item.version,
+          event: item.event
+        })
+      ).pipe(
+        Effect.provideService(IdGenerator, ids),
+        Effect.flatMap((events) => outbox.append(events))
+      )
+
     const orFail =
       <A>(entity: string, id: string) =>
       (found: Option.Option<A>): Effect.Effect<A, NotFound> =>
@@ -1428,32 +1451,30 @@ export class Workshop extends Context.Service<Workshop>()("@commonweal/core/Work
               )
               yield* repo.insertMovements(movements)
               if (lines.length > 0) yield* repo.insertPayLines(lines)
-              yield* append(
-                actor,
-                "WorkOrder",
-                order.id,
-                order.version,
-                PiecesMoved.make({
-                  orderId: order.id,
-                  workerId: worker.id,
-                  movements: movements.map((m) => ({ id: m.id, kind: m.kind, quantity: m.quantity }))
-                })
-              )
-              for (const l of lines) {
-                yield* append(
-                  actor,
-                  "PayLine",
-                  l.id,
-                  l.version,
-                  PayLineAdded.make({
+              yield* appendAll(actor, [
+                {
+                  aggregateType: "WorkOrder",
+                  aggregateId: order.id,
+                  version: order.version,
+                  event: PiecesMoved.make({
+                    orderId: order.id,
+                    workerId: worker.id,
+                    movements: movements.map((m) => ({ id: m.id, kind: m.kind, quantity: m.quantity }))
+                  })
+                },
+                ...lines.map((l) => ({
+                  aggregateType: "PayLine",
+                  aggregateId: l.id,
+                  version: l.version,
+                  event: PayLineAdded.make({
                     lineId: l.id,
                     workerId: l.workerId,
                     kind: l.kind,
                     amountFen: l.amountFen,
                     confirmed: l.status === "confirmed"
                   })
-                )
-              }
+                }))
+              ])
               return { movements, payLines: lines } satisfies ReturnRecorded
             })
           )
