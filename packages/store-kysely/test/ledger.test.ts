@@ -33,6 +33,7 @@ import { describe, expect, it, layer } from "@effect/vitest"
 import { Cause, DateTime, Effect, Exit, Layer, Option, Result } from "effect"
 import { randomUUID } from "node:crypto"
 import { SqlCommunities } from "../src/communities/index.js"
+import type { Database } from "../src/Database.js"
 import { SqlKernel, type SqlDomain } from "../src/kernel/SqlKernel.js"
 import { SqlLedger } from "../src/ledger/index.js"
 import { runsHere, type Target, targets } from "./fixtures/databases.js"
@@ -204,6 +205,45 @@ for (const target of targets) {
   const run = runsHere(target) ? describe : describe.skip
   run(`ledger on ${target.dialect}`, () => {
     layer(storeOf(target), { excludeTestServices: true, timeout: 120_000 })((it) => {
+      it.effect(
+        "an account row the fast path does not surely accept goes through the schema: a bad one is a defect naming the table, not its values",
+        () =>
+          Effect.gen(function* () {
+            const repo = yield* LedgerRepo
+            const kernel = yield* SqlKernel
+            const db = kernel.connection.view<Database>().db
+            const c = freshCommunityId()
+            const [cash, stock] = yield* openAccounts([
+              input(c, "cash", "asset"),
+              input(c, "stock", "asset", { unit: "PCS:FAN-01", owner: { type: "workshop", id: "xin-workshop" } })
+            ])
+            // valid rows read back exactly (the fast path)
+            expect(yield* repo.findAccount(c, cash!.id)).toEqual(Option.some(cash))
+            const corrupt = (set: Record<string, unknown>, id: string) =>
+              Effect.promise(() =>
+                db.updateTable("ledger_accounts").set(set).where("community_id", "=", c).where("id", "=", id).execute()
+              )
+            const defect = (id: LedgerAccountId) =>
+              Effect.map(Effect.exit(repo.findAccount(c, id)), (exit) => {
+                expect(Exit.isFailure(exit)).toBe(true)
+                return Exit.isFailure(exit) ? String(Cause.squash(exit.cause)) : ""
+              })
+            yield* corrupt({ unit: "SECRET-usd" }, cash!.id)
+            const badUnit = yield* defect(cash!.id)
+            expect(badUnit).toContain("ledger_accounts")
+            expect(badUnit).toContain("unit")
+            expect(badUnit).not.toContain("SECRET")
+            yield* corrupt({ name: "SECRET Name With Spaces" }, stock!.id)
+            const badName = yield* defect(stock!.id)
+            expect(badName).toContain("ledger_accounts")
+            expect(badName).not.toContain("SECRET")
+            // a footprint load meets the row the same way
+            expect(Exit.isFailure(yield* Effect.exit(repo.load(c, { accountIds: [stock!.id], transferIds: [] })))).toBe(
+              true
+            )
+          })
+      )
+
       it.effect(
         "round trip: accounts, transfers of every kind, holds and reversal links read back field for field",
         () =>
