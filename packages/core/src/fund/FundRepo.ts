@@ -16,7 +16,7 @@
 import { Context, type Effect, type Option } from "effect"
 import type { Conflict } from "../kernel/Errors.js"
 import type { CommunityId } from "../kernel/Ids.js"
-import type { Window } from "../kernel/Paging.js"
+import { timedKey, type Window } from "../kernel/Paging.js"
 import type { TransferId } from "../ledger/Ledger.js"
 import type {
   AllocationRound,
@@ -94,8 +94,7 @@ export class FundRepo extends Context.Service<
 >()("@commonweal/core/FundRepo") {}
 
 /** The key of an entry in the order of {@link FundRepo}'s `listEntries`: `occurredAt` padded to 15 digits, `:`, id. */
-export const entryKey = (entry: Pick<FundEntry, "occurredAt" | "id">): string =>
-  `${String(entry.occurredAt).padStart(15, "0")}:${entry.id}`
+export const entryKey: (entry: Pick<FundEntry, "occurredAt" | "id">) => string = timedKey
 
 /** The storage ports of the fund, as a bundle an adapter provides (the fund also needs the ledger's). */
 export type FundStorage = FundRepo

@@ -115,3 +115,27 @@ export const fromItems = <A>(fetched: ReadonlyArray<A>, limit: number, key: (a: 
     nextCursor: fetched.length > limit && last !== undefined ? encodeCursor(key(last)) : null
   }
 }
+
+/**
+ * The paging key of a timed record (a fund entry, a workshop movement or pay line): its time
+ * zero-padded to 15 digits, a colon and its id, so that keys sort as `(time, id)` and a list can
+ * be continued after one. {@link parseTimedKey} reads it back.
+ *
+ * @example
+ * ```ts
+ * timedKey({ occurredAt: 1_700_000_000_000, id: "0190…" }) // "001700000000000:0190…"
+ * ```
+ */
+export const timedKey = (record: { readonly occurredAt: number; readonly id: string }): string =>
+  `${String(record.occurredAt).padStart(15, "0")}:${record.id}`
+
+/**
+ * The `(occurredAt, id)` a {@link timedKey} spells, or `undefined` when `key` is not such a key
+ * (a store then lists nothing after it).
+ */
+export const parseTimedKey = (key: string): { readonly occurredAt: number; readonly id: string } | undefined => {
+  const match = /^(\d{15,}):(.*)$/su.exec(key)
+  if (match === null) return undefined
+  const occurredAt = Number(match[1])
+  return Number.isSafeInteger(occurredAt) ? { occurredAt, id: match[2] ?? "" } : undefined
+}

@@ -17,6 +17,7 @@
 import { Context, type Effect, type Option } from "effect"
 import type { Conflict } from "../kernel/Errors.js"
 import type { CommunityId, ResidentId } from "../kernel/Ids.js"
+import * as Paging from "../kernel/Paging.js"
 import type { Window } from "../kernel/Paging.js"
 import type { TransferId } from "../ledger/Ledger.js"
 import type {
@@ -164,8 +165,7 @@ export class WorkshopRepo extends Context.Service<
  * The paging key of a timed record: its time zero-padded to 15 digits, a colon and its id, so
  * that keys sort as (time, id). `Window.after` of movements and pay lines is such a key.
  */
-export const timedKey = (record: { readonly occurredAt: number; readonly id: string }): string =>
-  `${String(record.occurredAt).padStart(15, "0")}:${record.id}`
+export const timedKey: (record: { readonly occurredAt: number; readonly id: string }) => string = Paging.timedKey
 
 /** The storage ports the workshop needs from an adapter (beside the ledger's and the kernel's). */
 export type WorkshopStorage = WorkshopRepo

@@ -40,12 +40,12 @@ import {
   type CommunityId,
   type EntryQuery,
   type FundRepo,
-  type Paging,
   type ProductId,
   type RoundId,
   type RoundQuery,
   type TransferId
 } from "@commonweal/core"
+import { Paging } from "@commonweal/core"
 import { Effect, Result, Schema } from "effect"
 import type { Insertable, Selectable } from "kysely"
 import type { Connection, Executor } from "../kernel/Connection.js"
@@ -316,12 +316,8 @@ const writeHouseholds = async (
  * Where a list of entries starts: after `(occurredAt, id)` spelled by a cursor key (see
  * `entryKey`), or nowhere when the cursor is not such a key (a list after it is empty).
  */
-const entryCursor = (after: string): { readonly occurredAt: number; readonly id: string } | undefined => {
-  const match = /^(\d{15,}):(.*)$/su.exec(after)
-  if (match === null) return undefined
-  const occurredAt = Number(match[1])
-  return Number.isSafeInteger(occurredAt) ? { occurredAt, id: match[2] ?? "" } : undefined
-}
+const entryCursor = (after: string): { readonly occurredAt: number; readonly id: string } | undefined =>
+  Paging.parseTimedKey(after)
 
 /** `FundRepo` over SQL (see the module documentation). */
 export const makeFundRepo = (conn: Connection<FundDatabase>): FundRepo["Service"] => {

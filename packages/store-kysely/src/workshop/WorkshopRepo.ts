@@ -52,7 +52,6 @@ import {
   type InvoiceId,
   type InvoiceQuery,
   type MovementQuery,
-  type Paging,
   type PayLineId,
   type PayLineQuery,
   type PayLineTotal,
@@ -63,6 +62,7 @@ import {
   type WorkProductId,
   type WorkshopRepo
 } from "@commonweal/core"
+import { Paging } from "@commonweal/core"
 import { Effect, type Option, Result, Schema } from "effect"
 import { type Insertable, type Selectable, sql } from "kysely"
 import type { Connection, Executor } from "../kernel/Connection.js"
@@ -519,12 +519,7 @@ interface TimedPoint {
  * Where a list of movements or pay lines starts: after `(occurredAt, id)` spelled by a cursor
  * key (see `timedKey`), or nowhere when the cursor is not such a key (a list after it is empty).
  */
-const timedCursor = (after: string): TimedPoint | undefined => {
-  const match = /^(\d{15,}):(.*)$/su.exec(after)
-  if (match === null) return undefined
-  const occurredAt = Number(match[1])
-  return Number.isSafeInteger(occurredAt) ? { occurredAt, id: match[2] ?? "" } : undefined
-}
+const timedCursor = (after: string): TimedPoint | undefined => Paging.parseTimedKey(after)
 
 /** Compares nullable texts, `null` first, then by code unit. */
 const compareText = (a: string | null, b: string | null): number =>
