@@ -630,6 +630,51 @@ const surelyValid = (batch: TransferBatch): boolean => {
 }
 
 /**
+ * The batch that decoding `input` with the `TransferBatch` schema gives, without running the
+ * schema, when `input` is a batch of plain `Posted` and `Pending` requests whose every field
+ * surely passes the schema's rules (the fast path of `applyBatch`'s check, above); `undefined`
+ * otherwise, and then the caller decodes with the schema, which gives the error when there is
+ * one. The result is a fresh object holding only the schema's fields (an excess property is
+ * dropped, as the schema drops it).
+ *
+ * Why: `Ledger.transfer` decodes its input before the engine runs; for a batch of 1,000 plain
+ * transfers the schema decode was about a tenth of the call.
+ *
+ * @example
+ * ```ts
+ * import { LedgerRules, TransferBatch } from "@commonweal/core"
+ * import { Schema } from "effect"
+ *
+ * const decode = (input: unknown) =>
+ *   LedgerRules.plainBatch(input) ?? Schema.decodeUnknownSync(TransferBatch)(input)
+ * ```
+ */
+export const plainBatch = (input: unknown): TransferBatch | undefined => {
+  if (!surelyValid(input as TransferBatch)) return undefined
+  const b = input as TransferBatch
+  const requests: Array<TransferRequest> = new Array(b.requests.length)
+  for (let i = 0; i < requests.length; i++) {
+    const r = b.requests[i] as Extract<TransferRequest, { readonly _tag: "Posted" | "Pending" }>
+    const movement = {
+      id: r.id,
+      debitAccountId: r.debitAccountId,
+      creditAccountId: r.creditAccountId,
+      amount: r.amount,
+      unit: r.unit,
+      code: r.code,
+      reason: r.reason
+    }
+    requests[i] =
+      r._tag === "Posted"
+        ? { _tag: "Posted", ...movement }
+        : { _tag: "Pending", ...movement, timeoutSeconds: r.timeoutSeconds }
+  }
+  return b.batchId === undefined
+    ? { communityId: b.communityId, requests }
+    : { communityId: b.communityId, batchId: b.batchId, requests }
+}
+
+/**
  * Applies a linked batch of one community at `now`: every request succeeds, in order, or the
  * whole batch fails with a {@link TransferRejected} naming the first request that failed, and the
  * state is unchanged. Later requests see the effects of earlier ones (post a hold created earlier

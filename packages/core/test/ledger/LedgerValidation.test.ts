@@ -106,3 +106,61 @@ describe("LedgerRules.applyBatch validation", () => {
     expect(accepted).toBeGreaterThan(100)
   })
 })
+
+// `Ledger.transfer` takes `plainBatch`'s result instead of decoding its input with the schema when
+// there is one: it must be exactly what the decode gives (excess properties dropped, nothing else
+// changed), and only ever for an input the schema accepts.
+const decodeBatch = Schema.decodeUnknownResult(TransferBatchSchema)
+
+describe("LedgerRules.plainBatch", () => {
+  it("gives exactly what decoding with the schema gives, and only for inputs the schema accepts", () => {
+    let plain = 0
+    let decoded = 0
+    fc.assert(
+      fc.property(batch, (input) => {
+        const fast = LedgerRules.plainBatch(input)
+        const expected = decodeBatch(input)
+        if (fast === undefined) return
+        plain++
+        expect(Result.isSuccess(expected)).toBe(true)
+        if (Result.isSuccess(expected)) {
+          decoded++
+          expect(fast).toStrictEqual(expected.success)
+          // a fresh object: the caller's requests are not handed on
+          if (input.requests.length > 0) expect(fast.requests[0]).not.toBe(input.requests[0])
+        }
+      }),
+      { numRuns: 3_000 }
+    )
+    expect(plain).toBeGreaterThan(100)
+    expect(decoded).toBe(plain)
+  })
+
+  it("leaves every other request kind, and anything doubtful, to the schema", () => {
+    const valid = {
+      _tag: "Posted",
+      id: "0190f0a0-0000-7000-8000-000000000001",
+      debitAccountId: "0190f0a0-0000-7000-8000-000000000002",
+      creditAccountId: "0190f0a0-0000-7000-8000-000000000003",
+      amount: 100,
+      unit: "CNY",
+      code: 1,
+      reason: "时间银行：陪同就医"
+    }
+    const community = "0190f0a0-0000-7000-8000-0000000000cc"
+    expect(LedgerRules.plainBatch({ communityId: community, requests: [valid] })).toStrictEqual({
+      communityId: community,
+      requests: [valid]
+    })
+    for (const requests of [
+      [{ _tag: "VoidPending", id: valid.id, pendingId: valid.debitAccountId, reason: "void" }],
+      [{ ...valid, reason: " padded" }],
+      [{ ...valid, amount: 0 }],
+      [{ ...valid, id: 7 }]
+    ]) {
+      expect(LedgerRules.plainBatch({ communityId: community, requests })).toBeUndefined()
+    }
+    expect(LedgerRules.plainBatch({ communityId: community, batchId: undefined, requests: [valid] })).toBeUndefined()
+    expect(LedgerRules.plainBatch(null)).toBeUndefined()
+  })
+})
