@@ -701,7 +701,9 @@ export const applyBatch = (
   if (checked !== undefined && Result.isFailure(checked)) {
     const detail = toInvalidInput(checked.failure)
     const index = Number(/^requests\.(\d+)/u.exec(detail.field)?.[1] ?? 0)
-    return reject(index, batch.requests[index]?.id ?? "", "invalid_request", null, detail.message)
+    // the request's id as sent, when it is text at all (an untyped caller may send anything)
+    const id: unknown = (batch.requests[index] as { readonly id?: unknown } | undefined)?.id
+    return reject(index, typeof id === "string" ? id : "", "invalid_request", null, detail.message)
   }
   const draft = new Draft(state, state.heads.get(communityId) ?? { sequence: 0, hash: GENESIS_HASH })
   const results: Array<TransferResult> = []

@@ -20,7 +20,11 @@ const ids = [
   "0190f0a0-0000-9000-8000-000000000004",
   "0190f0a0-0000-7000-c000-000000000005",
   "0190f0a0-0000-7000-8000-00000000006",
-  ""
+  "",
+  // not text at all: an untyped caller's mistakes, refused as invalid, never thrown
+  7,
+  null,
+  { id: "0190f0a0-0000-7000-8000-000000000001" }
 ]
 const communities = ["0190f0a0-0000-7000-8000-000000000001", "0190f0a0-0000-4000-8000-000000000001", "x"]
 const amounts = [1, 50_000, Number.MAX_SAFE_INTEGER, 0, -1, 1.5, Number.MAX_SAFE_INTEGER + 1, Number.NaN, "5"]
@@ -87,6 +91,11 @@ describe("LedgerRules.applyBatch validation", () => {
         const expected = schemaCheck(input)
         const applied = LedgerRules.applyBatch(LedgerRules.empty, input as unknown as TransferBatch, t0)
         const invalid = Result.isFailure(applied) && applied.failure.reason === "invalid_request"
+        // the refusal names the request's id when it is text, else none
+        if (Result.isFailure(applied)) {
+          const sent: unknown = input.requests[applied.failure.index]?.id
+          expect(applied.failure.transferId).toBe(typeof sent === "string" ? sent : "")
+        }
         if (Result.isFailure(expected)) {
           refused++
           expect(invalid).toBe(true)
