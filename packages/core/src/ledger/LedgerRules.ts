@@ -895,3 +895,68 @@ export const balanceAt = (
     ? Result.succeed(totals)
     : Result.fail(InvalidInput.of("transfers", "the totals exceed the safe integer range / 累计数额超出范围"))
 }
+
+/**
+ * {@link balanceAt} folded over an account's history page by page, for a store that reads it in
+ * pages: `add` each page in chain order (`sequence` ascending) until it returns `false`, then
+ * take `result()`. It returns `false` once a transfer after `at` was seen: timestamps never go
+ * backwards along a community's chain, so nothing later can count. What it keeps between pages is
+ * the four sums and the holds still open, never the history itself.
+ *
+ * The same totals as `balanceAt` over the same transfers in chain order (property-tested).
+ *
+ * @example
+ * ```ts
+ * const walk = LedgerRules.balanceWalk(accountId, at)
+ * for (const page of pages) if (!walk.add(page)) break
+ * const totals = walk.result()
+ * ```
+ */
+export const balanceWalk = (
+  accountId: LedgerAccountId,
+  at: DateTime.Utc
+): {
+  readonly add: (transfers: Iterable<Transfer>) => boolean
+  readonly result: () => Result.Result<AccountBalance, InvalidInput>
+} => {
+  const t = millis(at)
+  let debitsPosted = 0
+  let creditsPosted = 0
+  let done = false
+  /** The account's holds seen so far and not yet posted or voided. */
+  const open = new Map<TransferId, Transfer>()
+  return {
+    add: (transfers) => {
+      if (done) return false
+      for (const x of transfers) {
+        if (x.timestamp > t) {
+          done = true
+          return false
+        }
+        if (x.pendingId !== null) open.delete(x.pendingId)
+        const isDebit = x.debitAccountId === accountId
+        if (!isDebit && x.creditAccountId !== accountId) continue
+        if (x.kind === "posted" || x.kind === "post_pending") {
+          if (isDebit) debitsPosted += x.amount
+          else creditsPosted += x.amount
+        } else if (x.kind === "pending") {
+          open.set(x.id, x)
+        }
+      }
+      return true
+    },
+    result: () => {
+      let debitsPending = 0
+      let creditsPending = 0
+      for (const x of open.values()) {
+        if (x.expiresAt !== null && x.expiresAt <= t) continue
+        if (x.debitAccountId === accountId) debitsPending += x.amount
+        else creditsPending += x.amount
+      }
+      const totals = { debitsPosted, debitsPending, creditsPosted, creditsPending }
+      return Object.values(totals).every(Number.isSafeInteger)
+        ? Result.succeed(totals)
+        : Result.fail(InvalidInput.of("transfers", "the totals exceed the safe integer range / 累计数额超出范围"))
+    }
+  }
+}

@@ -358,8 +358,9 @@ export class Ledger extends Context.Service<Ledger>()("@commonweal/core/Ledger",
 
       /**
        * An account's four totals at `at` (inclusive), computed from its history: holds count as
-       * pending until posted, voided or expired, reversals as the posted transfers they are. Needs
-       * `ledger:read`.
+       * pending until posted, voided or expired, reversals as the posted transfers they are. Reads
+       * the history in pages only up to the first transfer after `at`, keeping the sums and the
+       * open holds, not the history (`LedgerRules.balanceWalk`). Needs `ledger:read`.
        */
       balanceAt: (
         accountId: string,
@@ -369,8 +370,16 @@ export class Ledger extends Context.Service<Ledger>()("@commonweal/core/Ledger",
           const actor = yield* CurrentActor
           yield* authorize(actor, P.read)
           const account = yield* findAccount(actor, accountId)
-          const history = yield* allTransfers(actor.communityId, account.id)
-          return yield* Effect.fromResult(Rules.balanceAt(history, account.id, at))
+          // the history in pages, up to the first transfer after `at` (nothing later counts)
+          const walk = Rules.balanceWalk(account.id, at)
+          let after = 0
+          for (;;) {
+            const page = yield* repo.transfers(actor.communityId, after, WALK, account.id)
+            const last = page[page.length - 1]
+            if (!walk.add(page) || page.length < WALK || last === undefined) break
+            after = last.sequence
+          }
+          return yield* Effect.fromResult(walk.result())
         }),
 
       /**
