@@ -28,19 +28,11 @@
  */
 import { Allocation } from "@commonweal/core"
 import { Result } from "effect"
+import { seeded } from "./common.js"
 
 const N = Number(process.env["BENCH_CANDIDATES"] ?? 1_000_000)
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 9)
 const WARMUP = Number(process.env["BENCH_WARMUP"] ?? 2)
-
-/** mulberry32: a small seeded generator, so that every run allocates the same round. */
-const seeded = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) >>> 0
-  let t = seed
-  t = Math.imul(t ^ (t >>> 15), t | 1)
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-}
 
 const limitOf = (c: Allocation.Candidate) => (c.cap === undefined ? c.request : Math.min(c.request, c.cap))
 

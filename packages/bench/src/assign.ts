@@ -33,21 +33,13 @@
 import { Result } from "effect"
 import { munkres } from "munkres"
 import { Assignment } from "@commonweal/core"
+import { median, seeded } from "./common.js"
 
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3)
 const DENSE = Number(process.env["BENCH_DENSE"] ?? 2_000)
 const SPARSE = Number(process.env["BENCH_SPARSE"] ?? 10_000)
 const DEGREE = Number(process.env["BENCH_DEGREE"] ?? 200)
 const MUNKRES_SPARSE = Number(process.env["BENCH_MUNKRES_SPARSE"] ?? 2_000)
-
-/** mulberry32: a small seeded generator, so that every run solves the same instances. */
-const seeded = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) >>> 0
-  let t = seed
-  t = Math.imul(t ^ (t >>> 15), t | 1)
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-}
 
 interface Instance {
   readonly name: string
@@ -108,12 +100,6 @@ const munkresTotal = (matrix: Array<Array<number>>): number => {
   let total = 0
   for (const [y, x] of munkres(matrix)) total += matrix[y]![x]!
   return total
-}
-
-const median = (xs: ReadonlyArray<number>) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const h = s.length >> 1
-  return s.length % 2 === 1 ? s[h]! : (s[h - 1]! + s[h]!) / 2
 }
 
 const uniform = (random: () => number) => random()

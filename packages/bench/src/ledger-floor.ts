@@ -44,16 +44,12 @@
  */
 import { createHash } from "node:crypto"
 import { mkdtempSync, rmSync } from "node:fs"
-import { createRequire } from "node:module"
-import { cpus, loadavg, tmpdir } from "node:os"
+import { cpus, tmpdir } from "node:os"
 import { join } from "node:path"
 import { performance } from "node:perf_hooks"
-
-const positive = (name: string, fallback: number): number => {
-  const raw = process.env[name]
-  const n = raw === undefined ? Number.NaN : Number(raw)
-  return Number.isFinite(n) && n > 0 ? Math.floor(n) : fallback
-}
+import { fmt, loadAverage, median, positive, seeded, uuid7Clock } from "./common.js"
+import { COLUMN_LIST, COLUMNS, createTransfersTable, REASON, UNNEST_TYPES, uuid } from "./ledger-rows.js"
+import { pg, SQLite, type SqliteStatement } from "./drivers.js"
 
 const BATCH = positive("BENCH_BATCH", 1_000)
 const ROUNDS = positive("BENCH_ROUNDS", 5)
@@ -62,116 +58,15 @@ const PER_ROUND = Math.max(1, Math.round(positive("BENCH_TRANSFERS", 300_000) / 
 const POSTGRES_URL = process.env["BENCH_POSTGRES_URL"] ?? "postgres://postgres@127.0.0.1:5432/commonweal_bench_floor"
 const DIALECTS = (process.env["BENCH_DIALECTS"] ?? "sqlite,postgres").split(",").map((d) => d.trim())
 
-/** What the script uses of a better-sqlite3 database. */
-interface SqliteStatement {
-  run(...values: ReadonlyArray<unknown>): { changes: number }
-  all(...values: ReadonlyArray<unknown>): Array<Record<string, unknown>>
-}
-interface SqliteDb {
-  pragma(source: string): unknown
-  exec(source: string): unknown
-  prepare(source: string): SqliteStatement
-  transaction(f: () => void): () => void
-  close(): unknown
-}
-interface PgResult {
-  rows: Array<Record<string, unknown>>
-  rowCount: number | null
-}
-interface PgClient {
-  connect(): Promise<unknown>
-  query(text: string, values?: ReadonlyArray<unknown>): Promise<PgResult>
-  query(config: { name: string; text: string; values: ReadonlyArray<unknown> }): Promise<PgResult>
-  end(): Promise<void>
-}
-
-const requireHere = createRequire(import.meta.url)
-const requireStore = createRequire(new URL("../../store-kysely/package.json", import.meta.url))
-const SQLite = requireHere("better-sqlite3") as new (filename: string) => SqliteDb
-const pg = requireStore("pg") as { Client: new (config: { connectionString: string }) => PgClient }
-
 // ---------------------------------------------------------------------------------------------
 // data: the rows of bench:ledger
 // ---------------------------------------------------------------------------------------------
 
-/** mulberry32: a small seeded generator. */
-const seeded = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) >>> 0
-  let t = seed
-  t = Math.imul(t ^ (t >>> 15), t | 1)
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-}
-const hex = (n: number, width: number) => n.toString(16).padStart(width, "0")
-const uuid = (prefix: number, n: number) =>
-  `${hex(prefix, 8)}-${hex(Math.floor(n / 2 ** 48) & 0xfff, 4)}-7000-8000-${hex(n % 2 ** 48, 12)}`
-const REASON = "时间银行：陪同就医 2 hours"
 const COMMUNITY = uuid(0x01900000, 1)
 const ACCOUNT_IDS = Array.from({ length: ACCOUNTS }, (_, i) => uuid(0x0a000000, i))
-
 /** UUIDv7 transfer ids in time order, as `bench:ledger` makes them. */
-const idRandom = seeded(7)
-let idMillis = 0
-let idCounter = 0
-const nextTransferId = () => {
-  const now = Date.now()
-  if (now > idMillis) {
-    idMillis = now
-    idCounter = 0
-  } else if (++idCounter > 0xfff) {
-    idMillis++
-    idCounter = 0
-  }
-  const time = hex(idMillis, 12)
-  const r1 = Math.floor(idRandom() * 0x4000) | 0x8000
-  const r2 = Math.floor(idRandom() * 2 ** 24)
-  const r3 = Math.floor(idRandom() * 2 ** 24)
-  return `${time.slice(0, 8)}-${time.slice(8)}-7${hex(idCounter, 3)}-${hex(r1, 4)}-${hex(r2, 6)}${hex(r3, 6)}`
-}
+const nextTransferId = uuid7Clock(7)
 
-const COLUMNS = [
-  "community_id",
-  "id",
-  "sequence",
-  "kind",
-  "debit_account_id",
-  "credit_account_id",
-  "amount",
-  "unit",
-  "code",
-  "reason",
-  "pending_id",
-  "expires_at",
-  "reverses",
-  "batch_id",
-  "timestamp",
-  "fingerprint",
-  "previous_hash",
-  "hash"
-] as const
-const COLUMN_TYPES = [
-  "varchar(36) not null",
-  "varchar(36) not null",
-  "bigint not null",
-  "varchar(16) not null",
-  "varchar(36) not null",
-  "varchar(36) not null",
-  "bigint not null",
-  "varchar(40) not null",
-  "integer not null",
-  "varchar(140) not null",
-  "varchar(36)",
-  "bigint",
-  "varchar(36)",
-  "varchar(36)",
-  "bigint not null",
-  "varchar(64) not null",
-  "varchar(64) not null",
-  "varchar(64) not null"
-]
-const UNNEST_TYPES = COLUMN_TYPES.map((t) =>
-  t.startsWith("bigint") ? "int8" : t.startsWith("integer") ? "int4" : "text"
-)
 const W = COLUMNS.length
 
 /** A transfer before it is written: what the caller sends. */
@@ -275,13 +170,6 @@ const CREATE_ACCOUNTS = `create table floor_accounts (community_id varchar(36) n
   credits_posted bigint not null, credits_pending bigint not null, version bigint not null, opened_at bigint not null,
   primary key (community_id, id))`
 
-const createTransfers = (table: string, keys: boolean) =>
-  `create table ${table} (${COLUMNS.map((c, i) => `${c === "timestamp" ? '"timestamp"' : c} ${COLUMN_TYPES[i]}`).join(", ")}${
-    keys ? ", primary key (community_id, id), unique (community_id, sequence)" : ""
-  })`
-
-const columnList = COLUMNS.map((c) => (c === "timestamp" ? '"timestamp"' : c)).join(", ")
-
 /** One mode: `run(batch)` posts one batch in one transaction. */
 interface Mode {
   readonly name: string
@@ -312,20 +200,20 @@ const sqliteModes = (dir: string): { modes: Array<Mode>; check: () => void; clos
     return db
   }
   const insertText = (table: string, rows: number) =>
-    `insert into ${table} (${columnList}) values ${Array.from({ length: rows }, () => `(${COLUMNS.map(() => "?").join(", ")})`).join(", ")}`
+    `insert into ${table} (${COLUMN_LIST}) values ${Array.from({ length: rows }, () => `(${COLUMNS.map(() => "?").join(", ")})`).join(", ")}`
 
   const raw = open("raw.sqlite")
-  raw.exec(createTransfers("raw_transfers", false))
+  raw.exec(createTransfersTable("raw_transfers", false))
   const rawInsert = raw.prepare(insertText("raw_transfers", BATCH))
   let rawSequence = 1
 
   const keyed = open("keyed.sqlite")
-  keyed.exec(createTransfers("floor_transfers", true))
+  keyed.exec(createTransfersTable("floor_transfers", true))
   const keyedInsert = keyed.prepare(insertText("floor_transfers", BATCH))
   const keyedChain = { hash: "0".repeat(64), sequence: 1 }
 
   const full = open("balances.sqlite")
-  full.exec(createTransfers("floor_transfers", true))
+  full.exec(createTransfersTable("floor_transfers", true))
   full.exec(CREATE_ACCOUNTS)
   const fullInsert = full.prepare(insertText("floor_transfers", BATCH))
   const fullChain = { hash: "0".repeat(64), sequence: 1 }
@@ -465,15 +353,15 @@ const postgresModes = async (
     return c
   }
   const raw = await client()
-  await raw.query(createTransfers("raw_transfers", false))
-  const rawText = `insert into raw_transfers (${columnList}) values ${Array.from(
+  await raw.query(createTransfersTable("raw_transfers", false))
+  const rawText = `insert into raw_transfers (${COLUMN_LIST}) values ${Array.from(
     { length: BATCH },
     (_, r) => `(${COLUMNS.map((_, c) => `$${r * W + c + 1}`).join(", ")})`
   ).join(", ")}`
   let rawSequence = 1
 
   const unnestText = (table: string) =>
-    `insert into ${table} (${columnList}) select * from unnest(${UNNEST_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(", ")})`
+    `insert into ${table} (${COLUMN_LIST}) select * from unnest(${UNNEST_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(", ")})`
   const columns = (values: ReadonlyArray<unknown>) => {
     const arrays: Array<Array<unknown>> = COLUMNS.map(() => [])
     for (let i = 0; i < values.length; i++) arrays[i % W]!.push(values[i])
@@ -481,11 +369,11 @@ const postgresModes = async (
   }
 
   const keyed = await client()
-  await keyed.query(createTransfers("keyed_transfers", true))
+  await keyed.query(createTransfersTable("keyed_transfers", true))
   const keyedChain = { hash: "0".repeat(64), sequence: 1 }
 
   const full = await client()
-  await full.query(createTransfers("floor_transfers", true))
+  await full.query(createTransfersTable("floor_transfers", true))
   await full.query(CREATE_ACCOUNTS)
   await full.query(
     `insert into floor_accounts select $1, k.id, 'CNY', 'liability', 'resident', 'r', 'timebank', 0, 0, null, 0, 0, 0, 0, 0, 1, 0
@@ -601,13 +489,6 @@ const postgresModes = async (
 // measuring
 // ---------------------------------------------------------------------------------------------
 
-const median = (xs: ReadonlyArray<number>) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
-}
-const fmt = (n: number) => Math.round(n).toLocaleString("en")
-
 const measure = async (dialect: string, modes: ReadonlyArray<Mode>) => {
   const rates = new Map<string, Array<number>>(modes.map((m) => [m.name, []]))
   for (const mode of modes) for (let i = 0; i < 6; i++) await mode.run(requests(BATCH))
@@ -637,11 +518,7 @@ const measure = async (dialect: string, modes: ReadonlyArray<Mode>) => {
   }
 }
 
-console.log(
-  `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "?"}, load average ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" ")}`
-)
+console.log(`Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "?"}, load average ${loadAverage()}`)
 console.log(
   `${fmt(PER_ROUND * ROUNDS)} rows per mode in batches of ${fmt(BATCH)}, ${fmt(ACCOUNTS)} accounts, ${ROUNDS} interleaved rounds`
 )
@@ -679,8 +556,4 @@ for (const dialect of DIALECTS) {
     throw new Error(`BENCH_DIALECTS: unknown dialect ${dialect}`)
   }
 }
-console.log(
-  `load average at the end: ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" ")}`
-)
+console.log(`load average at the end: ${loadAverage()}`)

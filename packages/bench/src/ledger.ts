@@ -58,16 +58,12 @@ import { CommunityId, CurrentActor, IdGenerator, Ledger, LedgerRepo, Outbox } fr
 import { SqlStore } from "@commonweal/store-kysely"
 import { Context, Effect, Layer, ManagedRuntime } from "effect"
 import { mkdtempSync, rmSync } from "node:fs"
-import { createRequire } from "node:module"
-import { cpus, loadavg, tmpdir } from "node:os"
+import { cpus, tmpdir } from "node:os"
 import { join } from "node:path"
 import { performance } from "node:perf_hooks"
-
-const positive = (name: string, fallback: number): number => {
-  const raw = process.env[name]
-  const n = raw === undefined ? Number.NaN : Number(raw)
-  return Number.isFinite(n) && n > 0 ? Math.floor(n) : fallback
-}
+import { fmt, hex, loadAverage, median, positive, seeded, uuid7Clock } from "./common.js"
+import { COLUMN_LIST, COLUMNS, createTransfersTable, REASON, UNNEST_TYPES, uuid } from "./ledger-rows.js"
+import { pg, SQLite } from "./drivers.js"
 
 const BATCH = positive("BENCH_BATCH", 1_000)
 const ROUNDS = positive("BENCH_ROUNDS", 5)
@@ -88,79 +84,23 @@ const SQLITE_CACHE_MB =
 // drivers, loaded directly for the raw baseline
 // ---------------------------------------------------------------------------------------------
 
-/** What the script uses of a better-sqlite3 database. */
-interface SqliteDb {
-  pragma(source: string): unknown
-  exec(source: string): unknown
-  prepare(source: string): { run(...values: ReadonlyArray<unknown>): unknown }
-  transaction(f: () => void): () => void
-  close(): unknown
-}
-/** What the script uses of a pg client. */
-interface PgClient {
-  connect(): Promise<unknown>
-  query(text: string, values?: ReadonlyArray<unknown>): Promise<unknown>
-  query(config: { name: string; text: string; values: ReadonlyArray<unknown> }): Promise<unknown>
-  end(): Promise<void>
-}
-
-// better-sqlite3 is a dependency of this package; pg is one of store-kysely's (a peer it tests
-// with), resolved from there so that this private package needs no second copy.
-const requireHere = createRequire(import.meta.url)
-const requireStore = createRequire(new URL("../../store-kysely/package.json", import.meta.url))
-const SQLite = requireHere("better-sqlite3") as new (filename: string) => SqliteDb
-const pg = requireStore("pg") as { Client: new (config: { connectionString: string }) => PgClient }
-
 // ---------------------------------------------------------------------------------------------
 // data
 // ---------------------------------------------------------------------------------------------
 
-/** mulberry32: a small seeded generator, so every run posts the same pairs. */
-const seeded = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) >>> 0
-  let t = seed
-  t = Math.imul(t ^ (t >>> 15), t | 1)
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-}
-
-const hex = (n: number, width: number) => n.toString(16).padStart(width, "0")
-/** A lower-case UUIDv7-shaped id: `prefix` (8 hex digits) tells the kind, `n` the number. */
-const uuid = (prefix: number, n: number) =>
-  `${hex(prefix, 8)}-${hex(Math.floor(n / 2 ** 48) & 0xfff, 4)}-7000-8000-${hex(n % 2 ** 48, 12)}`
 const RUN = Math.floor(Date.now() / 1000) & 0xffffff
-const REASON = "时间银行：陪同就医 2 hours"
 
 /**
- * Transfer ids: UUIDv7, as the ledger's documentation recommends to callers (RFC 9562: 48 bits of
- * Unix milliseconds, the version, 12 bits of a counter that keeps ids of one millisecond in
- * order, the variant and 62 bits from the seeded generator). So transfer ids come in time order,
- * as a client generating them would send them, and the primary key takes them near its end.
+ * Transfer ids: UUIDv7, as the ledger's documentation recommends to callers, stamped with the
+ * clock (see `uuid7Clock`). One generator for every mode, so transfer ids come in time order, as a
+ * client generating them would send them, and the primary key takes them near its end.
  */
-const idRandom = seeded(RUN)
-let idMillis = 0
-let idCounter = 0
-const nextTransferId = (_mode: number) => {
-  const now = Date.now()
-  if (now > idMillis) {
-    idMillis = now
-    idCounter = 0
-  } else if (++idCounter > 0xfff) {
-    idMillis++ // the counter ran out within one millisecond: borrow the next one
-    idCounter = 0
-  }
-  const time = hex(idMillis, 12)
-  const r1 = Math.floor(idRandom() * 0x4000) | 0x8000 // variant 10xx and 14 random bits
-  const r2 = Math.floor(idRandom() * 2 ** 24)
-  const r3 = Math.floor(idRandom() * 2 ** 24)
-  return `${time.slice(0, 8)}-${time.slice(8)}-7${hex(idCounter, 3)}-${hex(r1, 4)}-${hex(r2, 6)}${hex(r3, 6)}`
-}
+const nextTransferId = uuid7Clock(RUN)
 
 const requestsOf = (
   accounts: ReadonlyArray<LedgerAccount>,
   random: () => number,
-  count: number,
-  mode: number
+  count: number
 ): TransferBatchRequest["requests"] => {
   const out: Array<TransferBatchRequest["requests"][number]> = []
   for (let i = 0; i < count; i++) {
@@ -168,7 +108,7 @@ const requestsOf = (
     const c = (d + 1 + Math.floor(random() * (accounts.length - 1))) % accounts.length
     out.push({
       _tag: "Posted",
-      id: nextTransferId(mode),
+      id: nextTransferId(),
       debitAccountId: accounts[d]!.id,
       creditAccountId: accounts[c]!.id,
       amount: 1 + Math.floor(random() * 50_000),
@@ -180,54 +120,10 @@ const requestsOf = (
   return out
 }
 
-/** The 18 columns of `ledger_transfers`, in its order. */
-const COLUMNS = [
-  "community_id",
-  "id",
-  "sequence",
-  "kind",
-  "debit_account_id",
-  "credit_account_id",
-  "amount",
-  "unit",
-  "code",
-  "reason",
-  "pending_id",
-  "expires_at",
-  "reverses",
-  "batch_id",
-  "timestamp",
-  "fingerprint",
-  "previous_hash",
-  "hash"
-] as const
-
-/** The column types of migration `0005_ledger` (varchar(36) ids, bigint amounts, varchar(64) hashes). */
-const COLUMN_TYPES = [
-  "varchar(36) not null",
-  "varchar(36) not null",
-  "bigint not null",
-  "varchar(16) not null",
-  "varchar(36) not null",
-  "varchar(36) not null",
-  "bigint not null",
-  "varchar(40) not null",
-  "integer not null",
-  "varchar(140) not null",
-  "varchar(36)",
-  "bigint",
-  "varchar(36)",
-  "varchar(36)",
-  "bigint not null",
-  "varchar(64) not null",
-  "varchar(64) not null",
-  "varchar(64) not null"
-]
-
 const sha = (n: number) => `${hex(n, 16)}${"a1b2c3d4e5f60789".repeat(3)}`
 
 /** `count` raw rows continuing `sequence`, flattened into one parameter list (values as the store binds them). */
-const rawRows = (communityId: string, from: number, count: number, mode: number, random: () => number) => {
+const rawRows = (communityId: string, from: number, count: number, random: () => number) => {
   const values: Array<unknown> = []
   for (let i = 0; i < count; i++) {
     const s = from + i
@@ -236,7 +132,7 @@ const rawRows = (communityId: string, from: number, count: number, mode: number,
     const c = (d + 1 + Math.floor(random() * (ACCOUNTS - 1))) % ACCOUNTS
     values.push(
       communityId,
-      nextTransferId(mode),
+      nextTransferId(),
       s,
       "posted",
       uuid(0x0a000000, d),
@@ -283,9 +179,7 @@ type Keys = "none" | "0006" | "0005"
 const POSTING_INTERVAL = 16_384
 
 const createRawTable = (table: string, keys: Keys, dialect: "sqlite" | "postgres") => [
-  `create table ${table} (${COLUMNS.map((c, i) => `${c === "timestamp" ? '"timestamp"' : c} ${COLUMN_TYPES[i]}`).join(", ")}${
-    keys === "none" ? "" : `, primary key (community_id, id), unique (community_id, sequence)`
-  })`,
+  createTransfersTable(table, keys !== "none"),
   ...(keys === "0005"
     ? [
         `create index ${table}_debit_idx on ${table} (community_id, debit_account_id, sequence)`,
@@ -324,7 +218,7 @@ const insertSql = (table: string, rows: number, placeholder: (i: number) => stri
   for (let r = 0; r < rows; r++) {
     tuples.push(`(${COLUMNS.map((_, c) => placeholder(r * COLUMNS.length + c)).join(", ")})`)
   }
-  return `insert into ${table} (${COLUMNS.map((c) => (c === "timestamp" ? '"timestamp"' : c)).join(", ")}) values ${tuples.join(", ")}`
+  return `insert into ${table} (${COLUMN_LIST}) values ${tuples.join(", ")}`
 }
 
 const rawSqlite = (name: string, filename: string, table: string, keys: Keys, cacheMb?: number): Raw => {
@@ -356,11 +250,6 @@ const rawSqlite = (name: string, filename: string, table: string, keys: Keys, ca
   }
 }
 
-/** The PostgreSQL element types of the columns, for `unnest`. */
-const UNNEST_TYPES = COLUMN_TYPES.map((t) =>
-  t.startsWith("bigint") ? "int8" : t.startsWith("integer") ? "int4" : "text"
-)
-
 /**
  * A raw PostgreSQL inserter on its own client: a multi-row `INSERT … VALUES` with one parameter
  * per value (a named statement, parsed and planned once per connection, as SQLite's prepared
@@ -386,9 +275,8 @@ const rawPostgres = async (name: string, url: string, table: string, keys: Keys,
     await client.query("commit")
     indexed = upTo
   }
-  const columns = COLUMNS.map((c) => (c === "timestamp" ? '"timestamp"' : c)).join(", ")
   const text = unnest
-    ? `insert into ${table} (${columns}) select * from unnest(${UNNEST_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(", ")})`
+    ? `insert into ${table} (${COLUMN_LIST}) select * from unnest(${UNNEST_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(", ")})`
     : insertSql(table, BATCH, (i) => `$${i + 1}`)
   return {
     name,
@@ -468,13 +356,6 @@ const ledgerRuntime = (store: Store) => {
 // ---------------------------------------------------------------------------------------------
 // measuring
 // ---------------------------------------------------------------------------------------------
-
-const median = (xs: ReadonlyArray<number>) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
-}
-const fmt = (n: number) => Math.round(n).toLocaleString("en")
 
 interface ModeResult {
   readonly rates: Array<number>
@@ -567,9 +448,9 @@ const runDialect = async (dialect: "sqlite" | "postgres") => {
     const random = seeded(20_260_907)
 
     /** Posts `requests` in calls of `size`, adding each call's phases. */
-    const ledgerMode = async (name: string, count: number, size: number, mode: number) => {
+    const ledgerMode = async (name: string, count: number, size: number) => {
       const calls: Array<TransferBatchRequest["requests"]> = []
-      for (let i = 0; i < count; i += size) calls.push(requestsOf(accounts, random, Math.min(size, count - i), mode))
+      for (let i = 0; i < count; i += size) calls.push(requestsOf(accounts, random, Math.min(size, count - i)))
       const { r } = result(name, count)
       const add = (p: Phase, ms: number) => r.phases.set(p, r.phases.get(p)! + ms)
       const start = performance.now()
@@ -593,7 +474,7 @@ const runDialect = async (dialect: "sqlite" | "postgres") => {
     const rawMode = async (target: Raw, count: number, measured: boolean) => {
       const batches: Array<ReadonlyArray<unknown>> = []
       for (let i = 0; i < count; i += BATCH) {
-        batches.push(rawRows(communityId, target.sequence, BATCH, 3, random))
+        batches.push(rawRows(communityId, target.sequence, BATCH, random))
         target.sequence += BATCH
       }
       const start = performance.now()
@@ -605,14 +486,14 @@ const runDialect = async (dialect: "sqlite" | "postgres") => {
     }
 
     const modes: Array<() => Promise<void>> = [
-      () => ledgerMode(`ledger, batches of ${BATCH.toLocaleString("en")}`, PER_ROUND, BATCH, 1),
-      () => ledgerMode("ledger, one per transaction", SINGLE_PER_ROUND, 1, 2),
+      () => ledgerMode(`ledger, batches of ${BATCH.toLocaleString("en")}`, PER_ROUND, BATCH),
+      () => ledgerMode("ledger, one per transaction", SINGLE_PER_ROUND, 1),
       ...raws.map((target) => () => rawMode(target, PER_ROUND, true))
     ]
     // warm-up, not counted: 6 batches each way (PostgreSQL plans a named statement generically
     // from its sixth execution on), and 20 single transfers
-    for (let i = 0; i < 6; i++) await transfer(requestsOf(accounts, random, BATCH, 0))
-    for (let i = 0; i < 20; i++) await transfer(requestsOf(accounts, random, 1, 0))
+    for (let i = 0; i < 6; i++) await transfer(requestsOf(accounts, random, BATCH))
+    for (let i = 0; i < 20; i++) await transfer(requestsOf(accounts, random, 1))
     for (const target of raws) await rawMode(target, 6 * BATCH, false)
     for (let round = 0; round < ROUNDS; round++) {
       const t = performance.now()
@@ -658,11 +539,7 @@ const runDialect = async (dialect: "sqlite" | "postgres") => {
   }
 }
 
-console.log(
-  `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "?"}, load average ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" ")}`
-)
+console.log(`Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "?"}, load average ${loadAverage()}`)
 console.log(
   `${fmt(TRANSFERS)} transfers in batches of ${fmt(BATCH)}, ${fmt(SINGLE)} one per transaction, ` +
     `${fmt(ACCOUNTS)} accounts, ${ROUNDS} interleaved rounds; dialects: ${DIALECTS.join(", ")}`
@@ -671,8 +548,4 @@ for (const dialect of DIALECTS) {
   if (dialect !== "sqlite" && dialect !== "postgres") throw new Error(`BENCH_DIALECTS: unknown dialect ${dialect}`)
   await runDialect(dialect)
 }
-console.log(
-  `load average at the end: ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(" ")}`
-)
+console.log(`load average at the end: ${loadAverage()}`)

@@ -29,6 +29,7 @@
 import { Matching, MatchIndex } from "@commonweal/core"
 import type { HelpRequest, Volunteer } from "@commonweal/core"
 import { isDeepStrictEqual } from "node:util"
+import { seeded } from "./common.js"
 
 type MatchCandidate = Matching.MatchCandidate
 
@@ -36,14 +37,6 @@ const N = Number(process.env["BENCH_VOLUNTEERS"] ?? 100_000)
 const REQUESTS = Number(process.env["BENCH_REQUESTS"] ?? 200)
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3)
 
-/** mulberry32: a small seeded generator. */
-const seeded = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) >>> 0
-  let t = seed
-  t = Math.imul(t ^ (t >>> 15), t | 1)
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-}
 const random = seeded(20_260_820)
 const pick = <A>(xs: ReadonlyArray<A>): A => xs[Math.floor(random() * xs.length)] as A
 const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1))

@@ -48,6 +48,7 @@ import type { AddressInfo } from "node:net"
 import { cpus, tmpdir } from "node:os"
 import { join } from "node:path"
 import { performance } from "node:perf_hooks"
+import { median } from "./common.js"
 
 const positive = (name: string, fallback: number): number => {
   const raw = process.env[name]
@@ -87,12 +88,6 @@ const load = async (url: string, headers: Record<string, string>, duration: numb
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx
   }
-}
-
-const median = (values: ReadonlyArray<number>): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
 /** The median of each figure over a server's rounds, and the sum of its errors. */

@@ -75,16 +75,11 @@ import {
 import { SqlStore } from "@commonweal/store-kysely"
 import { Clock, Context, Effect, Layer, ManagedRuntime } from "effect"
 import { mkdtempSync, rmSync } from "node:fs"
-import { createRequire } from "node:module"
 import { cpus, loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import { performance } from "node:perf_hooks"
-
-const positive = (name: string, fallback: number): number => {
-  const raw = process.env[name]
-  const n = raw === undefined ? Number.NaN : Number(raw)
-  return Number.isFinite(n) && n > 0 ? Math.floor(n) : fallback
-}
+import { fmt, hex, median, positive, seeded } from "./common.js"
+import { pg, SQLite } from "./drivers.js"
 
 const MOVEMENTS = positive("BENCH_MOVEMENTS", 1_000_000)
 const WORKERS = positive("BENCH_WORKERS", 60)
@@ -98,42 +93,9 @@ const DIALECTS = (process.env["BENCH_DIALECTS"] ?? "sqlite,postgres").split(",")
 // drivers, loaded directly for the raw baseline (as in ledger.ts)
 // ---------------------------------------------------------------------------------------------
 
-/** What the script uses of a better-sqlite3 database. */
-interface SqliteDb {
-  pragma(source: string): unknown
-  exec(source: string): unknown
-  prepare(source: string): { run(...values: ReadonlyArray<unknown>): unknown }
-  transaction(f: () => void): () => void
-  close(): unknown
-}
-/** What the script uses of a pg client. */
-interface PgClient {
-  connect(): Promise<unknown>
-  query(text: string, values?: ReadonlyArray<unknown>): Promise<unknown>
-  query(config: { name: string; text: string; values: ReadonlyArray<unknown> }): Promise<unknown>
-  end(): Promise<void>
-}
-
-// better-sqlite3 is a dependency of this package; pg is one of store-kysely's, resolved from there.
-const requireHere = createRequire(import.meta.url)
-const requireStore = createRequire(new URL("../../store-kysely/package.json", import.meta.url))
-const SQLite = requireHere("better-sqlite3") as new (filename: string) => SqliteDb
-const pg = requireStore("pg") as { Client: new (config: { connectionString: string }) => PgClient }
-
 // ---------------------------------------------------------------------------------------------
 // ids and randomness
 // ---------------------------------------------------------------------------------------------
-
-/** mulberry32: a small seeded generator, so every run generates the same year. */
-const seeded = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) >>> 0
-  let t = seed
-  t = Math.imul(t ^ (t >>> 15), t | 1)
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-}
-
-const hex = (n: number, width: number) => Math.floor(n).toString(16).padStart(width, "0")
 
 /**
  * UUIDv7 ids made from a time and a seeded generator: 48 bits of the time's milliseconds, a
@@ -764,12 +726,6 @@ const runtimeOf = (store: Store) => {
 // measuring
 // ---------------------------------------------------------------------------------------------
 
-const median = (xs: ReadonlyArray<number>) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length === 0 ? Number.NaN : s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2
-}
-const fmt = (n: number) => Math.round(n).toLocaleString("en")
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))

@@ -1,0 +1,42 @@
+/**
+ * The database drivers the benchmarks use directly for their raw baselines, loaded once here:
+ * better-sqlite3 (a dependency of this package) and pg (one of `@commonweal/store-kysely`'s, a
+ * peer it tests with, resolved from there so that this private package needs no second copy),
+ * typed by what the scripts use of them.
+ *
+ * @module
+ */
+import { createRequire } from "node:module"
+
+/** What the scripts use of a better-sqlite3 prepared statement. */
+export interface SqliteStatement {
+  run(...values: ReadonlyArray<unknown>): { changes: number }
+  all(...values: ReadonlyArray<unknown>): Array<Record<string, unknown>>
+}
+/** What the scripts use of a better-sqlite3 database. */
+export interface SqliteDb {
+  pragma(source: string): unknown
+  exec(source: string): unknown
+  prepare(source: string): SqliteStatement
+  transaction(f: () => void): () => void
+  close(): unknown
+}
+/** What the scripts use of a pg query result. */
+export interface PgResult {
+  rows: Array<Record<string, unknown>>
+  rowCount: number | null
+}
+/** What the scripts use of a pg client. */
+export interface PgClient {
+  connect(): Promise<unknown>
+  query(text: string, values?: ReadonlyArray<unknown>): Promise<PgResult>
+  query(config: { name: string; text: string; values: ReadonlyArray<unknown> }): Promise<PgResult>
+  end(): Promise<void>
+}
+
+const requireHere = createRequire(import.meta.url)
+const requireStore = createRequire(new URL("../../store-kysely/package.json", import.meta.url))
+/** better-sqlite3's `Database`. */
+export const SQLite = requireHere("better-sqlite3") as new (filename: string) => SqliteDb
+/** pg, for its `Client`. */
+export const pg = requireStore("pg") as { Client: new (config: { connectionString: string }) => PgClient }
