@@ -898,17 +898,20 @@ export const balanceAt = (
 
 /**
  * {@link balanceAt} folded over an account's history page by page, for a store that reads it in
- * pages: `add` each page in chain order (`sequence` ascending) until it returns `false`, then
- * take `result()`. It returns `false` once a transfer after `at` was seen: timestamps never go
- * backwards along a community's chain, so nothing later can count. What it keeps between pages is
- * the four sums and the holds still open, never the history itself.
+ * pages: `add` each page in chain order (`sequence` ascending), then take `result()`. What it
+ * keeps between pages is the four sums and the holds still open, never the history itself.
  *
- * The same totals as `balanceAt` over the same transfers in chain order (property-tested).
+ * Every page is read to the end: a transfer later in the chain may carry an earlier timestamp
+ * (the servers of one community may disagree about the time, or a clock may be set back), and it
+ * counts when its timestamp is not after `at`, as in `balanceAt`.
+ *
+ * The same totals as `balanceAt` over the same transfers in chain order, whatever their
+ * timestamps (property-tested).
  *
  * @example
  * ```ts
  * const walk = LedgerRules.balanceWalk(accountId, at)
- * for (const page of pages) if (!walk.add(page)) break
+ * for (const page of pages) walk.add(page)
  * const totals = walk.result()
  * ```
  */
@@ -916,23 +919,18 @@ export const balanceWalk = (
   accountId: LedgerAccountId,
   at: DateTime.Utc
 ): {
-  readonly add: (transfers: Iterable<Transfer>) => boolean
+  readonly add: (transfers: Iterable<Transfer>) => void
   readonly result: () => Result.Result<AccountBalance, InvalidInput>
 } => {
   const t = millis(at)
   let debitsPosted = 0
   let creditsPosted = 0
-  let done = false
-  /** The account's holds seen so far and not yet posted or voided. */
+  /** The account's holds seen so far, not after `at`, and not yet posted or voided by then. */
   const open = new Map<TransferId, Transfer>()
   return {
     add: (transfers) => {
-      if (done) return false
       for (const x of transfers) {
-        if (x.timestamp > t) {
-          done = true
-          return false
-        }
+        if (x.timestamp > t) continue
         if (x.pendingId !== null) open.delete(x.pendingId)
         const isDebit = x.debitAccountId === accountId
         if (!isDebit && x.creditAccountId !== accountId) continue
@@ -943,7 +941,6 @@ export const balanceWalk = (
           open.set(x.id, x)
         }
       }
-      return true
     },
     result: () => {
       let debitsPending = 0

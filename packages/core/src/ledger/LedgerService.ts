@@ -8,7 +8,9 @@
  * transaction** load what they touch through {@link LedgerRepo} (which locks the community's chain
  * head: one writer per community at a time), apply a pure rule of `LedgerRules`, write the
  * changes and append one domain event to the outbox. The time comes from `Clock`, read after the
- * lock, so transfer timestamps never go backwards along a community's chain.
+ * lock, so transfer timestamps follow the chain's order as long as every server writing to the
+ * community agrees about the time; nothing relies on it (balances at a time read the whole
+ * history, and the chain is ordered by `sequence`).
  *
  * A refused request of a batch fails the whole batch with the kernel error it amounts to
  * (`LedgerRules.toDomainError`: `InsufficientFunds`, `Conflict`, `NotFound`,
@@ -359,8 +361,8 @@ export class Ledger extends Context.Service<Ledger>()("@commonweal/core/Ledger",
       /**
        * An account's four totals at `at` (inclusive), computed from its history: holds count as
        * pending until posted, voided or expired, reversals as the posted transfers they are. Reads
-       * the history in pages only up to the first transfer after `at`, keeping the sums and the
-       * open holds, not the history (`LedgerRules.balanceWalk`). Needs `ledger:read`.
+       * the history in pages, keeping the sums and the open holds, not the history
+       * (`LedgerRules.balanceWalk`). Needs `ledger:read`.
        */
       balanceAt: (
         accountId: string,
@@ -370,13 +372,14 @@ export class Ledger extends Context.Service<Ledger>()("@commonweal/core/Ledger",
           const actor = yield* CurrentActor
           yield* authorize(actor, P.read)
           const account = yield* findAccount(actor, accountId)
-          // the history in pages, up to the first transfer after `at` (nothing later counts)
+          // the history in pages, folded as it comes
           const walk = Rules.balanceWalk(account.id, at)
           let after = 0
           for (;;) {
             const page = yield* repo.transfers(actor.communityId, after, WALK, account.id)
+            walk.add(page)
             const last = page[page.length - 1]
-            if (!walk.add(page) || page.length < WALK || last === undefined) break
+            if (page.length < WALK || last === undefined) break
             after = last.sequence
           }
           return yield* Effect.fromResult(walk.result())
