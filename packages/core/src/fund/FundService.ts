@@ -669,7 +669,8 @@ export class Fund extends Context.Service<Fund>()("@commonweal/core/Fund", {
        * the product's price); proceeds, donations, other income, costs and earmarks name an
        * amount (and a sub-fund, or the general fund; an earmark always names the sub-fund it
        * fills). Money that is not there (a cost above a pool's cash, proceeds above the
-       * enterprise's takings) is `InsufficientFunds`. The id is the idempotency key.
+       * enterprise's takings) is `InsufficientFunds`. The id is the idempotency key: the same
+       * entry recorded again, also by calls running at the same time, returns the first one.
        */
       record: (input: typeof RecordEntryInput.Encoded): Effect.Effect<FundEntry, DomainError, CurrentActor> =>
         Effect.gen(function* () {
@@ -679,6 +680,9 @@ export class Fund extends Context.Service<Fund>()("@commonweal/core/Fund", {
           const communityId = actor.communityId
           return yield* transaction(
             Effect.gen(function* () {
+              // the community's ledger lock first: a retry running at the same time waits here and
+              // then finds the first call's entry (below) instead of inserting it again
+              yield* ledger.lockCommunity(communityId)
               let amount = valid.amount
               let productId: ProductId | null = null
               if (valid.kind === "sale") {

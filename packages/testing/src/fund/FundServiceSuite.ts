@@ -2,7 +2,7 @@
  * The fund, end to end over a storage adapter: the core `Fund` service (with the ledger under it)
  * running on the adapter's ports. What users rely on: a season of Candy Commune (糖果公社) sales
  * reaches the fund and the statement reconciles to the ledger to the fen; an entry recorded twice
- * posts once; money that is not there is refused and leaves no trace; a round goes through public
+ * (also by calls at the same time) posts once; money that is not there is refused and leaves no trace; a round goes through public
  * notice, objections and N-of-M sign-off with the author and the beneficiary's household
  * stepping aside, its allocations are held, paid or released in the ledger; a family sees its
  * own application and the public sees no personal data; other communities see nothing; and
@@ -214,6 +214,23 @@ export const fundServiceSuite = (target: ContractTarget<FundServicePorts>): void
           expectError(other, "Conflict")
           const s = yield* fund.statement({ from: 0, to: (yield* Clock.currentTimeMillis) + DAY }).pipe(as(p.staff))
           expect(s.total.donations).toBe(8_800)
+          const listed = yield* fund.entries({ kind: "donation" }).pipe(as(p.staff))
+          expect(listed.items.map((e) => e.id)).toEqual([entry.id])
+        })
+      )
+
+      it.effect("the same entry sent four times at once is recorded once, and every call gets it", () =>
+        Effect.gen(function* () {
+          const p = yield* setup
+          const fund = yield* Fund
+          const entry = { id: freshEntryId(), kind: "donation", amount: 6_600, note: "网络重试的捐赠" } as const
+          const results = yield* Effect.all(
+            [1, 2, 3, 4].map(() => fund.record(entry).pipe(as(p.treasurer))),
+            { concurrency: "unbounded" }
+          )
+          for (const r of results) expect(r).toEqual(results[0])
+          const s = yield* fund.statement({ from: 0, to: (yield* Clock.currentTimeMillis) + DAY }).pipe(as(p.staff))
+          expect([s.total.donations, s.reconciliation.ok]).toEqual([6_600, true])
           const listed = yield* fund.entries({ kind: "donation" }).pipe(as(p.staff))
           expect(listed.items.map((e) => e.id)).toEqual([entry.id])
         })
