@@ -5,7 +5,8 @@
  *
  * Idempotency keys (`Idempotency-Key` on POSTs) live in the same database, claimed in each
  * command's transaction, so a retry is answered once also after a restart or by a second
- * instance; a background fiber deletes the expired ones ({@link purgeExpiredKeysLayer}).
+ * instance; a background fiber deletes the expired ones ({@link purgeExpiredKeysLayer}). Another
+ * releases the ledger holds whose timeout has passed ({@link expireHoldsLayer}).
  *
  * `main.ts` runs {@link makeServer} with the configuration from the environment; tests and the
  * benchmark run it on port 0 with a temporary SQLite file.
@@ -28,11 +29,16 @@
  */
 import {
   type Communities,
+  CommunityRepo,
+  CurrentActor,
   domainServices,
   type Fund,
   IdempotencyKeys,
   IdGenerator,
+  Ledger,
+  MAX_EXPIRE_LIMIT,
   type MutualAid,
+  systemActor,
   type Workshop,
   type Residents
 } from "@commonweal/core"
@@ -135,6 +141,58 @@ export const purgeExpiredKeysLayer: Layer.Layer<never, never, IdempotencyKeys> =
   Effect.forkScoped(Effect.repeat(purgeExpiredKeys, Schedule.spaced(PURGE_INTERVAL)))
 )
 
+/** How often the server releases the ledger holds whose timeout has passed. */
+export const EXPIRE_INTERVAL = Duration.minutes(1)
+
+/**
+ * Releases the ledger holds whose timeout has passed, in every community: `Ledger.expire` as the
+ * community's `systemActor`, in rounds of `MAX_EXPIRE_LIMIT` until a round releases fewer. Logs
+ * and returns how many it released. A community that fails is logged and skipped; the next round
+ * tries again.
+ *
+ * Why a job: a hold past its timeout can no longer be posted (the engine refuses it by the
+ * clock), but until it is released its amount still counts as pending, so it keeps reserving
+ * the money of the account that holds it (a limit may refuse a transfer because of it, and the
+ * account's pending totals still show it). A program of its own runs the same loop.
+ */
+export const expireHolds: Effect.Effect<number, never, Ledger | CommunityRepo> = Effect.gen(function* () {
+  const ledger = yield* Ledger
+  const communities = yield* (yield* CommunityRepo).list()
+  let released = 0
+  for (const community of communities) {
+    const inCommunity = Effect.gen(function* () {
+      let count = 0
+      for (;;) {
+        const expired = yield* ledger.expire(MAX_EXPIRE_LIMIT)
+        count += expired.length
+        if (expired.length < MAX_EXPIRE_LIMIT) return count
+      }
+    }).pipe(Effect.provideService(CurrentActor, systemActor(community.id)))
+    released += yield* inCommunity.pipe(
+      Effect.catchCause((cause) =>
+        Effect.as(
+          Effect.logWarning(`释放过期冻结款失败 / releasing expired holds failed in community ${community.id}`, cause),
+          0
+        )
+      )
+    )
+  }
+  if (released > 0) yield* Effect.logInfo(`已释放过期冻结款 / released expired ledger holds: ${released}`)
+  return released
+}).pipe(
+  Effect.catchCause((cause) =>
+    Effect.as(Effect.logWarning("释放过期冻结款失败 / releasing expired holds failed", cause), 0)
+  )
+)
+
+/**
+ * A background fiber, for the life of the layer, that runs {@link expireHolds} at start and then
+ * every {@link EXPIRE_INTERVAL}, so a hold is released at most about a minute after its timeout.
+ */
+export const expireHoldsLayer: Layer.Layer<never, never, Ledger | CommunityRepo> = Layer.effectDiscard(
+  Effect.forkScoped(Effect.repeat(expireHolds, Schedule.spaced(EXPIRE_INTERVAL)))
+)
+
 /** How long a shutdown waits for requests in flight before it closes their connections. */
 export const SHUTDOWN_GRACE = "10 seconds"
 
@@ -143,7 +201,8 @@ export const SHUTDOWN_GRACE = "10 seconds"
  * on a Node HTTP server at `config.host:config.port`, authenticating the demo tokens.
  *
  * The server listens only after seeding finished; it fails with `ServeError` when the port is
- * taken. Expired idempotency keys are purged in the background ({@link purgeExpiredKeysLayer}).
+ * taken. Expired idempotency keys are purged in the background ({@link purgeExpiredKeysLayer}),
+ * and ledger holds past their timeout released ({@link expireHoldsLayer}).
  * The layer also provides the core services, the storage ports and the {@link SeedReport}, so a
  * test can look at the data it serves.
  *
@@ -180,7 +239,7 @@ export const makeServer = (
       })
     )
   )
-  return Layer.merge(http, purgeExpiredKeysLayer).pipe(Layer.provideMerge(seeded))
+  return Layer.mergeAll(http, purgeExpiredKeysLayer, expireHoldsLayer).pipe(Layer.provideMerge(seeded))
 }
 
 /** `http://host:port` of a listening server (IPv6 hosts bracketed). */
