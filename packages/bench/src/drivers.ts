@@ -40,3 +40,25 @@ const requireStore = createRequire(new URL("../../store-kysely/package.json", im
 export const SQLite = requireHere("better-sqlite3") as new (filename: string) => SqliteDb
 /** pg, for its `Client`. */
 export const pg = requireStore("pg") as { Client: new (config: { connectionString: string }) => PgClient }
+
+/**
+ * Makes the database named in the PostgreSQL `url` afresh (dropped if it exists, then created),
+ * through the server's `postgres` database, and returns `drop`, which drops it again and closes
+ * that connection. The name must be a plain lower-case identifier.
+ */
+export const freshPostgresDatabase = async (url: string, setting = "BENCH_POSTGRES_URL") => {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1))
+  if (!/^[a-z_][a-z0-9_]*$/u.test(name)) throw new Error(`${setting}: unusable database name "${name}"`)
+  const admin = new URL(url)
+  admin.pathname = "/postgres"
+  const client = new pg.Client({ connectionString: admin.href })
+  await client.connect()
+  await client.query(`drop database if exists ${name}`)
+  await client.query(`create database ${name}`)
+  return {
+    drop: async () => {
+      await client.query(`drop database if exists ${name}`)
+      await client.end()
+    }
+  }
+}

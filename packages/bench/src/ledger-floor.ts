@@ -49,7 +49,7 @@ import { join } from "node:path"
 import { performance } from "node:perf_hooks"
 import { fmt, loadAverage, median, positive, seeded, uuid7Clock } from "./common.js"
 import { COLUMN_LIST, COLUMNS, createTransfersTable, REASON, UNNEST_TYPES, uuid } from "./ledger-rows.js"
-import { pg, SQLite, type SqliteStatement } from "./drivers.js"
+import { freshPostgresDatabase, pg, SQLite, type SqliteStatement } from "./drivers.js"
 
 const BATCH = positive("BENCH_BATCH", 1_000)
 const ROUNDS = positive("BENCH_ROUNDS", 5)
@@ -534,23 +534,14 @@ for (const dialect of DIALECTS) {
       rmSync(dir, { recursive: true, force: true })
     }
   } else if (dialect === "postgres") {
-    const url = new URL(POSTGRES_URL)
-    const name = decodeURIComponent(url.pathname.slice(1))
-    if (!/^[a-z_][a-z0-9_]*$/u.test(name)) throw new Error(`BENCH_POSTGRES_URL: unusable database name "${name}"`)
-    const admin = new URL(POSTGRES_URL)
-    admin.pathname = "/postgres"
-    const adminClient = new pg.Client({ connectionString: admin.href })
-    await adminClient.connect()
-    await adminClient.query(`drop database if exists ${name}`)
-    await adminClient.query(`create database ${name}`)
+    const database = await freshPostgresDatabase(POSTGRES_URL)
     const { modes, check, close } = await postgresModes(POSTGRES_URL)
     try {
       await measure(dialect, modes)
       await check()
     } finally {
       await close()
-      await adminClient.query(`drop database if exists ${name}`)
-      await adminClient.end()
+      await database.drop()
     }
   } else {
     throw new Error(`BENCH_DIALECTS: unknown dialect ${dialect}`)

@@ -63,7 +63,7 @@ import { join } from "node:path"
 import { performance } from "node:perf_hooks"
 import { fmt, hex, loadAverage, median, positive, seeded, uuid7Clock } from "./common.js"
 import { COLUMN_LIST, COLUMNS, createTransfersTable, REASON, UNNEST_TYPES, uuid } from "./ledger-rows.js"
-import { pg, SQLite } from "./drivers.js"
+import { freshPostgresDatabase, pg, SQLite } from "./drivers.js"
 
 const BATCH = positive("BENCH_BATCH", 1_000)
 const ROUNDS = positive("BENCH_ROUNDS", 5)
@@ -388,15 +388,7 @@ const runDialect = async (dialect: "sqlite" | "postgres") => {
     ]
     cleanup = async () => rmSync(dir, { recursive: true, force: true })
   } else {
-    const url = new URL(POSTGRES_URL)
-    const name = decodeURIComponent(url.pathname.slice(1))
-    if (!/^[a-z_][a-z0-9_]*$/u.test(name)) throw new Error(`BENCH_POSTGRES_URL: unusable database name "${name}"`)
-    const admin = new URL(POSTGRES_URL)
-    admin.pathname = "/postgres"
-    const adminClient = new pg.Client({ connectionString: admin.href })
-    await adminClient.connect()
-    await adminClient.query(`drop database if exists ${name}`)
-    await adminClient.query(`create database ${name}`)
+    const database = await freshPostgresDatabase(POSTGRES_URL)
     store = SqlStore.layerPostgres({ connectionString: POSTGRES_URL })
     raws = [
       await rawPostgres("raw", POSTGRES_URL, "raw_transfers", "none"),
@@ -406,8 +398,7 @@ const runDialect = async (dialect: "sqlite" | "postgres") => {
       await rawPostgres(`${RAW_KEYS}, unnest arrays`, POSTGRES_URL, "raw_transfers_keyed_unnest", "0006", true)
     ]
     cleanup = async () => {
-      await adminClient.query(`drop database if exists ${name}`)
-      await adminClient.end()
+      await database.drop()
     }
   }
 

@@ -79,7 +79,7 @@ import { cpus, loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import { performance } from "node:perf_hooks"
 import { fmt, hex, median, positive, seeded } from "./common.js"
-import { pg, SQLite } from "./drivers.js"
+import { freshPostgresDatabase, pg, SQLite } from "./drivers.js"
 
 const MOVEMENTS = positive("BENCH_MOVEMENTS", 1_000_000)
 const WORKERS = positive("BENCH_WORKERS", 60)
@@ -746,23 +746,14 @@ const runDialect = async (dialect: "sqlite" | "postgres", year: Year) => {
     ]
     cleanup = async () => rmSync(dir, { recursive: true, force: true })
   } else {
-    const url = new URL(POSTGRES_URL)
-    const name = decodeURIComponent(url.pathname.slice(1))
-    if (!/^[a-z_][a-z0-9_]*$/u.test(name)) throw new Error(`BENCH_POSTGRES_URL: unusable database name "${name}"`)
-    const admin = new URL(POSTGRES_URL)
-    admin.pathname = "/postgres"
-    const adminClient = new pg.Client({ connectionString: admin.href })
-    await adminClient.connect()
-    await adminClient.query(`drop database if exists ${name}`)
-    await adminClient.query(`create database ${name}`)
+    const database = await freshPostgresDatabase(POSTGRES_URL)
     store = SqlStore.layerPostgres({ connectionString: POSTGRES_URL })
     raws = [
       await rawPostgres("raw", POSTGRES_URL, "raw_movements", false),
       await rawPostgres("raw + keys", POSTGRES_URL, "raw_movements_keyed", true)
     ]
     cleanup = async () => {
-      await adminClient.query(`drop database if exists ${name}`)
-      await adminClient.end()
+      await database.drop()
     }
   }
 
