@@ -69,15 +69,14 @@ import {
   describe,
   groupApi,
   idempotentPost,
+  ledgerCommandErrors,
   PageParams,
   readErrors,
+  resourceReader,
   wire
 } from "../kernel/Endpoints.js"
 import { copyStringBounds, isRecord, typeSideJsonSchema } from "../kernel/OpenApiDocs.js"
-import { InsufficientFundsProblem, InvalidInputProblem } from "../Problem.js"
-
-/** The errors of a command that moves money in the ledger (an entry, a sign-off, a payout, a release): 409 `InsufficientFunds` too. */
-const moneyErrors = [...commandErrors, InsufficientFundsProblem] as const
+import { InvalidInputProblem } from "../Problem.js"
 
 /** An amount of fen (an integer). */
 const Fen = Schema.Int
@@ -506,7 +505,7 @@ export class FundGroup extends HttpApiGroup.make("fund")
     idempotentPost("record", "/fund/entries", {
       payload: RecordEntryBody,
       success: FundEntryResponse,
-      error: [...moneyErrors, ...bodyErrors],
+      error: [...ledgerCommandErrors, ...bodyErrors],
       resource: entry
     })
       .annotate(OpenApi.Summary, "Record a money entry")
@@ -666,7 +665,7 @@ export class FundGroup extends HttpApiGroup.make("fund")
       params: RoundPath,
       payload: FundSignOffBody,
       success: AllocationRoundResponse,
-      error: [...moneyErrors, ...bodyErrors],
+      error: [...ledgerCommandErrors, ...bodyErrors],
       resource: round
     })
       .annotate(OpenApi.Summary, "Approve or reject a round")
@@ -699,7 +698,7 @@ export class FundGroup extends HttpApiGroup.make("fund")
     idempotentPost("pay", "/fund/rounds/:id/pay", {
       params: RoundPath,
       success: AllocationRoundResponse,
-      error: moneyErrors,
+      error: ledgerCommandErrors,
       resource: round
     })
       .annotate(OpenApi.Summary, "Pay a scheduled round")
@@ -716,7 +715,7 @@ export class FundGroup extends HttpApiGroup.make("fund")
       params: RoundPath,
       payload: FundClosingNoteBody,
       success: AllocationRoundResponse,
-      error: [...moneyErrors, ...bodyErrors],
+      error: [...ledgerCommandErrors, ...bodyErrors],
       resource: round
     })
       .annotate(OpenApi.Summary, "Mark a payment failed")
@@ -733,7 +732,7 @@ export class FundGroup extends HttpApiGroup.make("fund")
       params: RoundPath,
       payload: FundClosingNoteBody,
       success: AllocationRoundResponse,
-      error: [...moneyErrors, ...bodyErrors],
+      error: [...ledgerCommandErrors, ...bodyErrors],
       resource: round
     })
       .annotate(OpenApi.Summary, "Cancel a round")
@@ -1032,10 +1031,6 @@ export const FundLive: Layer.Layer<
 // ---------------------------------------------------------------------------------------------
 // readers
 
-const encodeProduct = Schema.encodeEffect(Schema.toCodecJson(FundProductResponse))
-const encodeSubFund = Schema.encodeEffect(Schema.toCodecJson(SubFundResponse))
-const encodeEntry = Schema.encodeEffect(Schema.toCodecJson(FundEntryResponse))
-const encodeRound = Schema.encodeEffect(Schema.toCodecJson(AllocationRoundResponse))
 const encodeObjection = Schema.encodeEffect(Schema.toCodecJson(FundObjectionFiledResponse))
 const isRoundId = Schema.is(RoundId)
 const isObjectionId = Schema.is(ObjectionId)
@@ -1044,42 +1039,50 @@ const isObjectionId = Schema.is(ObjectionId)
  * How an idempotent replay re-reads a `FundProduct`: from `Fund.products` as the retrying actor,
  * encoded as {@link FundProductResponse}; `Location` `/fund/products/<id>`.
  */
-export const FundProductReader: ResourceReader<Fund> = {
+export const FundProductReader: ResourceReader<Fund> = resourceReader({
   type: product.type,
-  make: Effect.map(Fund, (fund) => (id: string) => Effect.flatMap(productById(fund, id), encodeProduct)),
+  service: Fund,
+  read: (fund, id) => productById(fund, id),
+  response: FundProductResponse,
   location: fundProductLocation
-}
+})
 
 /**
  * How an idempotent replay re-reads a `FundSubFund`: from `Fund.subFunds` as the retrying actor,
  * encoded as {@link SubFundResponse}; `Location` `/fund/sub-funds/<code>`.
  */
-export const FundSubFundReader: ResourceReader<Fund> = {
+export const FundSubFundReader: ResourceReader<Fund> = resourceReader({
   type: subFund.type,
-  make: Effect.map(Fund, (fund) => (code: string) => Effect.flatMap(subFundByCode(fund, code), encodeSubFund)),
+  service: Fund,
+  read: (fund, code) => subFundByCode(fund, code),
+  response: SubFundResponse,
   location: subFundLocation
-}
+})
 
 /**
  * How an idempotent replay re-reads a `FundEntry` (see {@link fundEntryResourceId}): from
  * `Fund.entries` of its `occurredAt` millisecond, as the retrying actor (who needs `fund:read`),
  * encoded as {@link FundEntryResponse}. An entry answers 200, so `location` is not used.
  */
-export const FundEntryReader: ResourceReader<Fund> = {
+export const FundEntryReader: ResourceReader<Fund> = resourceReader({
   type: entry.type,
-  make: Effect.map(Fund, (fund) => (key: string) => Effect.flatMap(entryByKey(fund, key), encodeEntry)),
+  service: Fund,
+  read: (fund, key) => entryByKey(fund, key),
+  response: FundEntryResponse,
   location: () => "/fund/entries"
-}
+})
 
 /**
  * How an idempotent replay re-reads an `AllocationRound`: `Fund.round(id)` as the retrying
  * actor, encoded as {@link AllocationRoundResponse}; `Location` `/fund/rounds/<id>`.
  */
-export const AllocationRoundReader: ResourceReader<Fund> = {
+export const AllocationRoundReader: ResourceReader<Fund> = resourceReader({
   type: round.type,
-  make: Effect.map(Fund, (fund) => (id: string) => Effect.flatMap(fund.round(id), encodeRound)),
+  service: Fund,
+  read: (fund, id) => fund.round(id),
+  response: AllocationRoundResponse,
   location: allocationRoundLocation
-}
+})
 
 /**
  * How an idempotent replay re-reads a `FundObjection` (see {@link fundObjectionResourceId}): the

@@ -39,19 +39,17 @@ import { HttpApiBuilder, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi }
 import { Authentication } from "../Auth.js"
 import type { ApiMiddleware, ResourceReader } from "../kernel/Endpoints.js"
 import {
+  resourceReader,
   bodyErrors,
-  commandErrors,
   describe,
   groupApi,
   idempotentPost,
+  ledgerCommandErrors,
   PageParams,
   readErrors,
   wire
 } from "../kernel/Endpoints.js"
-import { InsufficientFundsProblem, InvalidInputProblem } from "../Problem.js"
-
-/** The errors of an account command (a closed or unsettled account is 409). */
-const accountErrors = [...commandErrors, InsufficientFundsProblem] as const
+import { InvalidInputProblem } from "../Problem.js"
 
 /** The most requests one `POST /ledger/transfers` carries (its replay record stays under 64 KiB). */
 export const MAX_HTTP_BATCH_SIZE = 1_000
@@ -201,7 +199,7 @@ export class LedgerGroup extends HttpApiGroup.make("ledger")
     idempotentPost("openAccount", "/ledger/accounts", {
       payload: OpenAccountBody,
       success: LedgerAccountCreated,
-      error: [...accountErrors, ...bodyErrors],
+      error: [...ledgerCommandErrors, ...bodyErrors],
       resource: account
     })
       .annotate(OpenApi.Summary, "Open a ledger account")
@@ -241,7 +239,7 @@ export class LedgerGroup extends HttpApiGroup.make("ledger")
     idempotentPost("closeAccount", "/ledger/accounts/:id/close", {
       params: AccountPath,
       success: LedgerAccountResponse,
-      error: accountErrors,
+      error: ledgerCommandErrors,
       resource: account
     })
       .annotate(OpenApi.Summary, "Close a ledger account")
@@ -257,7 +255,7 @@ export class LedgerGroup extends HttpApiGroup.make("ledger")
     idempotentPost("reopenAccount", "/ledger/accounts/:id/reopen", {
       params: AccountPath,
       success: LedgerAccountResponse,
-      error: accountErrors,
+      error: ledgerCommandErrors,
       resource: account
     })
       .annotate(OpenApi.Summary, "Reopen a ledger account")
@@ -267,7 +265,7 @@ export class LedgerGroup extends HttpApiGroup.make("ledger")
     idempotentPost("transfer", "/ledger/transfers", {
       payload: TransferBatchBody,
       success: TransferResults,
-      error: [...accountErrors, ...bodyErrors],
+      error: [...ledgerCommandErrors, ...bodyErrors],
       resource: { type: "LedgerBatch", id: batchResourceId }
     })
       .annotate(OpenApi.Summary, "Apply a batch of transfers")
@@ -341,7 +339,6 @@ export class LedgerGroup extends HttpApiGroup.make("ledger")
   .annotate(OpenApi.Description, "The ledger / 账本") {}
 
 const encodeAccountExit = Schema.encodeExit(Schema.toCodecJson(LedgerAccountResponse))
-const encodeAccount = Schema.encodeEffect(Schema.toCodecJson(LedgerAccountResponse))
 const encodeResults = Schema.encodeEffect(Schema.toCodecJson(TransferResults))
 
 /** Handlers of the `ledger` group, over the core `Ledger` service. */
@@ -407,11 +404,13 @@ export const LedgerLive: Layer.Layer<
  * How an idempotent replay re-reads a `LedgerAccount`: `Ledger.account(id)` as the retrying
  * actor, encoded as {@link LedgerAccountResponse}; `Location` `/ledger/accounts/<id>`.
  */
-export const LedgerAccountReader: ResourceReader<Ledger> = {
+export const LedgerAccountReader: ResourceReader<Ledger> = resourceReader({
   type: account.type,
-  make: Effect.map(Ledger, (ledger) => (id: string) => Effect.flatMap(ledger.account(id), encodeAccount)),
+  service: Ledger,
+  read: (ledger, id) => ledger.account(id),
+  response: LedgerAccountResponse,
   location: ledgerAccountLocation
-}
+})
 
 /**
  * How an idempotent replay re-reads a `LedgerBatch` (see {@link batchResourceId}): each

@@ -66,15 +66,14 @@ import {
   describe,
   groupApi,
   idempotentPost,
+  ledgerCommandErrors,
   PageParams,
   readErrors,
+  resourceReader,
   wire
 } from "../kernel/Endpoints.js"
 import { copyStringBounds, isRecord, typeSideJsonSchema } from "../kernel/OpenApiDocs.js"
-import { InsufficientFundsProblem, InvalidInputProblem } from "../Problem.js"
-
-/** The errors of completing a request, which credits minutes in the ledger: 409 `InsufficientFunds` too. */
-const creditErrors = [...commandErrors, InsufficientFundsProblem] as const
+import { InvalidInputProblem } from "../Problem.js"
 
 /** The most places a request has (core's `HelpRequest.places`): a place index is 0 to 5. */
 const MAX_PLACE = 5
@@ -698,7 +697,7 @@ export class MutualAidGroup extends HttpApiGroup.make("mutual-aid")
       params: RequestPath,
       payload: CompleteRequestBody,
       success: HelpRequestResponse,
-      error: [...creditErrors, ...bodyErrors],
+      error: [...ledgerCommandErrors, ...bodyErrors],
       resource: requestResource
     })
       .annotate(OpenApi.Summary, "Complete a request")
@@ -981,11 +980,8 @@ export const MutualAidLive: Layer.Layer<
 // ---------------------------------------------------------------------------------------------
 // readers
 
-const encodeVolunteer = Schema.encodeEffect(Schema.toCodecJson(MutualAidVolunteerResponse))
-const encodeRequest = Schema.encodeEffect(Schema.toCodecJson(HelpRequestResponse))
 const encodeDeclined = Schema.encodeEffect(Schema.toCodecJson(MutualAidDeclinedResponse))
 const encodeExpired = Schema.encodeEffect(Schema.toCodecJson(MutualAidExpiredResponse))
-const encodePlan = Schema.encodeEffect(Schema.toCodecJson(CarePlanResponse))
 const encodeVisit = Schema.encodeEffect(Schema.toCodecJson(CareVisitResponse))
 const encodeVisits = Schema.encodeEffect(Schema.toCodecJson(CareVisitsGeneratedResponse))
 const isRequestId = Schema.is(HelpRequestId)
@@ -995,21 +991,25 @@ const isPlanId = Schema.is(CarePlanId)
  * How an idempotent replay re-reads a `MutualAidVolunteer`: `MutualAid.volunteer(id)` as the
  * retrying actor, encoded as {@link MutualAidVolunteerResponse}; `Location` `/mutual-aid/volunteers/<id>`.
  */
-export const MutualAidVolunteerReader: ResourceReader<MutualAid> = {
+export const MutualAidVolunteerReader: ResourceReader<MutualAid> = resourceReader({
   type: volunteerResource.type,
-  make: Effect.map(MutualAid, (mutualAid) => (id: string) => Effect.flatMap(mutualAid.volunteer(id), encodeVolunteer)),
+  service: MutualAid,
+  read: (mutualAid, id) => mutualAid.volunteer(id),
+  response: MutualAidVolunteerResponse,
   location: volunteerLocation
-}
+})
 
 /**
  * How an idempotent replay re-reads a `HelpRequest`: `MutualAid.request(id)` as the retrying actor
  * (so as they may see it now), encoded as {@link HelpRequestResponse}; `Location` `/mutual-aid/requests/<id>`.
  */
-export const HelpRequestReader: ResourceReader<MutualAid> = {
+export const HelpRequestReader: ResourceReader<MutualAid> = resourceReader({
   type: requestResource.type,
-  make: Effect.map(MutualAid, (mutualAid) => (id: string) => Effect.flatMap(mutualAid.request(id), encodeRequest)),
+  service: MutualAid,
+  read: (mutualAid, id) => mutualAid.request(id),
+  response: HelpRequestResponse,
   location: helpRequestLocation
-}
+})
 
 /**
  * How an idempotent replay answers a `MutualAidDeclined` (see {@link declineResourceId}): the
@@ -1048,11 +1048,13 @@ export const MutualAidExpiredReader: ResourceReader<never> = {
  * How an idempotent replay re-reads a `CarePlan`: `MutualAid.plan(id)` as the retrying actor,
  * encoded as {@link CarePlanResponse}; `Location` `/mutual-aid/care-plans/<id>`.
  */
-export const CarePlanReader: ResourceReader<MutualAid> = {
+export const CarePlanReader: ResourceReader<MutualAid> = resourceReader({
   type: planResource.type,
-  make: Effect.map(MutualAid, (mutualAid) => (id: string) => Effect.flatMap(mutualAid.plan(id), encodePlan)),
+  service: MutualAid,
+  read: (mutualAid, id) => mutualAid.plan(id),
+  response: CarePlanResponse,
   location: carePlanLocation
-}
+})
 
 /**
  * How an idempotent replay re-reads a `CareVisit` (see {@link careVisitResourceId}): from

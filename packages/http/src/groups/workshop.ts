@@ -81,26 +81,21 @@ import { HttpApiBuilder, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi }
 import { Authentication } from "../Auth.js"
 import type { ApiMiddleware, ResourceReader } from "../kernel/Endpoints.js"
 import {
+  resourceReader,
   bodyCommandErrors,
   bodyErrors,
   commandErrors,
   describe,
   groupApi,
   idempotentPost,
+  ledgerCommandErrors,
   PageParams,
   readErrors,
   wire
 } from "../kernel/Endpoints.js"
 import { copyStringBounds, isRecord, typeSideJsonSchema } from "../kernel/OpenApiDocs.js"
 import { createdWithLocation, ruledOut } from "../kernel/Responses.js"
-import { InsufficientFundsProblem, InvalidInputProblem } from "../Problem.js"
-
-/**
- * The errors of a command that posts to the ledger (pieces or money): 409 `InsufficientFunds` too,
- * when the stock, a worker's custody, the accepted items, a worker's wages payable or the cash do
- * not hold enough.
- */
-const ledgerErrors = [...commandErrors, InsufficientFundsProblem] as const
+import { InvalidInputProblem } from "../Problem.js"
 
 /** An amount of fen, or a count of pieces (an integer). */
 const Count = Schema.Int
@@ -654,7 +649,7 @@ export class WorkshopGroup extends HttpApiGroup.make("workshop")
       params: OrderPath,
       payload: StartWorkOrderBody,
       success: WorkOrderResponse,
-      error: [...ledgerErrors, ...bodyErrors],
+      error: [...ledgerCommandErrors, ...bodyErrors],
       resource: orderResource
     })
       .annotate(OpenApi.Summary, "Start a work order")
@@ -833,7 +828,7 @@ export class WorkshopGroup extends HttpApiGroup.make("workshop")
     idempotentPost("receive", "/workshop/receipts", {
       payload: WorkshopReceiveBody,
       success: WorkshopMovementResponse,
-      error: [...ledgerErrors, ...bodyErrors],
+      error: [...ledgerCommandErrors, ...bodyErrors],
       resource: movementResource
     })
       .annotate(OpenApi.Summary, "Receive parts from the factory")
@@ -849,7 +844,7 @@ export class WorkshopGroup extends HttpApiGroup.make("workshop")
     idempotentPost("issue", "/workshop/issues", {
       payload: WorkshopIssueBody,
       success: WorkshopMovementResponse,
-      error: [...ledgerErrors, ...bodyErrors],
+      error: [...ledgerCommandErrors, ...bodyErrors],
       resource: movementResource
     })
       .annotate(OpenApi.Summary, "Sign parts out to a worker")
@@ -865,7 +860,7 @@ export class WorkshopGroup extends HttpApiGroup.make("workshop")
     idempotentPost("returnPieces", "/workshop/returns", {
       payload: WorkshopReturnBody,
       success: WorkshopReturnResponse,
-      error: [...ledgerErrors, ...bodyErrors],
+      error: [...ledgerCommandErrors, ...bodyErrors],
       resource: returnResource
     })
       .annotate(OpenApi.Summary, "A worker returns pieces")
@@ -881,7 +876,7 @@ export class WorkshopGroup extends HttpApiGroup.make("workshop")
     idempotentPost("deliver", "/workshop/deliveries", {
       payload: WorkshopShipBody,
       success: WorkshopMovementResponse,
-      error: [...ledgerErrors, ...bodyErrors],
+      error: [...ledgerCommandErrors, ...bodyErrors],
       resource: movementResource
     })
       .annotate(OpenApi.Summary, "Deliver items to the factory")
@@ -897,7 +892,7 @@ export class WorkshopGroup extends HttpApiGroup.make("workshop")
     idempotentPost("returnToFactory", "/workshop/factory-returns", {
       payload: WorkshopShipBody,
       success: WorkshopMovementResponse,
-      error: [...ledgerErrors, ...bodyErrors],
+      error: [...ledgerCommandErrors, ...bodyErrors],
       resource: movementResource
     })
       .annotate(OpenApi.Summary, "Send unused parts back to the factory")
@@ -938,7 +933,7 @@ export class WorkshopGroup extends HttpApiGroup.make("workshop")
     idempotentPost("addPayLine", "/workshop/pay-lines", {
       payload: AddWorkshopPayLineBody,
       success: WorkshopPayLineResponse,
-      error: [...ledgerErrors, ...bodyErrors],
+      error: [...ledgerCommandErrors, ...bodyErrors],
       resource: payLineResource
     })
       .annotate(OpenApi.Summary, "Add a bonus or a deduction")
@@ -954,7 +949,7 @@ export class WorkshopGroup extends HttpApiGroup.make("workshop")
     idempotentPost("confirmPayLine", "/workshop/pay-lines/:id/confirm", {
       params: PayLinePath,
       success: WorkshopPayLineResponse,
-      error: ledgerErrors,
+      error: ledgerCommandErrors,
       resource: payLineResource
     })
       .annotate(OpenApi.Summary, "Confirm a proposed pay line")
@@ -1027,7 +1022,7 @@ export class WorkshopGroup extends HttpApiGroup.make("workshop")
     idempotentPost("payPeriod", "/workshop/periods/:id/pay", {
       params: PeriodPath,
       success: WorkshopPayPeriodResponse,
-      error: ledgerErrors,
+      error: ledgerCommandErrors,
       resource: periodResource
     })
       .annotate(OpenApi.Summary, "Pay a pay period")
@@ -1128,7 +1123,7 @@ export class WorkshopGroup extends HttpApiGroup.make("workshop")
     idempotentPost("issueInvoice", "/workshop/invoices", {
       payload: IssueWorkshopInvoiceBody,
       success: WorkshopInvoiceResponse,
-      error: [...ledgerErrors, ...bodyErrors],
+      error: [...ledgerCommandErrors, ...bodyErrors],
       resource: invoiceResource
     })
       .annotate(OpenApi.Summary, "Invoice an order's deliveries")
@@ -1144,7 +1139,7 @@ export class WorkshopGroup extends HttpApiGroup.make("workshop")
     idempotentPost("markInvoicePaid", "/workshop/invoices/:id/paid", {
       params: InvoicePath,
       success: WorkshopInvoiceResponse,
-      error: ledgerErrors,
+      error: ledgerCommandErrors,
       resource: invoiceResource
     })
       .annotate(OpenApi.Summary, "Mark an invoice paid")
@@ -1201,7 +1196,7 @@ export class WorkshopGroup extends HttpApiGroup.make("workshop")
     idempotentPost("addCash", "/workshop/cash", {
       payload: AddWorkshopCashBody,
       success: WorkshopCashAddedResponse,
-      error: [...ledgerErrors, ...bodyErrors],
+      error: [...ledgerCommandErrors, ...bodyErrors],
       resource: cashResource
     })
       .annotate(OpenApi.Summary, "Put money into the workshop's cash")
@@ -1217,7 +1212,7 @@ export class WorkshopGroup extends HttpApiGroup.make("workshop")
     idempotentPost("contributeToFund", "/workshop/fund-contributions", {
       payload: WorkshopContributeBody,
       success: WorkshopFundContributionResponse,
-      error: [...ledgerErrors, ...bodyErrors],
+      error: [...ledgerCommandErrors, ...bodyErrors],
       resource: contributionResource
     })
       .annotate(OpenApi.Summary, "Contribute to the public-welfare fund")
@@ -1430,14 +1425,6 @@ export const WorkshopLive: Layer.Layer<
 // ---------------------------------------------------------------------------------------------
 // readers
 
-const encodeFactory = Schema.encodeEffect(Schema.toCodecJson(WorkshopFactoryResponse))
-const encodeProduct = Schema.encodeEffect(Schema.toCodecJson(WorkProductResponse))
-const encodeOrder = Schema.encodeEffect(Schema.toCodecJson(WorkOrderResponse))
-const encodeWorker = Schema.encodeEffect(Schema.toCodecJson(WorkshopWorkerResponse))
-const encodeMovement = Schema.encodeEffect(Schema.toCodecJson(WorkshopMovementResponse))
-const encodePayLine = Schema.encodeEffect(Schema.toCodecJson(WorkshopPayLineResponse))
-const encodePeriod = Schema.encodeEffect(Schema.toCodecJson(WorkshopPayPeriodResponse))
-const encodeInvoice = Schema.encodeEffect(Schema.toCodecJson(WorkshopInvoiceResponse))
 const encodeReturn = Schema.encodeEffect(Schema.toCodecJson(WorkshopReturnResponse))
 const encodeCash = Schema.encodeEffect(Schema.toCodecJson(WorkshopCashAddedResponse))
 const encodeContribution = Schema.encodeEffect(Schema.toCodecJson(WorkshopFundContributionResponse))
@@ -1447,53 +1434,63 @@ const isTransferId = Schema.is(TransferId)
  * How an idempotent replay re-reads a `WorkshopFactory`: `Workshop.factory(id)` as the retrying
  * actor, encoded as {@link WorkshopFactoryResponse}; `Location` `/workshop/factories/<id>`.
  */
-export const WorkshopFactoryReader: ResourceReader<Workshop> = {
+export const WorkshopFactoryReader: ResourceReader<Workshop> = resourceReader({
   type: factoryResource.type,
-  make: Effect.map(Workshop, (workshop) => (id: string) => Effect.flatMap(workshop.factory(id), encodeFactory)),
+  service: Workshop,
+  read: (workshop, id) => workshop.factory(id),
+  response: WorkshopFactoryResponse,
   location: workshopFactoryLocation
-}
+})
 
 /**
  * How an idempotent replay re-reads a `WorkProduct`: `Workshop.product(id)` as the retrying actor,
  * encoded as {@link WorkProductResponse}; `Location` `/workshop/products/<id>`.
  */
-export const WorkProductReader: ResourceReader<Workshop> = {
+export const WorkProductReader: ResourceReader<Workshop> = resourceReader({
   type: productResource.type,
-  make: Effect.map(Workshop, (workshop) => (id: string) => Effect.flatMap(workshop.product(id), encodeProduct)),
+  service: Workshop,
+  read: (workshop, id) => workshop.product(id),
+  response: WorkProductResponse,
   location: workProductLocation
-}
+})
 
 /**
  * How an idempotent replay re-reads a `WorkOrder` (created, started, re-rated, closed or
  * cancelled): `Workshop.order(id)` as the retrying actor, encoded as {@link WorkOrderResponse};
  * `Location` `/workshop/orders/<id>`.
  */
-export const WorkOrderReader: ResourceReader<Workshop> = {
+export const WorkOrderReader: ResourceReader<Workshop> = resourceReader({
   type: orderResource.type,
-  make: Effect.map(Workshop, (workshop) => (id: string) => Effect.flatMap(workshop.order(id), encodeOrder)),
+  service: Workshop,
+  read: (workshop, id) => workshop.order(id),
+  response: WorkOrderResponse,
   location: workOrderLocation
-}
+})
 
 /**
  * How an idempotent replay re-reads a `WorkshopWorker` (enrolled or left): `Workshop.worker(id)`
  * as the retrying actor, encoded as {@link WorkshopWorkerResponse}; `Location` `/workshop/workers/<id>`.
  */
-export const WorkshopWorkerReader: ResourceReader<Workshop> = {
+export const WorkshopWorkerReader: ResourceReader<Workshop> = resourceReader({
   type: workerResource.type,
-  make: Effect.map(Workshop, (workshop) => (id: string) => Effect.flatMap(workshop.worker(id), encodeWorker)),
+  service: Workshop,
+  read: (workshop, id) => workshop.worker(id),
+  response: WorkshopWorkerResponse,
   location: workshopWorkerLocation
-}
+})
 
 /**
  * How an idempotent replay re-reads a `WorkshopMovement` (a receipt, sign-out, delivery or parts
  * sent back): `Workshop.movement(id)` as the retrying actor, encoded as
  * {@link WorkshopMovementResponse}. It answers 200; `location` is the movement's path.
  */
-export const WorkshopMovementReader: ResourceReader<Workshop> = {
+export const WorkshopMovementReader: ResourceReader<Workshop> = resourceReader({
   type: movementResource.type,
-  make: Effect.map(Workshop, (workshop) => (id: string) => Effect.flatMap(workshop.movement(id), encodeMovement)),
+  service: Workshop,
+  read: (workshop, id) => workshop.movement(id),
+  response: WorkshopMovementResponse,
   location: workshopMovementLocation
-}
+})
 
 /**
  * How an idempotent replay re-reads a `WorkshopReturn` (see {@link workshopReturnResourceId}): each
@@ -1521,31 +1518,37 @@ export const WorkshopReturnReader: ResourceReader<Workshop> = {
  * How an idempotent replay re-reads a `WorkshopPayLine` (added, confirmed or dismissed):
  * `Workshop.payLine(id)` as the retrying actor, encoded as {@link WorkshopPayLineResponse}.
  */
-export const WorkshopPayLineReader: ResourceReader<Workshop> = {
+export const WorkshopPayLineReader: ResourceReader<Workshop> = resourceReader({
   type: payLineResource.type,
-  make: Effect.map(Workshop, (workshop) => (id: string) => Effect.flatMap(workshop.payLine(id), encodePayLine)),
+  service: Workshop,
+  read: (workshop, id) => workshop.payLine(id),
+  response: WorkshopPayLineResponse,
   location: workshopPayLineLocation
-}
+})
 
 /**
  * How an idempotent replay re-reads a `WorkshopPayPeriod` (closed or paid): `Workshop.period(id)`
  * as the retrying actor, encoded as {@link WorkshopPayPeriodResponse}.
  */
-export const WorkshopPayPeriodReader: ResourceReader<Workshop> = {
+export const WorkshopPayPeriodReader: ResourceReader<Workshop> = resourceReader({
   type: periodResource.type,
-  make: Effect.map(Workshop, (workshop) => (id: string) => Effect.flatMap(workshop.period(id), encodePeriod)),
+  service: Workshop,
+  read: (workshop, id) => workshop.period(id),
+  response: WorkshopPayPeriodResponse,
   location: workshopPeriodLocation
-}
+})
 
 /**
  * How an idempotent replay re-reads a `WorkshopInvoice` (issued or paid): `Workshop.invoice(id)`
  * as the retrying actor, encoded as {@link WorkshopInvoiceResponse}.
  */
-export const WorkshopInvoiceReader: ResourceReader<Workshop> = {
+export const WorkshopInvoiceReader: ResourceReader<Workshop> = resourceReader({
   type: invoiceResource.type,
-  make: Effect.map(Workshop, (workshop) => (id: string) => Effect.flatMap(workshop.invoice(id), encodeInvoice)),
+  service: Workshop,
+  read: (workshop, id) => workshop.invoice(id),
+  response: WorkshopInvoiceResponse,
   location: workshopInvoiceLocation
-}
+})
 
 /**
  * How an idempotent replay answers a `WorkshopCashAdded` (see {@link workshopCashResourceId}): the

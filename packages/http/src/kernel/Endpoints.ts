@@ -12,7 +12,7 @@
  * @module
  */
 import { type CurrentActor, Paging } from "@commonweal/core"
-import { Context, type Effect, Schema } from "effect"
+import { Context, Effect, Schema } from "effect"
 import type { HttpRouter } from "effect/http"
 import { HttpApi, HttpApiEndpoint, HttpApiMiddleware } from "effect/http-api"
 import type { HttpApiGroup } from "effect/http-api"
@@ -21,6 +21,7 @@ import {
   ConflictProblem,
   ForbiddenProblem,
   IdempotencyKeyReusedProblem,
+  InsufficientFundsProblem,
   InternalErrorProblem,
   InvalidInputProblem,
   InvalidTransitionProblem,
@@ -76,6 +77,12 @@ export const readErrors = [ForbiddenProblem, NotFoundProblem] as const
 
 /** The errors of a command without a body (`DELETE`; POSTs add {@link keyErrors}). */
 export const commandErrors = [...readErrors, ConflictProblem, InvalidTransitionProblem] as const
+
+/**
+ * The errors of a command that moves amounts through the ledger (money, minutes or pieces):
+ * {@link commandErrors} and 409 `InsufficientFunds`, when an account would break its limit.
+ */
+export const ledgerCommandErrors = [...commandErrors, InsufficientFundsProblem] as const
 
 /** The errors of a request body: over the size limit (413), not JSON (415). */
 export const bodyErrors = [PayloadTooLargeProblem, UnsupportedMediaTypeProblem] as const
@@ -194,6 +201,43 @@ export interface ResourceReader<R = never> {
   readonly make: Effect.Effect<(id: string) => Effect.Effect<unknown, unknown, CurrentActor>, never, R>
   /** The path of the resource, for `Location`: `/residents/<id>`. */
   readonly location: (id: string) => string
+}
+
+/**
+ * A {@link ResourceReader} of the usual shape: the replay reads the resource by its id through a
+ * domain service (`read`, run as the retrying actor, so they see it as they may see it now) and
+ * answers it encoded as the endpoint's success body (`response`, as JSON). Readers of another
+ * shape (a resource id that encodes several records, a receipt) are written out.
+ *
+ * @example
+ * ```ts
+ * export const LedgerAccountReader = resourceReader({
+ *   type: "LedgerAccount",
+ *   service: Ledger,
+ *   read: (ledger, id) => ledger.account(id),
+ *   response: LedgerAccountResponse,
+ *   location: (id) => `/ledger/accounts/${id}`
+ * })
+ * ```
+ */
+export const resourceReader = <I, S, Response extends Schema.Top & { readonly EncodingServices: never }>(options: {
+  /** The resource type, as in {@link IdempotentResource.type}. */
+  readonly type: string
+  /** The domain service the reader reads through (`Ledger`, `Fund` …). */
+  readonly service: Context.Key<I, S>
+  /** Reads the resource by id, as the current actor. */
+  readonly read: (service: S, id: string) => Effect.Effect<Response["Type"], unknown, CurrentActor>
+  /** The endpoint's success schema, which the answer is encoded with. */
+  readonly response: Response
+  /** The path of the resource, for `Location`. */
+  readonly location: (id: string) => string
+}): ResourceReader<I> => {
+  const encode = Schema.encodeEffect(Schema.toCodecJson(options.response))
+  return {
+    type: options.type,
+    make: Effect.map(options.service, (service) => (id: string) => Effect.flatMap(options.read(service, id), encode)),
+    location: options.location
+  }
 }
 
 /** The services the readers in a list need to be built. */
